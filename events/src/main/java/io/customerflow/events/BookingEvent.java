@@ -1,0 +1,47 @@
+package io.customerflow.events;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * Data of booking confirmed / rescheduled / cancelled events on {@link Topics#CUSTOMER_EVENTS}, for both
+ * channels.
+ *
+ * @param bookingId  {@code {shop}/{order id}/{line item id}} for checkout, the booking id for instant bookings
+ * @param order      the Shopify order, when there is one (always for checkout)
+ * @param price      null when the booking is free or the price is unknown
+ * @param properties every line-item(-style) property found, as given
+ * @param occurredAt when the booking step happened (booked, rescheduled or cancelled)
+ */
+public record BookingEvent(String bookingId, BookingChannel channel, String shop, Customer customer,
+        OrderRef order, Service service, Appointment appointment, Money price, List<Property> properties,
+        OffsetDateTime occurredAt) {
+
+    public BookingEvent {
+        properties = properties == null ? List.of() : List.copyOf(properties);
+    }
+
+    /** The Shopify order (and line item) a checkout booking belongs to. */
+    public record OrderRef(long id, String name, Long lineItemId) {
+    }
+
+    /** The booked service: a Shopify product/variant for checkout, the client's service for instant bookings. */
+    public record Service(String id, Long productId, Long variantId, String title, String variantTitle, String sku) {
+    }
+
+    /**
+     * When and where. {@code date}, {@code time} are as the storefront wrote them (localized text);
+     * {@code start} is set when known precisely (instant bookings, or parsable properties).
+     */
+    public record Appointment(String date, String time, OffsetDateTime start, String timezone, String duration,
+            Integer durationMinutes, String location, List<String> resources) {
+
+        public Appointment {
+            resources = resources == null ? List.of() : List.copyOf(resources);
+        }
+    }
+
+    /** A decimal amount as text (never a binary float) and its ISO-4217 currency. */
+    public record Money(String amount, String currency) {
+    }
+}
