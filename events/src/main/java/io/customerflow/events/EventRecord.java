@@ -1,10 +1,24 @@
 package io.customerflow.events;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
 /**
- * One event as it travels: the topic-independent key, CloudEvents attributes and typed data. Producers
- * build it, consumers get it back from a Kafka record with {@link #read(org.apache.kafka.clients.consumer.ConsumerRecord)}.
+ * One event as it travels: topic, key, CloudEvents attributes and typed data. Producers build it with
+ * {@link #of}, consumers get it back from a Kafka record with {@link #read(ConsumerRecord)}.
+ *
+ * @param topic the default topic of the type (see {@link Topics}), unless the event goes to several
  */
-public record EventRecord<T>(String key, CloudEvent cloudEvent, T data) {
+public record EventRecord<T>(String topic, String key, CloudEvent cloudEvent, T data) {
+
+    /** An event on its type's default topic. */
+    public static <T> EventRecord<T> of(String key, CloudEvent cloudEvent, T data) {
+        return new EventRecord<>(cloudEvent.type().topic(), key, cloudEvent, data);
+    }
+
+    /** The same event on another topic (e.g. {@link EventType#APP_UNINSTALLED} goes to both topics). */
+    public EventRecord<T> onTopic(String otherTopic) {
+        return new EventRecord<>(otherTopic, key, cloudEvent, data);
+    }
 
     public EventType type() {
         return cloudEvent.type();
@@ -23,10 +37,10 @@ public record EventRecord<T>(String key, CloudEvent cloudEvent, T data) {
      *
      * @throws InvalidEventException when headers or value break the contract
      */
-    public static EventRecord<?> read(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record) {
+    public static EventRecord<?> read(ConsumerRecord<String, byte[]> record) {
         CloudEvent ce = CloudEvent.fromHeaders(record.headers());
         Object data = EventJson.fromBytes(record.value(), ce.type().dataClass());
-        return new EventRecord<>(record.key(), ce, data);
+        return new EventRecord<>(record.topic(), record.key(), ce, data);
     }
 
     /** The data as the given type, when this record is of it. */

@@ -1,0 +1,77 @@
+package io.customerflow.ingest.messaging;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import io.customerflow.events.EventRecord;
+import io.customerflow.events.Topics;
+import io.customerflow.ingest.config.IngestConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Publishes events and completes only when Kafka acknowledged every one of them ({@code acks=all}, idempotent
+ * producer): the callers answer 2xx after this and not before. Fails with {@link PublishFailedException} when
+ * the broker doesn't acknowledge within the configured bound.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    private final MutinyEmitter<byte[]> orders;
+    private final MutinyEmitter<byte[]> customerEvents;
+    private final Duration timeout;
+    private final Timer latency;
+
+    @Inject
+    public EventPublisher(@Channel(Channels.ORDERS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER,
+            bufferSize = 4096) MutinyEmitter<byte[]> orders,
+            @Channel(Channels.CUSTOMER_EVENTS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER,
+                    bufferSize = 4096) MutinyEmitter<byte[]> customerEvents,
+            IngestConfig config, MeterRegistry registry) {
+        this.orders = orders;
+        this.customerEvents = customerEvents;
+        this.timeout = config.delivery().publishTimeout();
+        this.latency = Timer.builder("ingest.publish.latency")
+                .description("Time from handing records to Kafka to the broker's acknowledgement of all of them")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    /** Sends all records concurrently; completes when every one is acknowledged. */
+    public Uni<Void> publishAll(List<EventRecord<?>> records) {
+        if (records.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        long start = System.nanoTime();
+        List<Uni<Void>> sends = records.stream().map(this::send).toList();
+        return Uni.join().all(sends).andFailFast()
+                .ifNoItem().after(timeout).failWith(() -> new PublishFailedException("no acknowledgement from Kafka within " + timeout))
+                .onFailure(f -> !(f instanceof PublishFailedException))
+                .transform(f -> new PublishFailedException("Kafka refused the records: " + f.getMessage(), f))
+                .onItem().invoke(() -> latency.record(Duration.ofNanos(System.nanoTime() - start)))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> send(EventRecord<?> record) {
+        MutinyEmitter<byte[]> emitter = Topics.ORDERS.equals(record.topic()) ? orders : customerEvents;
+        return emitter.sendMessage(toMessage(record));
+    }
+
+    static Message<byte[]> toMessage(EventRecord<?> record) {
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(record.key())
+                .withHeaders(record.cloudEvent().toHeaders())
+                .build();
+        return Message.of(record.value()).addMetadata(metadata);
+    }
+}

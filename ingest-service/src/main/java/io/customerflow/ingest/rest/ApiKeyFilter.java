@@ -1,0 +1,62 @@
+package io.customerflow.ingest.rest;
+
+import java.util.Optional;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.customerflow.ingest.service.ApiKeys;
+
+/**
+ * Authenticates instant-booking clients before their body is even read: an unknown key gets 401 whatever it
+ * sends. The client found is kept for the resource, which checks the shop scope (403).
+ */
+public class ApiKeyFilter {
+
+    static final String PATH = "/v1/instant-bookings";
+
+    private final ApiKeys keys;
+    private final Caller caller;
+
+    public ApiKeyFilter(ApiKeys keys, Caller caller) {
+        this.keys = keys;
+        this.caller = caller;
+    }
+
+    @ServerRequestFilter(preMatching = true)
+    public Optional<Response> authenticate(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (!path.equals(PATH) && !path.startsWith(PATH + "/")) {
+            return Optional.empty();
+        }
+        Optional<ApiKeys.Client> client = keys.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (client.isEmpty()) {
+            Response problem = Problem.response(Response.Status.UNAUTHORIZED, "missing or unknown API key");
+            problem.getHeaders().add(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            return Optional.of(problem);
+        }
+        caller.set(client.get());
+        return Optional.empty();
+    }
+
+    /** The authenticated instant-booking client of the current request. */
+    @RequestScoped
+    public static class Caller {
+        private ApiKeys.Client client;
+
+        void set(ApiKeys.Client client) {
+            this.client = client;
+        }
+
+        public ApiKeys.Client get() {
+            if (client == null) {
+                throw new IllegalStateException("no authenticated client on this request");
+            }
+            return client;
+        }
+    }
+}

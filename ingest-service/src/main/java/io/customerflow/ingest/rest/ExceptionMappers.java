@@ -1,0 +1,104 @@
+package io.customerflow.ingest.rest;
+
+import java.util.Comparator;
+import java.util.List;
+
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+
+import io.customerflow.ingest.config.IngestConfig;
+import io.customerflow.ingest.messaging.PublishFailedException;
+import io.customerflow.ingest.service.BadPayloadException;
+import io.customerflow.ingest.service.InvalidFieldException;
+import io.quarkus.logging.Log;
+
+/** Every failure as problem+json with the right status; bad input is never a 500. */
+public class ExceptionMappers {
+
+    private final String retryAfter;
+
+    public ExceptionMappers(IngestConfig config) {
+        this.retryAfter = Integer.toString(config.delivery().retryAfterSeconds());
+    }
+
+    @ServerExceptionMapper
+    public Response badPayload(BadPayloadException e) {
+        if (e instanceof InvalidFieldException f) {
+            return Problem.response(Response.Status.BAD_REQUEST, "invalid fields: " + f.field(),
+                    List.of(new Problem.FieldError(f.field(), e.getMessage())));
+        }
+        return Problem.response(Response.Status.BAD_REQUEST, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response invalidFields(ConstraintViolationException e) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(fieldName(v.getPropertyPath().toString()), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field)).toList();
+        return Problem.response(Response.Status.BAD_REQUEST, "invalid fields: "
+                + String.join(", ", errors.stream().map(Problem.FieldError::field).distinct().toList()), errors);
+    }
+
+    /** Malformed JSON, or a value of the wrong type: names the field when Jackson knows it. */
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e) {
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            String field = m.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("body");
+            return Problem.response(Response.Status.BAD_REQUEST, "invalid value for " + field,
+                    List.of(new Problem.FieldError(field, "has the wrong type or format")));
+        }
+        return Problem.response(Response.Status.BAD_REQUEST, "body is not valid JSON");
+    }
+
+    @ServerExceptionMapper
+    public Response unsupportedMediaType(NotSupportedException e) {
+        return Problem.response(Response.Status.UNSUPPORTED_MEDIA_TYPE, "send application/json");
+    }
+
+    @ServerExceptionMapper
+    public Response kafkaUnavailable(PublishFailedException e) {
+        Log.warnf("publish failed, answering 503: %s", e.getMessage());
+        Response problem = Problem.response(Response.Status.SERVICE_UNAVAILABLE,
+                "events could not be stored; retry later");
+        problem.getHeaders().add("Retry-After", retryAfter);
+        return problem;
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        Response.Status status = Response.Status.fromStatusCode(e.getResponse().getStatus());
+        if (status == null) {
+            return e.getResponse();
+        }
+        String detail = e.getMessage() == null ? status.getReasonPhrase() : e.getMessage();
+        Response problem = Problem.response(status, detail);
+        e.getResponse().getHeaders().forEach((k, v) -> {
+            if (!"Content-Type".equalsIgnoreCase(k)) {
+                v.forEach(value -> problem.getHeaders().add(k, value));
+            }
+        });
+        return problem;
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        // Class name only: messages may carry input (and so personal data).
+        Log.errorf("unexpected %s", e.getClass().getName());
+        return Problem.response(Response.Status.INTERNAL_SERVER_ERROR, "unexpected error");
+    }
+
+    /** {@code create.request.customer.email} → {@code customer.email}. */
+    private static String fieldName(String path) {
+        String[] parts = path.split("\\.", 3);
+        return parts.length == 3 ? parts[2] : path;
+    }
+}

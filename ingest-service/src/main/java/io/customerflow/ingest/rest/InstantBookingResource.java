@@ -1,0 +1,100 @@
+package io.customerflow.ingest.rest;
+
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+
+import io.customerflow.events.BookingEvent;
+import io.customerflow.events.EventRecord;
+import io.customerflow.ingest.messaging.EventPublisher;
+import io.customerflow.ingest.service.InstantBookings;
+import io.smallrye.mutiny.Uni;
+
+/** Instant bookings: the customer skipped checkout, so this call is the only record of them. */
+@Path(ApiKeyFilter.PATH)
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer")
+@SecurityRequirement(name = "apiKey")
+@APIResponse(responseCode = "400", description = "Invalid body: problem+json naming each bad field")
+@APIResponse(responseCode = "401", description = "Missing or unknown API key")
+@APIResponse(responseCode = "403", description = "The API key may not book for this shop")
+@APIResponse(responseCode = "503", description = "Kafka unavailable: retry after Retry-After seconds")
+public class InstantBookingResource {
+
+    static final String BOOKING_ID = "[A-Za-z0-9_-]{1,64}";
+
+    private final InstantBookings bookings;
+    private final EventPublisher publisher;
+    private final ApiKeyFilter.Caller caller;
+
+    public InstantBookingResource(InstantBookings bookings, EventPublisher publisher, ApiKeyFilter.Caller caller) {
+        this.bookings = bookings;
+        this.publisher = publisher;
+        this.caller = caller;
+    }
+
+    @POST
+    @Operation(summary = "Book", description = "Publishes a booking-confirmed event; the same Idempotency-Key "
+            + "always yields the same booking id.")
+    @APIResponse(responseCode = "202", description = "Stored in Kafka; the body holds the booking id")
+    public Uni<Response> create(@Valid @NotNull InstantBookingRequests.Create request,
+            @HeaderParam("Idempotency-Key") @Size(max = 255) String idempotencyKey) {
+        authorize(request.shop());
+        String id = InstantBookings.bookingId(caller.get().name(), request.shop(), idempotencyKey);
+        return publish(bookings.confirmed(id, request), "confirmed");
+    }
+
+    @POST
+    @Path("{id}/reschedule")
+    @Operation(summary = "Reschedule", description = "Publishes a booking-rescheduled event with the new start.")
+    @APIResponse(responseCode = "202", description = "Stored in Kafka")
+    public Uni<Response> reschedule(@PathParam("id") @Pattern(regexp = BOOKING_ID) String id,
+            @Valid @NotNull InstantBookingRequests.Reschedule request) {
+        authorize(request.shop());
+        return publish(bookings.rescheduled(id, request), "rescheduled");
+    }
+
+    @POST
+    @Path("{id}/cancel")
+    @Operation(summary = "Cancel", description = "Publishes a booking-cancelled event.")
+    @APIResponse(responseCode = "202", description = "Stored in Kafka")
+    public Uni<Response> cancel(@PathParam("id") @Pattern(regexp = BOOKING_ID) String id,
+            @Valid @NotNull InstantBookingRequests.Cancel request) {
+        authorize(request.shop());
+        return publish(bookings.cancelled(id, request), "cancelled");
+    }
+
+    private void authorize(String shop) {
+        if (!caller.get().mayBookFor(shop)) {
+            throw new ForbiddenException("this API key may not book for " + shop);
+        }
+    }
+
+    private Uni<Response> publish(EventRecord<BookingEvent> record, String status) {
+        return publisher.publishAll(List.of(record)).onItem().transform(ok -> Response.accepted(
+                new Accepted(record.data().bookingId(), status)).build());
+    }
+
+    /** The body of a 202. */
+    public record Accepted(String bookingId, String status) {
+    }
+}

@@ -1,0 +1,31 @@
+package io.customerflow.ingest.rest;
+
+import java.util.List;
+
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * An RFC 9457 problem document ({@code application/problem+json}).
+ *
+ * @param errors one entry per bad field, when the problem is invalid input
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    public record FieldError(String field, String message) {
+    }
+
+    public static Response response(Response.Status status, String detail) {
+        return response(status, detail, List.of());
+    }
+
+    public static Response response(Response.Status status, String detail, List<FieldError> errors) {
+        return Response.status(status).type(MEDIA_TYPE)
+                .entity(new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), detail, errors))
+                .build();
+    }
+}

@@ -1,0 +1,99 @@
+package io.customerflow.ingest.rest;
+
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+import io.customerflow.events.EventRecord;
+import io.customerflow.ingest.messaging.EventPublisher;
+import io.customerflow.ingest.service.HmacVerifier;
+import io.customerflow.ingest.service.WebhookDelivery;
+import io.customerflow.ingest.service.WebhookEvents;
+import io.customerflow.ingest.service.WebhookGate;
+import io.customerflow.ingest.service.WebhookTopic;
+import io.smallrye.mutiny.Uni;
+
+/** Every Shopify webhook topic arrives here; the topic comes from {@code X-Shopify-Topic}. */
+@Path("/webhooks/shopify")
+public class ShopifyWebhookResource {
+
+    private final HmacVerifier hmac;
+    private final WebhookEvents events;
+    private final EventPublisher publisher;
+    private final WebhookGate gate;
+
+    public ShopifyWebhookResource(HmacVerifier hmac, WebhookEvents events, EventPublisher publisher,
+            WebhookGate gate) {
+        this.hmac = hmac;
+        this.events = events;
+        this.publisher = publisher;
+        this.gate = gate;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Receive a Shopify webhook", description = "Verifies the HMAC of the raw body, then "
+            + "publishes the events the topic means and answers 200 only after Kafka acknowledged all of them.")
+    @APIResponse(responseCode = "200", description = "Stored in Kafka, a known duplicate, or an ignored topic")
+    @APIResponse(responseCode = "400", description = "Malformed headers or body")
+    @APIResponse(responseCode = "401", description = "Missing or invalid X-Shopify-Hmac-Sha256")
+    @APIResponse(responseCode = "413", description = "Body larger than the limit")
+    @APIResponse(responseCode = "415", description = "Not application/json")
+    @APIResponse(responseCode = "503", description = "Kafka unavailable: retry after Retry-After seconds")
+    public Uni<Response> receive(byte[] body,
+            @Parameter(required = true) @HeaderParam("X-Shopify-Hmac-Sha256") String signature,
+            @Parameter(required = true) @HeaderParam("X-Shopify-Topic") String topicHeader,
+            @Parameter(required = true) @HeaderParam("X-Shopify-Shop-Domain") String shop,
+            @HeaderParam("X-Shopify-Event-Id") String eventId,
+            @HeaderParam("X-Shopify-Webhook-Id") String webhookId,
+            @HeaderParam("X-Shopify-Triggered-At") String triggeredAt,
+            @HeaderParam("X-Shopify-API-Version") String apiVersion) {
+        if (!hmac.verify(body, signature)) {
+            gate.count(topicHeader, WebhookGate.Outcome.UNAUTHORIZED);
+            return Uni.createFrom().item(Problem.response(Response.Status.UNAUTHORIZED,
+                    "X-Shopify-Hmac-Sha256 missing or invalid"));
+        }
+        WebhookTopic topic = WebhookTopic.of(topicHeader).orElse(null);
+        if (topic == null) {
+            gate.count(topicHeader, WebhookGate.Outcome.IGNORED);
+            return Uni.createFrom().item(Response.ok(new Ack("ignored")).build());
+        }
+        WebhookDelivery delivery;
+        List<EventRecord<?>> records;
+        try {
+            delivery = WebhookDelivery.of(topicHeader, shop, eventId, webhookId, triggeredAt, apiVersion);
+            if (gate.isRepeat(delivery)) {
+                gate.count(topicHeader, WebhookGate.Outcome.DUPLICATE);
+                return Uni.createFrom().item(Response.ok(new Ack("duplicate")).build());
+            }
+            records = events.events(topic, delivery, body);
+        } catch (RuntimeException e) {
+            gate.count(topicHeader, WebhookGate.Outcome.INVALID);
+            throw e;
+        }
+        return publisher.publishAll(records)
+                .onItem().transform(ok -> {
+                    gate.accepted(delivery);
+                    return Response.ok(new Ack("accepted", records.size())).build();
+                })
+                .onFailure().invoke(f -> gate.count(topicHeader, WebhookGate.Outcome.UNAVAILABLE));
+    }
+
+    /** The body of a 2xx answer: what happened, and how many events were stored. */
+    public record Ack(String status, Integer events) {
+        Ack(String status) {
+            this(status, 0);
+        }
+    }
+}

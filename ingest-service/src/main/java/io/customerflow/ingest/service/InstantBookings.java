@@ -1,0 +1,91 @@
+package io.customerflow.ingest.service;
+
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.HexFormat;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.customerflow.events.BookingChannel;
+import io.customerflow.events.BookingEvent;
+import io.customerflow.events.CloudEvent;
+import io.customerflow.events.Customer;
+import io.customerflow.events.EventKeys;
+import io.customerflow.events.EventRecord;
+import io.customerflow.events.EventType;
+import io.customerflow.events.Property;
+import io.customerflow.ingest.rest.InstantBookingRequests;
+
+/** Instant bookings (no Shopify checkout) → booking events; the API call is the customer's only record. */
+@ApplicationScoped
+public class InstantBookings {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * The booking id: derived from the client's {@code Idempotency-Key} when given (so a repeat gets the same id
+     * and collapses downstream, with no state here), else random.
+     */
+    public static String bookingId(String clientName, String shop, String idempotencyKey) {
+        if (idempotencyKey == null || idempotencyKey.isBlank()) {
+            byte[] random = new byte[12];
+            RANDOM.nextBytes(random);
+            return "ib_" + HexFormat.of().formatHex(random);
+        }
+        return "ib_" + ApiKeys.sha256Hex(clientName + "\n" + shop + "\n" + idempotencyKey.trim()).substring(0, 24);
+    }
+
+    public EventRecord<BookingEvent> confirmed(String bookingId, InstantBookingRequests.Create r) {
+        requireZone(r.timezone(), "timezone");
+        var service = new BookingEvent.Service(r.service().id(), null, null, r.service().title(), r.service().variant(),
+                null);
+        var appointment = new BookingEvent.Appointment(null, null, r.start(), r.timezone(),
+                r.durationMinutes() + " minutes", r.durationMinutes(), r.location(), r.resources());
+        var price = r.price() == null ? null : new BookingEvent.Money(r.price().amount(), r.price().currency());
+        var order = r.shopifyOrderId() == null ? null : new BookingEvent.OrderRef(r.shopifyOrderId(), null, null);
+        List<Property> properties = r.properties() == null ? List.of()
+                : r.properties().stream().map(p -> new Property(p.name(), p.value())).toList();
+        var booking = new BookingEvent(bookingId, BookingChannel.INSTANT, r.shop(), customer(r.customer()), order,
+                service, appointment, price, properties, OffsetDateTime.now());
+        return record(bookingId, EventType.BOOKING_CONFIRMED, booking);
+    }
+
+    public EventRecord<BookingEvent> rescheduled(String bookingId, InstantBookingRequests.Reschedule r) {
+        if (r.timezone() != null) {
+            requireZone(r.timezone(), "timezone");
+        }
+        var appointment = new BookingEvent.Appointment(null, null, r.start(), r.timezone(),
+                r.durationMinutes() == null ? null : r.durationMinutes() + " minutes", r.durationMinutes(), null, null);
+        var booking = new BookingEvent(bookingId, BookingChannel.INSTANT, r.shop(), customer(r.customer()), null, null,
+                appointment, null, List.of(), OffsetDateTime.now());
+        // One id per (booking, new start): a repeated request collapses, a second reschedule does not.
+        String id = bookingId + "/rescheduled/" + r.start().toInstant();
+        return record(id, EventType.BOOKING_RESCHEDULED, booking);
+    }
+
+    public EventRecord<BookingEvent> cancelled(String bookingId, InstantBookingRequests.Cancel r) {
+        var booking = new BookingEvent(bookingId, BookingChannel.INSTANT, r.shop(), customer(r.customer()), null, null,
+                null, null, List.of(), OffsetDateTime.now());
+        return record(bookingId + "/cancelled", EventType.BOOKING_CANCELLED, booking);
+    }
+
+    private static EventRecord<BookingEvent> record(String ceId, EventType type, BookingEvent booking) {
+        var ce = new CloudEvent(ceId, type, "/instant-bookings/" + booking.shop(), "booking/" + booking.bookingId(),
+                booking.occurredAt());
+        return EventRecord.of(EventKeys.bookingKey(booking), ce, booking);
+    }
+
+    private static Customer customer(InstantBookingRequests.CustomerInput c) {
+        return new Customer(null, c.email().trim(), c.firstName(), c.lastName(), c.phone(), c.locale());
+    }
+
+    private static void requireZone(String zone, String field) {
+        try {
+            ZoneId.of(zone);
+        } catch (RuntimeException e) {
+            throw new InvalidFieldException(field, "must be an IANA time zone such as Asia/Tokyo");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.customerflow.ingest.service;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+
+/**
+ * The headers of one Shopify webhook delivery that ingest relies on, validated.
+ *
+ * @param deliveryId {@code X-Shopify-Event-Id} when given (the same for every delivery of one event), else
+ *                   {@code X-Shopify-Webhook-Id}
+ * @param triggeredAt {@code X-Shopify-Triggered-At}, or the time of receipt
+ */
+public record WebhookDelivery(String topic, String shop, String deliveryId, OffsetDateTime triggeredAt,
+        String apiVersion) {
+
+    private static final Pattern SHOP = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}\\.myshopify\\.com");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    /** @throws BadPayloadException naming the bad header */
+    public static WebhookDelivery of(String topic, String shop, String eventId, String webhookId, String triggeredAt,
+            String apiVersion) {
+        if (topic == null || topic.isBlank()) {
+            throw new BadPayloadException("missing header X-Shopify-Topic");
+        }
+        if (shop == null || !SHOP.matcher(shop).matches()) {
+            throw new BadPayloadException("header X-Shopify-Shop-Domain must be a {name}.myshopify.com domain");
+        }
+        String id = eventId != null && !eventId.isBlank() ? eventId : webhookId;
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new BadPayloadException("header X-Shopify-Event-Id or X-Shopify-Webhook-Id missing or malformed");
+        }
+        return new WebhookDelivery(topic.trim(), shop, id, time(triggeredAt), apiVersion);
+    }
+
+    private static OffsetDateTime time(String triggeredAt) {
+        if (triggeredAt == null || triggeredAt.isBlank()) {
+            return OffsetDateTime.now();
+        }
+        try {
+            return OffsetDateTime.parse(triggeredAt.trim());
+        } catch (DateTimeParseException e) {
+            throw new BadPayloadException("header X-Shopify-Triggered-At is not an ISO-8601 timestamp");
+        }
+    }
+
+    public static boolean isShopDomain(String shop) {
+        return shop != null && SHOP.matcher(shop).matches();
+    }
+}

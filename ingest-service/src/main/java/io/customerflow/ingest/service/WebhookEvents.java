@@ -1,0 +1,135 @@
+package io.customerflow.ingest.service;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.customerflow.events.AppUninstalled;
+import io.customerflow.events.BookingEvent;
+import io.customerflow.events.CloudEvent;
+import io.customerflow.events.CustomerDataRequested;
+import io.customerflow.events.CustomerRedactRequested;
+import io.customerflow.events.EventKeys;
+import io.customerflow.events.EventRecord;
+import io.customerflow.events.EventType;
+import io.customerflow.events.OrderEvent;
+import io.customerflow.events.ShopRedactRequested;
+import io.customerflow.events.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Turns one verified Shopify webhook into the events it means, with deterministic {@code ce_id}s so Shopify's
+ * retries and duplicate deliveries collapse downstream.
+ */
+@ApplicationScoped
+public class WebhookEvents {
+
+    private final BookingDetector detector;
+    private final Counter unidentifiedBookings;
+
+    public WebhookEvents(BookingDetector detector, MeterRegistry registry) {
+        this.detector = detector;
+        this.unidentifiedBookings = Counter.builder("ingest.bookings.unidentified")
+                .description("Bookings published without an email or customer id to identify the customer")
+                .register(registry);
+    }
+
+    public List<EventRecord<?>> events(WebhookTopic topic, WebhookDelivery delivery, byte[] body) {
+        return switch (topic) {
+            case ORDERS_CREATE -> orderEvents(EventType.ORDER_CREATED, delivery, body);
+            case ORDERS_UPDATED -> orderEvents(EventType.ORDER_UPDATED, delivery, body);
+            case ORDERS_CANCELLED -> orderEvents(EventType.ORDER_CANCELLED, delivery, body);
+            case CUSTOMERS_REDACT -> List.of(customerRedact(delivery, body));
+            case CUSTOMERS_DATA_REQUEST -> List.of(dataRequest(delivery, body));
+            case SHOP_REDACT -> List.of(shopRedact(delivery, body));
+            case APP_UNINSTALLED -> appUninstalled(delivery);
+        };
+    }
+
+    private List<EventRecord<?>> orderEvents(EventType type, WebhookDelivery d, byte[] body) {
+        ShopifyPayloads.Order raw = ShopifyPayloads.parse(body, ShopifyPayloads.Order.class);
+        OrderEvent order = OrderMapper.toEvent(d.shop(), raw);
+        List<EventRecord<?>> records = new ArrayList<>();
+        String orderSubject = "order/" + order.orderId();
+        records.add(EventRecord.of(EventKeys.orderKey(order),
+                cloudEvent(d.shop() + "/" + d.topic() + "/" + d.deliveryId(), type, d, orderSubject), order));
+
+        boolean cancelled = type == EventType.ORDER_CANCELLED || order.cancelledAt() != null;
+        OffsetDateTime when = cancelled ? firstNonNull(order.cancelledAt(), order.updatedAt(), d.triggeredAt())
+                : firstNonNull(order.createdAt(), d.triggeredAt());
+        for (BookingEvent booking : detector.bookings(order, raw, when)) {
+            // A confirmed booking has one id whichever orders/* webhook reports it: updates repeat it harmlessly.
+            EventType bookingType = cancelled ? EventType.BOOKING_CANCELLED : EventType.BOOKING_CONFIRMED;
+            String id = cancelled ? booking.bookingId() + "/cancelled" : booking.bookingId();
+            if (booking.customer().normalizedEmail() == null && booking.customer().shopifyId() == null) {
+                unidentifiedBookings.increment();
+            }
+            records.add(EventRecord.of(EventKeys.bookingKey(booking),
+                    cloudEvent(id, bookingType, d, "booking/" + booking.bookingId()), booking));
+        }
+        return records;
+    }
+
+    private EventRecord<?> customerRedact(WebhookDelivery d, byte[] body) {
+        var p = ShopifyPayloads.parse(body, ShopifyPayloads.CustomersRedact.class);
+        requireSameShop(d, p.shopDomain());
+        Long customerId = p.customer() == null ? null : p.customer().id();
+        String email = p.customer() == null ? null : p.customer().email();
+        var data = new CustomerRedactRequested(d.shop(), customerId, email, p.ordersToRedact(), d.triggeredAt());
+        return EventRecord.of(EventKeys.customerKey(d.shop(), email, customerId, "privacy"),
+                cloudEvent(d.shop() + "/" + d.topic() + "/" + d.deliveryId(), EventType.CUSTOMER_REDACT_REQUESTED, d,
+                        "customer/" + customerId), data);
+    }
+
+    private EventRecord<?> dataRequest(WebhookDelivery d, byte[] body) {
+        var p = ShopifyPayloads.parse(body, ShopifyPayloads.CustomersDataRequest.class);
+        requireSameShop(d, p.shopDomain());
+        Long customerId = p.customer() == null ? null : p.customer().id();
+        String email = p.customer() == null ? null : p.customer().email();
+        Long requestId = p.dataRequest() == null ? null : p.dataRequest().id();
+        var data = new CustomerDataRequested(d.shop(), customerId, email, p.ordersRequested(), requestId,
+                d.triggeredAt());
+        return EventRecord.of(EventKeys.customerKey(d.shop(), email, customerId, "privacy"),
+                cloudEvent(d.shop() + "/" + d.topic() + "/" + d.deliveryId(), EventType.CUSTOMER_DATA_REQUESTED, d,
+                        "customer/" + customerId), data);
+    }
+
+    private EventRecord<?> shopRedact(WebhookDelivery d, byte[] body) {
+        var p = ShopifyPayloads.parse(body, ShopifyPayloads.ShopRedact.class);
+        requireSameShop(d, p.shopDomain());
+        return EventRecord.of(EventKeys.shopKey(d.shop()),
+                cloudEvent(d.shop() + "/" + d.topic() + "/" + d.deliveryId(), EventType.SHOP_REDACT_REQUESTED, d,
+                        "shop"), new ShopRedactRequested(d.shop(), p.shopId(), d.triggeredAt()));
+    }
+
+    /** On both topics: tagging reads orders, the other consumers read customer events. */
+    private List<EventRecord<?>> appUninstalled(WebhookDelivery d) {
+        var record = EventRecord.of(EventKeys.shopKey(d.shop()),
+                cloudEvent(d.shop() + "/" + d.topic() + "/" + d.deliveryId(), EventType.APP_UNINSTALLED, d, "shop"),
+                new AppUninstalled(d.shop(), d.triggeredAt()));
+        return List.of(record, record.onTopic(Topics.ORDERS));
+    }
+
+    private static void requireSameShop(WebhookDelivery d, String bodyShop) {
+        if (bodyShop != null && !bodyShop.equals(d.shop())) {
+            throw new BadPayloadException("shop_domain in the body differs from X-Shopify-Shop-Domain");
+        }
+    }
+
+    private static CloudEvent cloudEvent(String id, EventType type, WebhookDelivery d, String subject) {
+        return new CloudEvent(id, type, "/shopify/" + d.shop(), subject, d.triggeredAt());
+    }
+
+    @SafeVarargs
+    private static <T> T firstNonNull(T... values) {
+        for (T v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

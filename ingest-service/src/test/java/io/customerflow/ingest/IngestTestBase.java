@@ -1,0 +1,102 @@
+package io.customerflow.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.customerflow.events.CloudEvent;
+import io.customerflow.events.EventJson;
+import io.customerflow.events.Topics;
+import io.customerflow.infra.InfraTestResource;
+import io.customerflow.infra.KafkaTestClient;
+import io.customerflow.infra.TestInfrastructure;
+import io.customerflow.ingest.service.HmacVerifier;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.restassured.RestAssured;
+import io.restassured.response.ValidatableResponse;
+
+/** Real broker, a tail on both output topics, and Shopify-shaped requests signed like Shopify signs them. */
+@QuarkusTestResource(InfraTestResource.class)
+abstract class IngestTestBase {
+
+    static final String SECRET = "test-secret-current";
+    static final String ROTATED_SECRET = "test-secret-previous";
+    static final String SHOP = "downtown-salon.myshopify.com";
+    static final String API_KEY = "local-demo-api-key";
+
+    KafkaTestClient.Tail tail;
+
+    @BeforeEach
+    void tailTopics() {
+        tail = new KafkaTestClient(TestInfrastructure.kafka()).tail(Topics.ORDERS, Topics.CUSTOMER_EVENTS);
+    }
+
+    @AfterEach
+    void closeTail() {
+        tail.close();
+    }
+
+    static byte[] resource(String path) {
+        try (InputStream in = IngestTestBase.class.getResourceAsStream(path)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The reference booking order with a fresh order id, so tests never collide. */
+    static byte[] bookingOrder(long orderId) {
+        try {
+            ObjectNode order = (ObjectNode) EventJson.mapper().readTree(resource("/shopify/orders-create-booking.json"));
+            order.put("id", orderId);
+            return EventJson.mapper().writeValueAsBytes(order);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ValidatableResponse webhook(String topic, byte[] body, String secret, String webhookId) {
+        return RestAssured.given()
+                .contentType("application/json")
+                .header("X-Shopify-Hmac-Sha256", HmacVerifier.signature(secret, body))
+                .header("X-Shopify-Topic", topic)
+                .header("X-Shopify-Shop-Domain", SHOP)
+                .header("X-Shopify-Webhook-Id", webhookId)
+                .header("X-Shopify-Triggered-At", "2026-11-20T15:12:45.123Z")
+                .header("X-Shopify-API-Version", "2026-10")
+                .body(body)
+                .post("/webhooks/shopify")
+                .then();
+    }
+
+    static ValidatableResponse webhook(String topic, byte[] body) {
+        return webhook(topic, body, SECRET, UUID.randomUUID().toString());
+    }
+
+    List<ConsumerRecord<String, byte[]>> awaitRecords(int count) {
+        return tail.await(count, Duration.ofSeconds(20));
+    }
+
+    /** Proves a negative: nothing arrived in a window long enough for an acknowledged send to show up. */
+    List<ConsumerRecord<String, byte[]>> recordsWithin(Duration window) {
+        return tail.drain(window);
+    }
+
+    static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return CloudEvent.header(record.headers(), name);
+    }
+
+    static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

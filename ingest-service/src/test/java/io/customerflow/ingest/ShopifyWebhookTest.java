@@ -1,0 +1,210 @@
+package io.customerflow.ingest;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.customerflow.events.BookingChannel;
+import io.customerflow.events.BookingEvent;
+import io.customerflow.events.EventJson;
+import io.customerflow.events.EventRecord;
+import io.customerflow.events.EventType;
+import io.customerflow.events.OrderEvent;
+import io.customerflow.events.Topics;
+import io.customerflow.events.testing.EventSchemas;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Shopify webhooks through ingest to a real broker: the events, keys and headers that come out. */
+@QuarkusTest
+class ShopifyWebhookTest extends IngestTestBase {
+
+    @Test
+    void bookingOrderBecomesAnOrderEventAndABookingEvent() {
+        webhook("orders/create", bookingOrder(5531267940632L), SECRET, "wh-booking-1")
+                .statusCode(200).body("status", equalTo("accepted")).body("events", equalTo(2));
+
+        List<ConsumerRecord<String, byte[]>> records = awaitRecords(2);
+        assertEquals(2, records.size(), "order event + one booking event");
+        ConsumerRecord<String, byte[]> order = only(records, Topics.ORDERS);
+        ConsumerRecord<String, byte[]> booking = only(records, Topics.CUSTOMER_EVENTS);
+
+        assertEquals(SHOP + "/7212345678901", order.key());
+        assertEquals(EventType.ORDER_CREATED.ceType(), header(order, "ce_type"));
+        assertEquals(SHOP + "/orders/create/wh-booking-1", header(order, "ce_id"));
+        assertEquals("/shopify/" + SHOP, header(order, "ce_source"));
+        assertEquals("order/5531267940632", header(order, "ce_subject"));
+        assertEquals("2026-11-20T15:12:45.123Z", header(order, "ce_time"));
+        assertEquals("application/json", header(order, "content-type"));
+        EventSchemas.assertValid(EventType.ORDER_CREATED, order.value());
+        OrderEvent orderEvent = EventRecord.read(order).dataAs(OrderEvent.class);
+        assertEquals(2, orderEvent.lineItems().size());
+        assertEquals("jane.doe@example.com", orderEvent.customer().email());
+
+        assertEquals(SHOP + "/jane.doe@example.com", booking.key());
+        assertEquals(EventType.BOOKING_CONFIRMED.ceType(), header(booking, "ce_type"));
+        assertEquals(SHOP + "/5531267940632/13622453502232", header(booking, "ce_id"));
+        EventSchemas.assertValid(EventType.BOOKING_CONFIRMED, booking.value());
+        BookingEvent b = EventRecord.read(booking).dataAs(BookingEvent.class);
+        assertEquals(BookingChannel.CHECKOUT, b.channel());
+        assertEquals("December 4, 2026", b.appointment().date());
+        assertEquals("3:30 PM", b.appointment().time());
+        assertEquals("America/New_York", b.appointment().timezone());
+        assertEquals("Downtown", b.appointment().location());
+        assertEquals(List.of("Alex"), b.appointment().resources());
+        assertEquals(45, b.appointment().durationMinutes());
+        assertEquals(new BookingEvent.Money("65.00", "USD"), b.price());
+        assertEquals("Jane", b.customer().firstName());
+        assertEquals(7212345678901L, b.customer().shopifyId());
+        assertEquals(new BookingEvent.OrderRef(5531267940632L, "#1042", 13622453502232L), b.order());
+    }
+
+    @Test
+    void orderWithoutBookingItemsIsAnOrderEventOnly() throws Exception {
+        JsonNode upstream = EventJson.mapper().readTree(resource("/shopify/upstream-orders-2026-07.json"));
+        byte[] body = EventJson.mapper().writeValueAsBytes(upstream.get("orders").get(0));
+
+        webhook("orders/create", body).statusCode(200).body("events", equalTo(1));
+
+        List<ConsumerRecord<String, byte[]>> records = recordsWithin(Duration.ofSeconds(3));
+        assertEquals(1, records.size());
+        assertEquals(Topics.ORDERS, records.get(0).topic());
+        OrderEvent order = EventRecord.read(records.get(0)).dataAs(OrderEvent.class);
+        assertEquals(450789469L, order.orderId());
+        assertEquals(3, order.lineItems().size());
+        EventSchemas.assertValid(EventType.ORDER_CREATED, records.get(0).value());
+    }
+
+    @Test
+    void hiddenReservationTokenMarksABookingWhateverTheShopLocale() throws Exception {
+        String body = """
+                {"id": 9001, "name": "#9001", "email": "hanako@example.jp", "currency": "JPY",
+                 "customer": {"id": 42, "email": "hanako@example.jp", "first_name": "花子", "last_name": "山田"},
+                 "line_items": [{"id": 77, "product_id": 5, "variant_id": 6, "title": "アロママッサージ",
+                   "variant_title": "60 Minutes", "quantity": 1, "price": "8800",
+                   "properties": [{"name": "日付", "value": "2026年12月4日"}, {"name": "時間", "value": "15:30"},
+                                  {"name": "_reservation_token", "value": "rsv_1"}]}]}""";
+        webhook("orders/create", body.getBytes(java.nio.charset.StandardCharsets.UTF_8)).statusCode(200);
+
+        BookingEvent booking = EventRecord.read(only(awaitRecords(2), Topics.CUSTOMER_EVENTS)).dataAs(BookingEvent.class);
+        assertEquals("山田", booking.customer().lastName());
+        assertEquals("花子", booking.customer().firstName());
+        assertEquals("2026年12月4日", booking.appointment().date());
+        assertEquals("15:30", booking.appointment().time());
+        assertEquals("60 Minutes", booking.appointment().duration(), "variant title is the duration");
+        assertEquals(60, booking.appointment().durationMinutes());
+    }
+
+    @Test
+    void cancelledOrderCancelsItsBookings() {
+        webhook("orders/cancelled", bookingOrder(5531267940700L)).statusCode(200);
+
+        ConsumerRecord<String, byte[]> booking = only(awaitRecords(2), Topics.CUSTOMER_EVENTS);
+        assertEquals(EventType.BOOKING_CANCELLED.ceType(), header(booking, "ce_type"));
+        assertEquals(SHOP + "/5531267940700/13622453502232/cancelled", header(booking, "ce_id"));
+    }
+
+    @Test
+    void forgedMissingAndUnknownSecretSignaturesAreRejectedAndNothingIsPublished() {
+        byte[] body = bookingOrder(5531267940800L);
+        webhook("orders/create", body, "a-secret-we-never-had", "wh-forged").statusCode(401);
+        io.restassured.RestAssured.given().contentType("application/json")
+                .header("X-Shopify-Topic", "orders/create").header("X-Shopify-Shop-Domain", SHOP)
+                .header("X-Shopify-Webhook-Id", "wh-unsigned").body(body).post("/webhooks/shopify")
+                .then().statusCode(401).contentType("application/problem+json");
+        byte[] tampered = bookingOrder(5531267940801L);
+        io.restassured.RestAssured.given().contentType("application/json")
+                .header("X-Shopify-Hmac-Sha256", io.customerflow.ingest.service.HmacVerifier.signature(SECRET, body))
+                .header("X-Shopify-Topic", "orders/create").header("X-Shopify-Shop-Domain", SHOP)
+                .header("X-Shopify-Webhook-Id", "wh-tampered").body(tampered).post("/webhooks/shopify")
+                .then().statusCode(401);
+
+        assertEquals(List.of(), recordsWithin(Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void previousSecretIsAcceptedDuringARotation() {
+        webhook("orders/create", bookingOrder(5531267940900L), ROTATED_SECRET, UUID.randomUUID().toString())
+                .statusCode(200);
+        assertEquals(2, awaitRecords(2).size());
+    }
+
+    @Test
+    void theSameWebhookDeliveredThreeTimesYieldsOneEventId() {
+        byte[] body = bookingOrder(5531267941000L);
+        for (int i = 0; i < 3; i++) {
+            webhook("orders/create", body, SECRET, "wh-repeat-1").statusCode(200);
+        }
+        List<ConsumerRecord<String, byte[]>> records = recordsWithin(Duration.ofSeconds(3));
+        assertEquals(1, records.stream().filter(r -> r.topic().equals(Topics.ORDERS)).count());
+        assertEquals(1, records.stream().map(r -> header(r, "ce_id")).filter(id -> id.endsWith("/13622453502232"))
+                .distinct().count());
+        assertEquals(2, records.size(), "repeats are dropped at the door");
+    }
+
+    @Test
+    void privacyTopicsBecomePrivacyEventsKeyedByCustomer() {
+        webhook("customers/redact", resource("/shopify/customers-redact.json")).statusCode(200);
+        webhook("customers/data_request", resource("/shopify/customers-data_request.json")).statusCode(200);
+        webhook("shop/redact", resource("/shopify/shop-redact.json")).statusCode(200);
+
+        List<ConsumerRecord<String, byte[]>> records = awaitRecords(3);
+        assertEquals(3, records.size());
+        for (ConsumerRecord<String, byte[]> r : records) {
+            EventType type = EventType.fromCeType(header(r, "ce_type")).orElseThrow();
+            EventSchemas.assertValid(type, r.value());
+            assertEquals(Topics.CUSTOMER_EVENTS, r.topic());
+            assertEquals(type == EventType.SHOP_REDACT_REQUESTED ? SHOP : SHOP + "/jane.doe@example.com", r.key());
+        }
+    }
+
+    @Test
+    void appUninstalledReachesBothTopics() {
+        webhook("app/uninstalled", "{\"id\": 954889, \"domain\": \"downtown-salon.myshopify.com\"}".getBytes())
+                .statusCode(200);
+        List<ConsumerRecord<String, byte[]>> records = awaitRecords(2);
+        assertEquals(List.of(Topics.CUSTOMER_EVENTS, Topics.ORDERS), records.stream().map(ConsumerRecord::topic).sorted().toList());
+        records.forEach(r -> assertEquals(EventType.APP_UNINSTALLED.ceType(), header(r, "ce_type")));
+    }
+
+    @Test
+    void unknownTopicIsAcknowledgedAndIgnored() {
+        webhook("products/update", "{\"id\": 1}".getBytes()).statusCode(200).body("status", equalTo("ignored"));
+        assertEquals(List.of(), recordsWithin(Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void badInputGetsAClearErrorNeverA500() {
+        webhook("orders/create", "{\"id\": ".getBytes()).statusCode(400).contentType("application/problem+json");
+        webhook("orders/create", "[]".getBytes()).statusCode(400);
+        webhook("orders/create", "{\"line_items\": []}".getBytes()).statusCode(400)
+                .body("detail", equalTo("order has no id"));
+        byte[] body = bookingOrder(1L);
+        io.restassured.RestAssured.given().contentType("text/plain")
+                .header("X-Shopify-Hmac-Sha256", io.customerflow.ingest.service.HmacVerifier.signature(SECRET, body))
+                .header("X-Shopify-Topic", "orders/create").header("X-Shopify-Shop-Domain", SHOP)
+                .header("X-Shopify-Webhook-Id", "wh-text").body(body).post("/webhooks/shopify")
+                .then().statusCode(415);
+        io.restassured.RestAssured.given().contentType("application/json")
+                .header("X-Shopify-Hmac-Sha256", io.customerflow.ingest.service.HmacVerifier.signature(SECRET, body))
+                .header("X-Shopify-Topic", "orders/create").header("X-Shopify-Shop-Domain", "evil.example.com")
+                .header("X-Shopify-Webhook-Id", "wh-shop").body(body).post("/webhooks/shopify")
+                .then().statusCode(400).body("detail", org.hamcrest.Matchers.containsString("X-Shopify-Shop-Domain"));
+        assertEquals(List.of(), recordsWithin(Duration.ofSeconds(2)));
+    }
+
+    private static ConsumerRecord<String, byte[]> only(List<ConsumerRecord<String, byte[]>> records, String topic) {
+        List<ConsumerRecord<String, byte[]>> onTopic = records.stream().filter(r -> r.topic().equals(topic)).toList();
+        assertEquals(1, onTopic.size(), "records on " + topic);
+        assertTrue(onTopic.get(0).value().length > 0);
+        return onTopic.get(0);
+    }
+}
