@@ -46,6 +46,12 @@ public class ExceptionMappers {
                 + String.join(", ", errors.stream().map(Problem.FieldError::field).distinct().toList()), errors);
     }
 
+    /** A value of the wrong type or format (Quarkus has a built-in mapper for this type: ours names the field). */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    public Response mismatchedInput(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        return malformedJson(e);
+    }
+
     /** Malformed JSON, or a value of the wrong type: names the field when Jackson knows it. */
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {

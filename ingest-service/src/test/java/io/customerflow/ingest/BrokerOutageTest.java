@@ -1,0 +1,52 @@
+package io.customerflow.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.customerflow.infra.KafkaBroker;
+import io.customerflow.infra.TestInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** No 2xx without Kafka: a stopped broker gets 503 + Retry-After within Shopify's timeout, never a hang. */
+@QuarkusTest
+class BrokerOutageTest extends IngestTestBase {
+
+    @Test
+    void brokerDownIs503WithRetryAfterInsideTheBoundThenAcceptedWhenBack() {
+        KafkaBroker broker = TestInfrastructure.localBroker();
+        assumeTrue(broker != null, "needs the broker this JVM started (not an external or containerized one)");
+        tail.close();
+        broker.close();
+        try {
+            for (int i = 0; i < 3; i++) {
+                long start = System.nanoTime();
+                var response = webhook("orders/create", bookingOrder(7000L + i)).extract();
+                long millis = (System.nanoTime() - start) / 1_000_000;
+
+                assertEquals(503, response.statusCode());
+                assertEquals("5", response.header("Retry-After"));
+                assertTrue(millis < 4000, "answered in " + millis + " ms, Shopify gives up at 5000");
+            }
+        } finally {
+            broker.start();
+        }
+        tailTopics();
+        String webhookId = UUID.randomUUID().toString();
+        // The producer reconnects on its own; Shopify's retry of the same delivery then succeeds.
+        long deadline = System.currentTimeMillis() + 60_000;
+        int status = 0;
+        while (status != 200 && System.currentTimeMillis() < deadline) {
+            status = webhook("orders/create", bookingOrder(7100L), SECRET, webhookId).extract().statusCode();
+        }
+        assertEquals(200, status);
+        // A 503'd attempt may still have reached the broker late: then its record repeats with the same ce_id,
+        // which every consumer collapses. What matters: both events are there, under exactly two ids.
+        var ids = recordsWithin(java.time.Duration.ofSeconds(3)).stream().map(r -> header(r, "ce_id")).distinct().toList();
+        assertEquals(2, ids.size(), "order + booking event ids: " + ids);
+    }
+}

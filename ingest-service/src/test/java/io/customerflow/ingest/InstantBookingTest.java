@@ -1,0 +1,183 @@
+package io.customerflow.ingest;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.customerflow.events.BookingChannel;
+import io.customerflow.events.BookingEvent;
+import io.customerflow.events.EventJson;
+import io.customerflow.events.EventRecord;
+import io.customerflow.events.EventType;
+import io.customerflow.events.Topics;
+import io.customerflow.events.testing.EventSchemas;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.ValidatableResponse;
+
+/** The instant-booking API against a real broker. */
+@QuarkusTest
+class InstantBookingTest extends IngestTestBase {
+
+    static final String TOKYO = "tokyo-spa.myshopify.com";
+
+    static ObjectNode validBooking() {
+        ObjectNode body = EventJson.mapper().createObjectNode();
+        body.put("shop", TOKYO);
+        body.putObject("customer").put("firstName", "太郎").put("lastName", "山田")
+                .put("email", "Taro.Yamada@Example.jp").put("phone", "+81312345678").put("locale", "ja");
+        body.putObject("service").put("id", "svc-aroma-60").put("title", "アロママッサージ").put("variant", "60 Minutes");
+        body.put("start", "2026-12-04T15:30:00+09:00");
+        body.put("durationMinutes", 60);
+        body.put("timezone", "Asia/Tokyo");
+        body.putArray("resources").add("佐藤");
+        body.put("location", "銀座店");
+        body.putObject("price").put("amount", "8800").put("currency", "JPY");
+        body.putArray("properties").addObject().put("name", "_locale").put("value", "ja");
+        return body;
+    }
+
+    static ValidatableResponse post(String path, Object body, String key, String idempotencyKey) {
+        var request = RestAssured.given().contentType("application/json").body(body.toString());
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return request.post(path).then();
+    }
+
+    @Test
+    void validBookingIsAcceptedAndPublishedAsTheCustomersOnlyRecord() {
+        String id = post("/v1/instant-bookings", validBooking(), API_KEY, null)
+                .statusCode(202).body("bookingId", matchesPattern("ib_[0-9a-f]{24}")).body("status", equalTo("confirmed"))
+                .extract().path("bookingId");
+
+        ConsumerRecord<String, byte[]> record = awaitRecords(1).get(0);
+        assertEquals(Topics.CUSTOMER_EVENTS, record.topic());
+        assertEquals(TOKYO + "/taro.yamada@example.jp", record.key());
+        assertEquals(id, header(record, "ce_id"));
+        assertEquals(EventType.BOOKING_CONFIRMED.ceType(), header(record, "ce_type"));
+        EventSchemas.assertValid(EventType.BOOKING_CONFIRMED, record.value());
+        BookingEvent booking = EventRecord.read(record).dataAs(BookingEvent.class);
+        assertEquals(BookingChannel.INSTANT, booking.channel());
+        assertEquals("山田", booking.customer().lastName());
+        assertEquals("Taro.Yamada@Example.jp", booking.customer().email(), "kept as given for display");
+        assertEquals(OffsetDateTime.parse("2026-12-04T15:30:00+09:00"), booking.appointment().start());
+        assertEquals(List.of("佐藤"), booking.appointment().resources());
+        assertEquals(new BookingEvent.Money("8800", "JPY"), booking.price());
+    }
+
+    @Test
+    void sameIdempotencyKeyGivesTheSameBookingId() {
+        String first = post("/v1/instant-bookings", validBooking(), API_KEY, "order-form-77")
+                .statusCode(202).extract().path("bookingId");
+        String again = post("/v1/instant-bookings", validBooking(), API_KEY, "order-form-77")
+                .statusCode(202).extract().path("bookingId");
+        String other = post("/v1/instant-bookings", validBooking(), API_KEY, "order-form-78")
+                .statusCode(202).extract().path("bookingId");
+
+        assertEquals(first, again);
+        assertNotEquals(first, other);
+        List<ConsumerRecord<String, byte[]>> records = awaitRecords(3);
+        assertEquals(2, records.stream().map(r -> header(r, "ce_id")).distinct().count());
+    }
+
+    @Test
+    void rescheduleAndCancelAreEventsOfTheirOwnOnTheCustomersKey() {
+        ObjectNode change = EventJson.mapper().createObjectNode();
+        change.put("shop", TOKYO);
+        change.putObject("customer").put("email", "taro.yamada@example.jp");
+        change.put("start", "2026-12-05T10:00:00+09:00");
+        post("/v1/instant-bookings/ib_0123456789abcdef01234567/reschedule", change, API_KEY, null).statusCode(202)
+                .body("status", equalTo("rescheduled"));
+        change.remove("start");
+        post("/v1/instant-bookings/ib_0123456789abcdef01234567/cancel", change, API_KEY, null).statusCode(202);
+
+        List<ConsumerRecord<String, byte[]>> records = awaitRecords(2);
+        assertEquals(List.of(EventType.BOOKING_RESCHEDULED.ceType(), EventType.BOOKING_CANCELLED.ceType()),
+                records.stream().map(r -> header(r, "ce_type")).toList());
+        records.forEach(r -> assertEquals(TOKYO + "/taro.yamada@example.jp", r.key()));
+        assertEquals("ib_0123456789abcdef01234567/cancelled", header(records.get(1), "ce_id"));
+        records.forEach(r -> EventSchemas.assertValid(EventType.fromCeType(header(r, "ce_type")).orElseThrow(), r.value()));
+    }
+
+    @Test
+    void unknownKeyIs401AndAnotherShopIs403() {
+        post("/v1/instant-bookings", validBooking(), "not-a-key", null).statusCode(401);
+        post("/v1/instant-bookings", validBooking(), null, null).statusCode(401);
+        post("/v1/instant-bookings", "{broken", "not-a-key", null).statusCode(401);
+        ObjectNode otherShop = validBooking().put("shop", "someone-else.myshopify.com");
+        post("/v1/instant-bookings", otherShop, API_KEY, null).statusCode(403)
+                .contentType("application/problem+json");
+        assertEquals(List.of(), recordsWithin(Duration.ofSeconds(2)));
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', value = {
+            "shop|not-a-shop.example.com",
+            "customer.email|not-an-email",
+            "customer.email|",
+            "customer.phone|0312345678",
+            "service.id|",
+            "service.title|",
+            "start|tomorrow at noon",
+            "start|",
+            "durationMinutes|0",
+            "durationMinutes|100000",
+            "durationMinutes|sixty",
+            "timezone|Mars/Olympus_Mons",
+            "timezone|",
+            "price.amount|12,50",
+            "price.currency|yen",
+    })
+    void eachInvalidFieldIsA400NamingIt(String field, String value) {
+        ObjectNode body = validBooking();
+        set(body, field, value);
+
+        post("/v1/instant-bookings", body, API_KEY, null).statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem(field));
+        assertEquals(List.of(), recordsWithin(Duration.ofMillis(500)));
+    }
+
+    @Test
+    void missingCustomerOrServiceIsA400() {
+        for (String field : List.of("customer", "service")) {
+            ObjectNode body = validBooking();
+            body.remove(field);
+            post("/v1/instant-bookings", body, API_KEY, null).statusCode(400).body("errors.field", hasItem(field));
+        }
+    }
+
+    /** Sets a dotted field to a value; empty means remove, a number stays a number. */
+    private static void set(ObjectNode body, String field, String value) {
+        String[] path = field.split("\\.");
+        ObjectNode parent = body;
+        for (int i = 0; i < path.length - 1; i++) {
+            parent = (ObjectNode) parent.get(path[i]);
+        }
+        String name = path[path.length - 1];
+        if (value == null || value.isEmpty()) {
+            parent.remove(name);
+        } else if (value.matches("-?\\d+")) {
+            parent.put(name, Long.parseLong(value));
+        } else {
+            parent.put(name, value);
+        }
+    }
+}
