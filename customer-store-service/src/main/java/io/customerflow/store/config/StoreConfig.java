@@ -1,0 +1,25 @@
+package io.customerflow.store.config;
+
+import java.util.List;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** customer-store-service settings (prefix {@code store}). */
+@ConfigMapping(prefix = "store")
+public interface StoreConfig {
+
+    Api api();
+
+    interface Api {
+        /**
+         * Bearer tokens accepted by the query API (operators, the merchant app). Several during a rotation.
+         * Env: {@code STORE_API_TOKENS} (comma-separated), from a Secret.
+         */
+        List<String> tokens();
+
+        /** The largest page a client may ask for. */
+        @WithDefault("500")
+        int maxPageSize();
+    }
+}

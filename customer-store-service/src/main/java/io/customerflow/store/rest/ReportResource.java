@@ -1,0 +1,58 @@
+package io.customerflow.store.rest;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+
+import io.customerflow.store.repository.CustomerQueries;
+import io.smallrye.mutiny.Uni;
+
+/** Booking reports for a merchant. */
+@Path("/v1/reports")
+@Produces(MediaType.APPLICATION_JSON)
+@SecurityRequirement(name = "token")
+@APIResponse(responseCode = "401", description = "Missing or invalid bearer token")
+public class ReportResource {
+
+    private final CustomerQueries queries;
+
+    public ReportResource(CustomerQueries queries) {
+        this.queries = queries;
+    }
+
+    /** Bookings per day and channel, totals, and how many customers booked. */
+    public record BookingReport(String shop, LocalDate from, LocalDate to, List<CustomerQueries.DayCount> days,
+            Map<String, Long> totals, long bookingCustomers) {
+    }
+
+    @GET
+    @Path("bookings")
+    @Operation(summary = "Bookings per day (UTC) per channel", description = "from and to are inclusive days.")
+    @APIResponse(responseCode = "200", description = "The report")
+    @APIResponse(responseCode = "400", description = "Missing or inverted dates")
+    public Uni<BookingReport> bookings(@QueryParam("shop") @NotNull @Pattern(regexp = CustomerResource.SHOP) String shop,
+            @QueryParam("from") @NotNull LocalDate from, @QueryParam("to") @NotNull LocalDate to) {
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("to is before from");
+        }
+        return queries.bookingsPerDay(shop, from, to).flatMap(days -> queries.bookingCustomers(shop, from, to)
+                .map(customers -> {
+                    Map<String, Long> totals = new TreeMap<>();
+                    days.forEach(d -> totals.merge(d.channel(), d.bookings(), Long::sum));
+                    return new BookingReport(shop, from, to, days, totals, customers);
+                }));
+    }
+}

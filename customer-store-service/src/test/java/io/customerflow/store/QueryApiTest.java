@@ -1,0 +1,117 @@
+package io.customerflow.store;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.customerflow.events.BookingChannel;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+
+/** Filters, paging, reports, the segment as JSON and CSV, and authentication. */
+@QuarkusTest
+class QueryApiTest extends StoreTestBase {
+
+    static final String SHOP = "queries.myshopify.com";
+    static boolean seeded;
+
+    @BeforeEach
+    void seed() {
+        if (seeded) {
+            return;
+        }
+        OffsetDateTime d1 = OffsetDateTime.parse("2026-11-01T10:00:00Z");
+        OffsetDateTime d2 = OffsetDateTime.parse("2026-11-02T23:30:00Z");
+        confirm(booking(SHOP, SHOP + "/1/1", BookingChannel.CHECKOUT, "ann@example.com", "Ann", "Lee", 1L, 1L, d1));
+        confirm(booking(SHOP, SHOP + "/2/1", BookingChannel.CHECKOUT, "ben@example.com", "Ben", "O'Neil, \"Jr\"", 2L,
+                2L, d1));
+        confirm(booking(SHOP, "ib_q3", BookingChannel.INSTANT, "cai@example.cn", "蔡", "文", null, null, d2));
+        confirm(booking(SHOP, "ib_q4", BookingChannel.INSTANT, "ann@example.com", "Ann", "Lee", null, null, d2));
+        confirm(booking(SHOP, "ib_q5", BookingChannel.INSTANT, "dan@example.com", "=HYPERLINK(\"x\")", "Dee", null, null,
+                d2.plusDays(5)));
+        awaitCustomers(SHOP, p -> total(p) == 4 && p.getInt("items[0].instantBookings") == 1);
+        seeded = true;
+    }
+
+    @Test
+    void filtersNarrowTheList() {
+        assertEquals(List.of("Ann"), customers(SHOP, "email=ANN@example.com").getList("items.firstName"));
+        assertEquals(List.of("Ben"), customers(SHOP, "name=neil").getList("items.firstName"));
+        assertEquals(List.of("蔡"), customers(SHOP, "name=文").getList("items.firstName"));
+        assertEquals(List.of("Ann", "Ben"), customers(SHOP, "channel=CHECKOUT").getList("items.firstName"));
+        assertEquals(List.of("Ann", "蔡"),
+                customers(SHOP, "bookedFrom=2026-11-02&bookedTo=2026-11-02").getList("items.firstName"));
+        assertEquals(0, total(customers(SHOP, "name=%25")), "a % in the filter is a literal, not a wildcard");
+    }
+
+    @Test
+    void pagesAreStableAndComplete() {
+        JsonPath p0 = customers(SHOP, "size=3&page=0");
+        JsonPath p1 = customers(SHOP, "size=3&page=1");
+        assertEquals(4, p0.getInt("total"));
+        assertEquals(3, p0.getList("items").size());
+        assertEquals(1, p1.getList("items").size());
+        List<Long> ids = new java.util.ArrayList<>(p0.getList("items.id", Long.class));
+        ids.addAll(p1.getList("items.id", Long.class));
+        assertEquals(ids.stream().sorted().toList(), ids, "ordered by id");
+        assertEquals(4, ids.stream().distinct().count());
+    }
+
+    @Test
+    void reportCountsBookingsPerDayAndChannel() {
+        JsonPath report = api().get("/v1/reports/bookings?shop=" + SHOP + "&from=2026-11-01&to=2026-11-02")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(Map.of("date", "2026-11-01", "channel", "CHECKOUT", "bookings", 2, "cancelled", 0),
+                Map.of("date", "2026-11-02", "channel", "INSTANT", "bookings", 2, "cancelled", 0)),
+                report.getList("days"));
+        assertEquals(Map.of("CHECKOUT", 2, "INSTANT", 2), report.getMap("totals"));
+        assertEquals(3, report.getInt("bookingCustomers"), "Ann booked twice: one customer");
+        api().get("/v1/reports/bookings?shop=" + SHOP + "&from=2026-11-05&to=2026-11-01").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void segmentAsJsonAndAsCsvWithEscaping() {
+        api().accept("application/json").get("/v1/segments/booked-customers?shop=" + SHOP).then().statusCode(200)
+                .body("count", equalTo(4));
+        String csv = api().accept("text/csv").get("/v1/segments/booked-customers?shop=" + SHOP).then()
+                .statusCode(200).contentType("text/csv").extract().asString();
+        String[] lines = csv.split("\r\n");
+        assertEquals("email,first_name,last_name,shopify_customer_id,checkout_bookings,instant_bookings,"
+                + "first_booked_at,last_booked_at", lines[0]);
+        assertEquals(5, lines.length);
+        assertEquals("ben@example.com,Ben,\"O'Neil, \"\"Jr\"\"\",2,1,0,2026-11-01T10:00Z,2026-11-01T10:00Z", lines[2]);
+        assertEquals("cai@example.cn,蔡,文,,0,1,2026-11-02T23:30Z,2026-11-02T23:30Z", lines[3]);
+        assertEquals("dan@example.com,\"'=HYPERLINK(\"\"x\"\")\",Dee,,0,1,2026-11-07T23:30Z,2026-11-07T23:30Z",
+                lines[4], "a formula-like name is neutralized");
+    }
+
+    @Test
+    void everyQueryNeedsTheToken() {
+        for (String path : List.of("/v1/customers?shop=" + SHOP, "/v1/customers/1",
+                "/v1/reports/bookings?shop=" + SHOP + "&from=2026-11-01&to=2026-11-02",
+                "/v1/segments/booked-customers?shop=" + SHOP, "/v1/data-requests?shop=" + SHOP)) {
+            RestAssured.get(path).then().statusCode(401).contentType("application/problem+json");
+            RestAssured.given().header("Authorization", "Bearer wrong").get(path).then().statusCode(401);
+        }
+        RestAssured.get("/q/health/ready").then().statusCode(200);
+        api().get("/v1/customers?shop=not a shop").then().statusCode(400);
+        api().get("/v1/customers/999999999").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void openApiDocumentsEveryEndpoint() {
+        String openapi = RestAssured.get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+        for (String path : List.of("/v1/customers", "/v1/customers/{id}", "/v1/reports/bookings",
+                "/v1/segments/booked-customers", "/v1/data-requests")) {
+            assertEquals(true, openapi.contains("\"" + path + "\""), path);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.customerflow.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+import io.customerflow.events.CloudEvent;
+import io.customerflow.events.EventType;
+import io.customerflow.events.Topics;
+import io.customerflow.infra.Infrastructure;
+import io.customerflow.infra.TestInfrastructure;
+import io.customerflow.store.messaging.Channels;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The store keeps only what the app promises; a record that can never apply is dead-lettered with its reason. */
+@QuarkusTest
+class SchemaAndDeadLetterTest extends StoreTestBase {
+
+    /** Every column the store may have. Adding one means changing the privacy promise: do it here, on purpose. */
+    static final Set<String> ALLOWED = Set.of(
+            "customer.id", "customer.shop", "customer.customer_key", "customer.email", "customer.email_normalized",
+            "customer.first_name", "customer.last_name", "customer.shopify_customer_id", "customer.first_booked_at",
+            "customer.last_booked_at", "customer.checkout_bookings", "customer.instant_bookings",
+            "customer.created_at", "customer.updated_at",
+            "booking.id", "booking.customer_id", "booking.shop", "booking.booking_id", "booking.channel",
+            "booking.shopify_order_id", "booking.status", "booking.booked_at", "booking.updated_at",
+            "processed_event.event_id", "processed_event.processed_at",
+            "redaction.subject_hash", "redaction.redacted_at",
+            "data_export.id", "data_export.shop", "data_export.subject_hash", "data_export.data_request_id",
+            "data_export.requested_at", "data_export.content");
+
+    @Test
+    void schemaHoldsNoColumnOutsideThePromise() throws Exception {
+        Infrastructure.Database db = TestInfrastructure.database();
+        Set<String> columns = new TreeSet<>();
+        try (var c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+             var rs = c.createStatement().executeQuery("select table_name || '.' || column_name from"
+                     + " information_schema.columns where table_schema = 'public'"
+                     + " and table_name <> 'flyway_schema_history'")) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        }
+        assertEquals(ALLOWED, columns);
+    }
+
+    @Test
+    void brokenRecordsGoToTheDeadLetterTopicWithTheReason() {
+        try (var dlq = kafka.tail(Channels.DEAD_LETTER_TOPIC)) {
+            var ce = new CloudEvent("broken-1", EventType.BOOKING_CONFIRMED, "/test", null, OffsetDateTime.now());
+            kafka.send(Topics.CUSTOMER_EVENTS, "k", ce.toHeaders(), "{\"bookingId\": ".getBytes(StandardCharsets.UTF_8));
+            RecordHeaders unknownType = new RecordHeaders();
+            unknownType.add("ce_id", "broken-2".getBytes());
+            unknownType.add("ce_type", "com.example.unknown".getBytes());
+            kafka.send(Topics.CUSTOMER_EVENTS, "k", unknownType, "{}".getBytes());
+
+            var dead = dlq.await(2, Duration.ofSeconds(30));
+            assertEquals(2, dead.size());
+            String reason0 = CloudEvent.header(dead.get(0).headers(), "dead-letter-reason");
+            String reason1 = CloudEvent.header(dead.get(1).headers(), "dead-letter-reason");
+            assertTrue(reason0.contains("not a valid BookingEvent"), reason0);
+            assertTrue(reason1.contains("unknown ce_type"), reason1);
+            assertEquals(Topics.CUSTOMER_EVENTS, CloudEvent.header(dead.get(0).headers(), "dead-letter-topic"));
+        }
+        // The consumer goes on after dead letters.
+        confirm(booking("after-dlq.myshopify.com", "ib_after_dlq", io.customerflow.events.BookingChannel.INSTANT,
+                "a@example.com", "A", "B", null, null, OffsetDateTime.now()));
+        awaitCustomers("after-dlq.myshopify.com", p -> total(p) == 1);
+    }
+}
