@@ -1,11 +1,12 @@
-package io.customerflow.ingest.service;
+package io.customerflow.events;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A bounded set of recently seen ids (oldest evicted first), to drop exact repeat deliveries at the door
- * without a round trip to Kafka. Downstream dedupe by {@code ce_id} stays the guarantee; this only saves work.
+ * A bounded set of recently seen ids (oldest evicted first): a cheap first filter for repeats (webhook
+ * deliveries at ingest's door, redelivered events at a consumer). It saves work; the guarantee stays the
+ * idempotence of each effect per {@code ce_id}, since this set forgets and is not shared between replicas.
  */
 public final class RecentIds {
 

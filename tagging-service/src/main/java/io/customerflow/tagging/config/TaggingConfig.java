@@ -1,0 +1,112 @@
+package io.customerflow.tagging.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** tagging-service settings (prefix {@code tagging}). Access tokens come from a Secret, never from defaults. */
+@ConfigMapping(prefix = "tagging")
+public interface TaggingConfig {
+
+    Shopify shopify();
+
+    /**
+     * Shops by any name (e.g. {@code tagging.shops.downtown.domain=downtown-salon.myshopify.com}): their Admin API
+     * access token and, optionally, their own tag names.
+     */
+    Map<String, Shop> shops();
+
+    /** The rules, evaluated in order for every order event. Validated at start: a bad rule stops the service. */
+    List<Rule> rules();
+
+    interface Shopify {
+        /**
+         * Admin GraphQL endpoint; {@code {shop}} and {@code {version}} are filled in. Tests and the local run point
+         * it at a loopback stand-in.
+         */
+        @WithDefault("https://{shop}/admin/api/{version}/graphql.json")
+        String urlTemplate();
+
+        /** The pinned Admin API version (quarterly; each is supported about a year). */
+        @WithDefault("2026-10")
+        String apiVersion();
+
+        /** Product tags are cached per shop for this long: 100 orders of one product cost one look-up. */
+        @WithDefault("10m")
+        Duration productTagsTtl();
+
+        /** Attempts for 5xx answers and timeouts before the event is dead-lettered. */
+        @WithDefault("6")
+        int maxAttempts();
+
+        /** First retry delay; doubles per attempt, with jitter. */
+        @WithDefault("200ms")
+        Duration retryBackoff();
+
+        /** Cost assumed for a call before Shopify told us (a simple mutation costs about 10 points). */
+        @WithDefault("10")
+        int assumedCallCost();
+    }
+
+    interface Shop {
+        /** The shop's permanent {@code {name}.myshopify.com} domain. */
+        String domain();
+
+        /** Admin API access token ({@code X-Shopify-Access-Token}). */
+        String accessToken();
+
+        /** Renames of the rules' tags for this shop, e.g. {@code booked-appointment=予約済み}. */
+        Map<String, String> tagNames();
+    }
+
+    interface Rule {
+        /** Names the rule in logs, metrics and start-up errors. */
+        String name();
+
+        /** False keeps a rule configured but inactive. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** {@code ORDER_CREATED} or {@code ORDER_CANCELLED}. */
+        String trigger();
+
+        /** {@code ANY} (default) or {@code ALL} of the conditions. */
+        @WithDefault("ANY")
+        String match();
+
+        List<Condition> conditions();
+
+        List<Action> actions();
+    }
+
+    interface Condition {
+        /** {@code LINE_ITEM_PROPERTY}, {@code PRODUCT_TAG}, {@code PRODUCT_ID} or {@code SKU_PREFIX}. */
+        String type();
+
+        /** LINE_ITEM_PROPERTY: the property name (exact). */
+        Optional<String> property();
+
+        /** LINE_ITEM_PROPERTY: a regular expression the value must match (whole value). */
+        Optional<String> valuePattern();
+
+        /** PRODUCT_TAG: the product tag. */
+        Optional<String> tag();
+
+        /** PRODUCT_ID: product ids. */
+        Optional<List<Long>> productIds();
+
+        /** SKU_PREFIX: the prefix. */
+        Optional<String> prefix();
+    }
+
+    interface Action {
+        /** {@code ADD_CUSTOMER_TAGS}, {@code REMOVE_CUSTOMER_TAGS} or {@code ADD_ORDER_TAGS}. */
+        String type();
+
+        List<String> tags();
+    }
+}

@@ -1,0 +1,14 @@
+package io.customerflow.tagging.messaging;
+
+/** Channel names, shared by code, {@code application.properties} and tests. */
+public final class Channels {
+
+    /** ← {@code orders.v1}, consumer group {@code tagging}. */
+    public static final String ORDERS_IN = "orders-in";
+
+    /** Dead letters of this service. */
+    public static final String DEAD_LETTER_TOPIC = "tagging.dlq.v1";
+
+    private Channels() {
+    }
+}

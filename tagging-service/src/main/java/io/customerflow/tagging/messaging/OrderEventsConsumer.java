@@ -1,0 +1,54 @@
+package io.customerflow.tagging.messaging;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.customerflow.events.EventRecord;
+import io.customerflow.events.InvalidEventException;
+import io.customerflow.events.consumer.KeyedLanes;
+import io.customerflow.tagging.service.OrderTagger;
+import io.quarkus.logging.Log;
+
+/**
+ * Consumes {@code orders.v1}: each shop's events in order, shops in parallel (a throttled shop never stalls the
+ * others). A record is acked after its tags are applied; a failure that can never succeed is nacked and lands on
+ * {@value Channels#DEAD_LETTER_TOPIC} with the reason. Offsets are committed only up to the last record whose
+ * effect is done (throttled commit strategy).
+ */
+@ApplicationScoped
+public class OrderEventsConsumer {
+
+    private final OrderTagger tagger;
+    private final KeyedLanes lanes = new KeyedLanes(512);
+
+    public OrderEventsConsumer(OrderTagger tagger) {
+        this.tagger = tagger;
+    }
+
+    @Incoming(Channels.ORDERS_IN)
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public CompletionStage<Void> consume(Message<ConsumerRecord<String, byte[]>> message) {
+        EventRecord<?> event;
+        try {
+            event = EventRecord.read(message.getPayload());
+        } catch (InvalidEventException e) {
+            return message.nack(e);
+        }
+        return lanes.submit(OrderTagger.shopOf(event), () -> tagger.handle(event).subscribeAsCompletionStage(),
+                (outcome, failure) -> {
+                    if (failure == null) {
+                        message.ack();
+                    } else {
+                        Log.warnf("dead-lettering %s %s: %s", event.type(), event.id(), failure.getMessage());
+                        message.nack(failure);
+                    }
+                }).thenCompose(v -> CompletableFuture.completedFuture(null));
+    }
+}
