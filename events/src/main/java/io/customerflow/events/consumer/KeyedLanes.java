@@ -1,7 +1,5 @@
 package io.customerflow.events.consumer;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,13 +19,11 @@ import java.util.function.Supplier;
  */
 public final class KeyedLanes {
 
-    private final int maxInFlight;
     private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
-    private final Deque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
-    private int inFlight;
+    private final Admission admission;
 
     public KeyedLanes(int maxInFlight) {
-        this.maxInFlight = maxInFlight;
+        this.admission = new Admission(maxInFlight);
     }
 
     /**
@@ -37,7 +33,7 @@ public final class KeyedLanes {
      */
     public <T> CompletionStage<Void> submit(String lane, Supplier<? extends CompletionStage<T>> work,
             BiConsumer<T, Throwable> done) {
-        CompletableFuture<Void> admitted = admit();
+        CompletableFuture<Void> admitted = admission.admit();
         CompletableFuture<Void> next = new CompletableFuture<>();
         CompletableFuture<Void> previous = tails.put(lane, next);
         CompletableFuture<Void> start = previous == null ? CompletableFuture.completedFuture(null) : previous;
@@ -46,7 +42,7 @@ public final class KeyedLanes {
                 done.accept(result, failure == null ? null : unwrap(failure));
             } finally {
                 tails.remove(lane, next);
-                release();
+                admission.release();
                 next.complete(null);
             }
         });
@@ -54,8 +50,8 @@ public final class KeyedLanes {
     }
 
     /** Works queued or running. */
-    public synchronized int inFlight() {
-        return inFlight;
+    public int inFlight() {
+        return admission.inFlight();
     }
 
     private static <T> CompletionStage<T> run(Supplier<? extends CompletionStage<T>> work) {
@@ -63,27 +59,6 @@ public final class KeyedLanes {
             return work.get();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private synchronized CompletableFuture<Void> admit() {
-        inFlight++;
-        if (inFlight <= maxInFlight) {
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Void> wait = new CompletableFuture<>();
-        waiting.add(wait);
-        return wait;
-    }
-
-    private void release() {
-        CompletableFuture<Void> wake;
-        synchronized (this) {
-            inFlight--;
-            wake = waiting.poll();
-        }
-        if (wake != null) {
-            wake.complete(null);
         }
     }
 

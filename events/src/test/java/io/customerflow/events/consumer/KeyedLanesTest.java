@@ -48,8 +48,9 @@ class KeyedLanesTest {
         CompletableFuture<String> first = new CompletableFuture<>();
         assertTrue(lanes.submit("A", () -> first, (r, e) -> { }).toCompletableFuture().isDone());
         assertTrue(lanes.submit("B", CompletableFuture::new, (r, e) -> { }).toCompletableFuture().isDone());
-        CompletionStage<Void> third = lanes.submit("C", () -> CompletableFuture.completedFuture("c"), (r, e) -> { });
-        // C ran at once (its lane is free) but the caller is held until a slot frees.
+        CompletableFuture<String> slowC = new CompletableFuture<>();
+        CompletionStage<Void> third = lanes.submit("C", () -> slowC, (r, e) -> { });
+        // C started at once (its lane is free) but the caller is held until a slot frees.
         assertFalse(third.toCompletableFuture().isDone());
         first.complete("a");
         third.toCompletableFuture().get(1, TimeUnit.SECONDS);

@@ -1,0 +1,170 @@
+package io.customerflow.klaviyo.client;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.customerflow.klaviyo.config.KlaviyoConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The one door to Klaviyo. Paces every call per API key and endpoint within Klaviyo's published burst and steady
+ * limits (so 429s are rare), honours {@code Retry-After} on 429, retries 5xx and timeouts with backoff and jitter
+ * (bounded), and turns what Klaviyo will never accept into {@link KlaviyoFailure} with its error detail.
+ */
+@ApplicationScoped
+public class KlaviyoClient {
+
+    /** Klaviyo's endpoints with their published limits (burst per second, steady per minute). */
+    public enum Endpoint {
+        CREATE_EVENT(350, 3500), BULK_CREATE_EVENTS(10, 150), PROFILE_DELETION(3, 60);
+
+        final int burst;
+        final int steady;
+
+        Endpoint(int burst, int steady) {
+            this.burst = burst;
+            this.steady = steady;
+        }
+    }
+
+    private final KlaviyoApi api;
+    private final KlaviyoConfig config;
+    private final ObjectMapper json;
+    private final MeterRegistry metrics;
+    private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+
+    public KlaviyoClient(@RestClient KlaviyoApi api, KlaviyoConfig config, ObjectMapper json, MeterRegistry metrics) {
+        this.api = api;
+        this.config = config;
+        this.json = json;
+        this.metrics = metrics;
+    }
+
+    public Uni<Void> send(Endpoint endpoint, String apiKey, JsonNode body) {
+        String text;
+        try {
+            text = json.writeValueAsString(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Uni.createFrom().failure(new KlaviyoFailure("body not serializable", 0));
+        }
+        String auth = "Klaviyo-API-Key " + apiKey;
+        Function<String, Uni<Response>> call = switch (endpoint) {
+            case CREATE_EVENT -> b -> api.createEvent(auth, config.revision(), b);
+            case BULK_CREATE_EVENTS -> b -> api.bulkCreateEvents(auth, config.revision(), b);
+            case PROFILE_DELETION -> b -> api.requestProfileDeletion(auth, config.revision(), b);
+        };
+        return attempt(endpoint, apiKey, () -> call.apply(text), 1);
+    }
+
+    private Uni<Void> attempt(Endpoint endpoint, String apiKey, java.util.function.Supplier<Uni<Response>> call,
+            int attempt) {
+        Duration pace = limiter(endpoint, apiKey).reserve(System.nanoTime());
+        Uni<Void> start = pace.isZero() ? Uni.createFrom().voidItem()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(pace);
+        return start.flatMap(v -> call.get())
+                .flatMap(response -> handle(endpoint, response))
+                // Should the client's default mapper turn a 4xx/5xx into an exception, judge its response the same way.
+                .onFailure(jakarta.ws.rs.WebApplicationException.class).recoverWithUni(e -> Uni.createFrom().deferred(
+                        () -> handle(endpoint, ((jakarta.ws.rs.WebApplicationException) e).getResponse())))
+                .onFailure(f -> !(f instanceof KlaviyoFailure)).recoverWithUni(f -> {
+                    if (attempt >= config.delivery().maxAttempts()) {
+                        return Uni.createFrom().failure(new KlaviyoFailure("Klaviyo unavailable after " + attempt
+                                + " attempts: " + describe(f), f instanceof Retryable r ? r.status : 0));
+                    }
+                    Duration delay = f instanceof Retryable r && r.retryAfter != null ? r.retryAfter : backoff(attempt);
+                    metrics.counter("klaviyo.retries", "endpoint", endpoint.name().toLowerCase(), "cause", describe(f))
+                            .increment();
+                    Log.debugf("Klaviyo %s failed (%s), retry %d in %d ms", endpoint, describe(f), attempt,
+                            delay.toMillis());
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                            .flatMap(v -> attempt(endpoint, apiKey, call, attempt + 1));
+                });
+    }
+
+    private Uni<Void> handle(Endpoint endpoint, Response response) {
+        int status = response.getStatus();
+        metrics.counter("klaviyo.requests", "endpoint", endpoint.name().toLowerCase(), "status", Integer.toString(status))
+                .increment();
+        if (status >= 200 && status < 300) {
+            return Uni.createFrom().voidItem();
+        }
+        if (status == 429 || status == 408 || status >= 500) {
+            throw new Retryable(status, retryAfter(response));
+        }
+        String detail = errorDetail(response);
+        if (status == 401 || status == 403) {
+            throw new KlaviyoFailure("Klaviyo rejected the API key (" + status + "): " + detail, status);
+        }
+        throw new KlaviyoFailure("Klaviyo rejected the request (" + status + "): " + detail, status);
+    }
+
+    /** Klaviyo's {@code errors[].detail} (and source pointer), for the dead letter's reason. */
+    private String errorDetail(Response response) {
+        try {
+            JsonNode body = json.readTree(response.readEntity(String.class));
+            StringBuilder out = new StringBuilder();
+            for (JsonNode e : body.path("errors")) {
+                if (!out.isEmpty()) {
+                    out.append("; ");
+                }
+                out.append(e.path("detail").asText(e.path("title").asText("error")));
+                String pointer = e.path("source").path("pointer").asText("");
+                if (!pointer.isEmpty()) {
+                    out.append(" at ").append(pointer);
+                }
+            }
+            return out.isEmpty() ? "no detail" : out.toString();
+        } catch (RuntimeException | java.io.IOException e) {
+            return "no readable detail";
+        }
+    }
+
+    private Duration backoff(int attempt) {
+        long base = config.delivery().retryBackoff().toMillis() << Math.min(attempt - 1, 8);
+        return Duration.ofMillis(Math.min(base + ThreadLocalRandom.current().nextLong(base / 2 + 1), 60_000));
+    }
+
+    private RateLimiter limiter(Endpoint endpoint, String apiKey) {
+        // Limits are per account: all of this service's calls with one key share them.
+        return limiters.computeIfAbsent(endpoint + "|" + apiKey,
+                k -> RateLimiter.of(endpoint.burst, endpoint.steady, config.delivery().rateLimitShare()));
+    }
+
+    private static Duration retryAfter(Response response) {
+        String header = response.getHeaderString("Retry-After");
+        try {
+            return header == null ? null : Duration.ofMillis((long) (Double.parseDouble(header.trim()) * 1000));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String describe(Throwable f) {
+        return f instanceof Retryable r ? "HTTP " + r.status : f.getClass().getSimpleName();
+    }
+
+    /** 408, 429 or 5xx: worth retrying, after Retry-After when given. */
+    static final class Retryable extends RuntimeException {
+        final int status;
+        final Duration retryAfter;
+
+        Retryable(int status, Duration retryAfter) {
+            super("HTTP " + status, null, false, false);
+            this.status = status;
+            this.retryAfter = retryAfter;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.customerflow.klaviyo.client;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Klaviyo's per-endpoint limits as two sliding windows (burst per second, steady per minute). Each call reserves
+ * the earliest start time that keeps both windows within the limit; calls are never started earlier.
+ */
+public final class RateLimiter {
+
+    private static final long SECOND = 1_000_000_000L;
+    private static final long MINUTE = 60 * SECOND;
+
+    private final int burstPerSecond;
+    private final int steadyPerMinute;
+    private final Deque<Long> starts = new ArrayDeque<>();
+
+    public RateLimiter(int burstPerSecond, int steadyPerMinute) {
+        this.burstPerSecond = Math.max(1, burstPerSecond);
+        this.steadyPerMinute = Math.max(1, steadyPerMinute);
+    }
+
+    /** Scaled limits, e.g. 95 % of the published ones. */
+    public static RateLimiter of(int burstPerSecond, int steadyPerMinute, double share) {
+        return new RateLimiter((int) Math.floor(burstPerSecond * share), (int) Math.floor(steadyPerMinute * share));
+    }
+
+    /** Reserves a start time; returns how long to wait until it. */
+    public synchronized Duration reserve(long nowNanos) {
+        while (!starts.isEmpty() && nowNanos - starts.peekFirst() >= MINUTE) {
+            starts.pollFirst();
+        }
+        long start = nowNanos;
+        if (starts.size() >= steadyPerMinute) {
+            start = Math.max(start, nth(starts.size() - steadyPerMinute) + MINUTE);
+        }
+        if (starts.size() >= burstPerSecond) {
+            start = Math.max(start, nth(starts.size() - burstPerSecond) + SECOND);
+        }
+        starts.addLast(start);
+        return Duration.ofNanos(start - nowNanos);
+    }
+
+    private long nth(int index) {
+        int i = 0;
+        for (long t : starts) {
+            if (i++ == index) {
+                return t;
+            }
+        }
+        throw new IllegalStateException("index " + index);
+    }
+}

@@ -1,0 +1,86 @@
+package io.customerflow.klaviyo.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** klaviyo-service settings (prefix {@code klaviyo}). API keys come from a Secret, never from defaults. */
+@ConfigMapping(prefix = "klaviyo")
+public interface KlaviyoConfig {
+
+    /** Klaviyo's API root; tests and the local run point it at a loopback stand-in. */
+    @WithDefault("https://a.klaviyo.com")
+    String baseUrl();
+
+    /** The pinned API revision header (stable one year, deprecated one more). */
+    @WithDefault("2026-07-15")
+    String revision();
+
+    /** Send a data-privacy deletion request when Shopify asks to redact a customer. */
+    @WithDefault("true")
+    boolean deleteProfilesOnRedact();
+
+    /** Default metric names, one per booking step (Title Case past tense, Klaviyo's convention). */
+    Metrics metrics();
+
+    /** Klaviyo accounts (merchants) by any name: their private API key and the shops they serve. */
+    Map<String, Account> accounts();
+
+    Delivery delivery();
+
+    interface Metrics {
+        @WithDefault("Booked Appointment")
+        String confirmed();
+
+        @WithDefault("Rescheduled Appointment")
+        String rescheduled();
+
+        @WithDefault("Cancelled Appointment")
+        String cancelled();
+    }
+
+    interface Account {
+        /** Private API key ({@code Authorization: Klaviyo-API-Key ...}). */
+        String apiKey();
+
+        /** Shops whose bookings go to this account. */
+        Set<String> shops();
+
+        /** This account's own metric names (e.g. to keep flows built on "Sesami Appointment Created"). */
+        Optional<String> confirmedMetric();
+
+        Optional<String> rescheduledMetric();
+
+        Optional<String> cancelledMetric();
+    }
+
+    interface Delivery {
+        /** Queued events of one account from which Klaviyo's bulk create jobs are used instead of single creates. */
+        @WithDefault("50")
+        int bulkThreshold();
+
+        /** Events per bulk job (Klaviyo accepts up to 1,000). */
+        @WithDefault("1000")
+        int bulkSize();
+
+        /** Requests of one account in flight at once. */
+        @WithDefault("16")
+        int concurrency();
+
+        /** Attempts for 429/5xx/timeouts before the event is dead-lettered. */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** First retry delay; doubles per attempt, with jitter. */
+        @WithDefault("500ms")
+        Duration retryBackoff();
+
+        /** Share of Klaviyo's published rate limits the client allows itself (a margin for clock skew). */
+        @WithDefault("0.95")
+        double rateLimitShare();
+    }
+}

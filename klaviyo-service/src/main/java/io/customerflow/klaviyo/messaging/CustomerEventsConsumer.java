@@ -1,0 +1,76 @@
+package io.customerflow.klaviyo.messaging;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.customerflow.events.EventRecord;
+import io.customerflow.events.InvalidEventException;
+import io.customerflow.events.RecentIds;
+import io.customerflow.klaviyo.client.KlaviyoFailure;
+import io.customerflow.klaviyo.service.BookingTracker;
+import io.customerflow.klaviyo.service.KlaviyoDelivery;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+
+/**
+ * Consumes {@code customer-events.v1}: booking steps become Klaviyo events, redacts become deletion requests.
+ * A record is acked once Klaviyo accepted its request, nacked to {@value Channels#DEAD_LETTER_TOPIC} with the
+ * reason when Klaviyo never will; offsets are committed only up to the last record whose effect is done.
+ */
+@ApplicationScoped
+public class CustomerEventsConsumer {
+
+    private final BookingTracker tracker;
+    private final KlaviyoDelivery delivery;
+    private final MeterRegistry metrics;
+    private final RecentIds delivered = new RecentIds(100_000);
+
+    public CustomerEventsConsumer(BookingTracker tracker, KlaviyoDelivery delivery, MeterRegistry metrics) {
+        this.tracker = tracker;
+        this.delivery = delivery;
+        this.metrics = metrics;
+    }
+
+    @Incoming(Channels.CUSTOMER_EVENTS_IN)
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public CompletionStage<Void> consume(Message<ConsumerRecord<String, byte[]>> message) {
+        EventRecord<?> event;
+        Optional<BookingTracker.Work> work;
+        try {
+            event = EventRecord.read(message.getPayload());
+            // Klaviyo dedupes on unique_id anyway; this only saves a request for a redelivery seen here.
+            if (delivered.contains(event.id())) {
+                return message.ack();
+            }
+            work = tracker.plan(event);
+        } catch (InvalidEventException | KlaviyoFailure e) {
+            return deadLetter(message, e);
+        }
+        if (work.isEmpty()) {
+            return message.ack();
+        }
+        String id = event.id();
+        return delivery.deliver(work.get(), (ok, failure) -> {
+            if (failure == null) {
+                delivered.add(id);
+                metrics.counter("klaviyo.delivered", "type", event.type().name().toLowerCase()).increment();
+                message.ack();
+            } else {
+                deadLetter(message, failure);
+            }
+        });
+    }
+
+    private CompletionStage<Void> deadLetter(Message<?> message, Throwable reason) {
+        Log.warnf("dead-lettering a record: %s", reason.getMessage());
+        metrics.counter("klaviyo.dead.letters").increment();
+        return message.nack(reason);
+    }
+}

@@ -1,0 +1,146 @@
+package io.customerflow.klaviyo.service;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+import io.customerflow.klaviyo.client.KlaviyoClient;
+import io.customerflow.klaviyo.client.KlaviyoClient.Endpoint;
+import io.customerflow.klaviyo.client.KlaviyoFailure;
+import io.customerflow.klaviyo.config.KlaviyoConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The queue of one Klaviyo account. Sends single creates while the queue is short, and switches to bulk create
+ * jobs (up to 1,000 events) when a backlog builds up. A profile deletion is a barrier: it starts after everything
+ * queued before it is done, and nothing queued after it starts before it is done.
+ */
+final class AccountSender {
+
+    /** One event's work and where its outcome goes (ack or nack of the Kafka record). */
+    record Pending(BookingTracker.Work work, BiConsumer<Void, Throwable> done) {
+    }
+
+    private final String apiKey;
+    private final KlaviyoClient client;
+    private final KlaviyoConfig.Delivery config;
+    private final MeterRegistry metrics;
+    private final Deque<Pending> queue = new ArrayDeque<>();
+    private int inFlight;
+    private boolean deletionInFlight;
+
+    AccountSender(String apiKey, KlaviyoClient client, KlaviyoConfig.Delivery config, MeterRegistry metrics) {
+        this.apiKey = apiKey;
+        this.client = client;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    void submit(Pending pending) {
+        synchronized (this) {
+            queue.addLast(pending);
+        }
+        drain();
+    }
+
+    private void drain() {
+        List<Runnable> starts = new ArrayList<>();
+        synchronized (this) {
+            while (!queue.isEmpty() && inFlight < config.concurrency() && !deletionInFlight) {
+                Pending head = queue.peekFirst();
+                if (head.work().deletion() != null) {
+                    if (inFlight > 0) {
+                        break; // wait for what was queued before it
+                    }
+                    queue.pollFirst();
+                    inFlight++;
+                    deletionInFlight = true;
+                    starts.add(() -> sendDeletion(head));
+                    break;
+                }
+                if (queue.size() >= config.bulkThreshold()) {
+                    List<Pending> batch = new ArrayList<>();
+                    while (!queue.isEmpty() && batch.size() < config.bulkSize()
+                            && queue.peekFirst().work().tracked() != null) {
+                        batch.add(queue.pollFirst());
+                    }
+                    inFlight++;
+                    starts.add(() -> sendBulk(batch));
+                } else {
+                    Pending one = queue.pollFirst();
+                    inFlight++;
+                    starts.add(() -> sendOne(one));
+                }
+            }
+        }
+        starts.forEach(Runnable::run);
+    }
+
+    private void sendOne(Pending p) {
+        client.send(Endpoint.CREATE_EVENT, apiKey, KlaviyoBodies.createEvent(p.work().tracked()))
+                .subscribe().with(ok -> finish(List.of(p), null), f -> finish(List.of(p), f));
+    }
+
+    private void sendDeletion(Pending p) {
+        client.send(Endpoint.PROFILE_DELETION, apiKey, p.work().deletion()).subscribe().with(
+                ok -> finishDeletion(p, null), f -> finishDeletion(p, f));
+    }
+
+    private void sendBulk(List<Pending> batch) {
+        // Grouped by profile; a unique_id repeated for one profile and metric would fail the whole job, so a
+        // repeat inside the batch is left out (it is the same event) and acked with the rest.
+        Map<String, List<KlaviyoBodies.TrackedEvent>> byProfile = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (Pending p : batch) {
+            var t = p.work().tracked();
+            if (seen.add(t.profileKey() + "|" + t.metric() + "|" + t.uniqueId())) {
+                byProfile.computeIfAbsent(t.profileKey(), k -> new ArrayList<>()).add(t);
+            }
+        }
+        metrics.counter("klaviyo.bulk.jobs").increment();
+        client.send(Endpoint.BULK_CREATE_EVENTS, apiKey, KlaviyoBodies.bulkCreateEvents(List.copyOf(byProfile.values())))
+                .subscribe().with(ok -> finish(batch, null), f -> {
+                    if (f instanceof KlaviyoFailure k && k.status() >= 400 && k.status() < 500) {
+                        // One bad event rejects the whole job: resend one by one so only that one is dead-lettered.
+                        resendSingly(batch);
+                    } else {
+                        finish(batch, f);
+                    }
+                });
+    }
+
+    /** The bulk job is over; its events go on as single creates (still counted in flight). */
+    private void resendSingly(List<Pending> batch) {
+        synchronized (this) {
+            inFlight += batch.size() - 1;
+        }
+        batch.forEach(this::sendOne);
+    }
+
+    private void finish(List<Pending> done, Throwable failure) {
+        synchronized (this) {
+            inFlight--;
+        }
+        done.forEach(p -> p.done().accept(null, failure));
+        drain();
+    }
+
+    private void finishDeletion(Pending p, Throwable failure) {
+        synchronized (this) {
+            deletionInFlight = false;
+            inFlight--;
+        }
+        p.done().accept(null, failure);
+        drain();
+    }
+
+    synchronized int queued() {
+        return queue.size();
+    }
+}

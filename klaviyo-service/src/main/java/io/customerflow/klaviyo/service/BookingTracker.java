@@ -1,0 +1,76 @@
+package io.customerflow.klaviyo.service;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.customerflow.events.BookingEvent;
+import io.customerflow.events.CustomerRedactRequested;
+import io.customerflow.events.EventRecord;
+import io.customerflow.klaviyo.client.KlaviyoFailure;
+import io.customerflow.klaviyo.config.KlaviyoConfig;
+
+/** Decides what Klaviyo gets for an event: a tracked booking step, a profile deletion, or nothing. */
+@ApplicationScoped
+public class BookingTracker {
+
+    /** Work for one Klaviyo account: exactly one of {@code tracked} and {@code deletion} is set. */
+    public record Work(String apiKey, KlaviyoBodies.TrackedEvent tracked, ObjectNode deletion) {
+    }
+
+    private record Account(String apiKey, KlaviyoConfig.Account config) {
+    }
+
+    private final KlaviyoConfig config;
+    private final Map<String, Account> byShop;
+
+    public BookingTracker(KlaviyoConfig config) {
+        this.config = config;
+        this.byShop = config.accounts().values().stream()
+                .flatMap(a -> a.shops().stream().map(shop -> Map.entry(shop, new Account(a.apiKey(), a))))
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /**
+     * @return the work, or empty when Klaviyo gets nothing for this event
+     * @throws KlaviyoFailure when the event can never be delivered (unknown shop, no profile identifier)
+     */
+    public Optional<Work> plan(EventRecord<?> event) {
+        return switch (event.type()) {
+            case BOOKING_CONFIRMED -> track(event, config.metrics().confirmed(), KlaviyoConfig.Account::confirmedMetric);
+            case BOOKING_RESCHEDULED -> track(event, config.metrics().rescheduled(),
+                    KlaviyoConfig.Account::rescheduledMetric);
+            case BOOKING_CANCELLED -> track(event, config.metrics().cancelled(), KlaviyoConfig.Account::cancelledMetric);
+            case CUSTOMER_REDACT_REQUESTED -> deletion(event.dataAs(CustomerRedactRequested.class));
+            default -> Optional.empty();
+        };
+    }
+
+    private Optional<Work> track(EventRecord<?> event, String defaultMetric,
+            java.util.function.Function<KlaviyoConfig.Account, Optional<String>> override) {
+        BookingEvent booking = event.dataAs(BookingEvent.class);
+        Account account = byShop.get(booking.shop());
+        if (account == null) {
+            throw new KlaviyoFailure("no Klaviyo account configured for shop " + booking.shop(), 0);
+        }
+        if (!KlaviyoBodies.identifiable(booking.customer())) {
+            throw new KlaviyoFailure("the booking has no email or E.164 phone: Klaviyo needs a profile identifier", 0);
+        }
+        String metric = override.apply(account.config()).orElse(defaultMetric);
+        // unique_id = ce_id: a redelivery (or a replay) can't count the same booking step twice.
+        return Optional.of(new Work(account.apiKey(), KlaviyoBodies.track(booking, metric, event.id()), null));
+    }
+
+    private Optional<Work> deletion(CustomerRedactRequested redact) {
+        Account account = byShop.get(redact.shop());
+        boolean hasIdentifier = redact.email() != null && !redact.email().isBlank();
+        if (!config.deleteProfilesOnRedact() || account == null || !hasIdentifier) {
+            return Optional.empty(); // nothing of this customer was sent to Klaviyo by us, or deletion is off
+        }
+        return Optional.of(new Work(account.apiKey(), null, KlaviyoBodies.profileDeletion(redact.email(), null)));
+    }
+}

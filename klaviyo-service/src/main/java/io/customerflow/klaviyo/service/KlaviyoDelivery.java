@@ -1,0 +1,46 @@
+package io.customerflow.klaviyo.service;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.customerflow.events.consumer.Admission;
+import io.customerflow.klaviyo.client.KlaviyoClient;
+import io.customerflow.klaviyo.config.KlaviyoConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Routes work to its account's queue, with a bound on what the service holds in flight overall. */
+@ApplicationScoped
+public class KlaviyoDelivery {
+
+    private final KlaviyoClient client;
+    private final KlaviyoConfig config;
+    private final MeterRegistry metrics;
+    private final Map<String, AccountSender> senders = new ConcurrentHashMap<>();
+    private final Admission admission = new Admission(20_000);
+
+    public KlaviyoDelivery(KlaviyoClient client, KlaviyoConfig config, MeterRegistry metrics) {
+        this.client = client;
+        this.config = config;
+        this.metrics = metrics;
+        metrics.gauge("klaviyo.queued", admission, Admission::inFlight);
+    }
+
+    /**
+     * Queues the work; {@code done} gets its outcome.
+     *
+     * @return completes when the caller may hand over more
+     */
+    public CompletableFuture<Void> deliver(BookingTracker.Work work, BiConsumer<Void, Throwable> done) {
+        CompletableFuture<Void> admitted = admission.admit();
+        senders.computeIfAbsent(work.apiKey(), key -> new AccountSender(key, client, config.delivery(), metrics))
+                .submit(new AccountSender.Pending(work, (v, failure) -> {
+                    admission.release();
+                    done.accept(v, failure);
+                }));
+        return admitted;
+    }
+}
