@@ -1,0 +1,91 @@
+package io.customerflow.infra;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Ports, demo credentials and per-service configuration of the local run. Demo values only: never in prod. */
+public final class LocalDemo {
+
+    public static final int POSTGRES_PORT = 15432;
+    public static final int KAFKA_PORT = 19092;
+    public static final int STAND_IN_PORT = 8089;
+    /** Started in this order, one after another. */
+    public static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
+
+    public static final String WEBHOOK_SECRET = "local-demo-webhook-secret";
+    public static final String API_KEY = "local-demo-api-key";
+    public static final String STORE_TOKEN = "local-demo-store-token";
+    public static final String SHOPIFY_TOKEN = "local-demo-shopify-token";
+    public static final String KLAVIYO_KEY = "pk_local_demo";
+    public static final String[] SHOPS = { "demo-salon.myshopify.com", "tokyo-spa.myshopify.com",
+            "shanghai-studio.myshopify.com" };
+
+    static {
+        SERVICES.put("customer-store-service", 8081);
+        SERVICES.put("tagging-service", 8082);
+        SERVICES.put("klaviyo-service", 8083);
+        SERVICES.put("ingest-service", 8080);
+    }
+
+    private LocalDemo() {
+    }
+
+    static Map<String, String> serviceConfigs(String kafka, PostgresServer pg, String standIn) {
+        String shops = String.join(",", SHOPS);
+        String common = "kafka.bootstrap.servers=" + kafka + "\n";
+        Map<String, String> configs = new LinkedHashMap<>();
+        configs.put("ingest-service", common
+                + "ingest.shopify.webhook-secrets=" + WEBHOOK_SECRET + "\n"
+                + "ingest.api-clients.demo.key-sha256=" + sha256(API_KEY) + "\n"
+                + "ingest.api-clients.demo.shops=" + shops + "\n");
+        configs.put("customer-store-service", common
+                + "quarkus.datasource.jdbc.url=" + pg.jdbcUrl() + "\n"
+                + "quarkus.datasource.reactive.url=" + pg.reactiveUrl() + "\n"
+                + "quarkus.datasource.username=" + PostgresServer.USER + "\n"
+                + "store.api.tokens=" + STORE_TOKEN + "\n");
+        StringBuilder tagging = new StringBuilder(common)
+                .append("tagging.shopify.url-template=").append(standIn)
+                .append("/shopify/{shop}/admin/api/{version}/graphql.json\n");
+        for (int i = 0; i < SHOPS.length; i++) {
+            tagging.append("tagging.shops.shop").append(i).append(".domain=").append(SHOPS[i]).append('\n')
+                    .append("tagging.shops.shop").append(i).append(".access-token=").append(SHOPIFY_TOKEN).append('\n');
+        }
+        configs.put("tagging-service", tagging.toString());
+        configs.put("klaviyo-service", common
+                + "klaviyo.base-url=" + standIn + "/klaviyo\n"
+                + "klaviyo.accounts.demo.api-key=" + KLAVIYO_KEY + "\n"
+                + "klaviyo.accounts.demo.shops=" + shops + "\n");
+        return configs;
+    }
+
+    static String readyBlock(Path data) {
+        return """
+
+                ================================ customer-flow is up ================================
+                 ingest (public)      http://127.0.0.1:8080   POST /webhooks/shopify, /v1/instant-bookings
+                 customer-store API   http://127.0.0.1:8081   GET /v1/customers?shop=..., /v1/reports/bookings
+                 tagging              http://127.0.0.1:8082   /q/health, /q/metrics
+                 klaviyo              http://127.0.0.1:8083   /q/health, /q/metrics
+                 Shopify+Klaviyo stand-in http://127.0.0.1:%d  GET /__admin/requests lists what was sent
+                 Kafka 127.0.0.1:%d   PostgreSQL 127.0.0.1:%d (db %s, user %s)
+                 logs                 %s
+                 demo credentials     webhook secret  %s
+                                      API key         %s   (shops: %s)
+                                      store token     %s
+                 try it               ./customer-flow demo       (in another terminal)
+                 stop                 Ctrl-C, or ./customer-flow down
+                =====================================================================================
+                """.formatted(STAND_IN_PORT, KAFKA_PORT, POSTGRES_PORT, PostgresServer.DATABASE, PostgresServer.USER,
+                data.resolve("logs"), WEBHOOK_SECRET, API_KEY, String.join(", ", SHOPS), STORE_TOKEN);
+    }
+
+    static String sha256(String value) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.customerflow.infra;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import io.customerflow.events.Topics;
+
+/**
+ * The whole system on one machine: {@code up [--fresh]} starts PostgreSQL, Kafka, the SaaS stand-in and the four
+ * services (one after another: two cores), prints where everything is, and stops it all on Ctrl-C;
+ * {@code down} stops a running {@code up}. Data lives in {@code .customer-flow/} and survives restarts.
+ */
+public final class LocalStack {
+
+    private final Path root;
+    private final Path data;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    private LocalStack(Path root) {
+        this.root = root;
+        this.data = root.resolve(".customer-flow");
+    }
+
+    public static void main(String[] args) throws Exception {
+        LocalStack stack = new LocalStack(Path.of("").toAbsolutePath());
+        String command = args.length == 0 ? "up" : args[0];
+        switch (command) {
+            case "up" -> stack.up(List.of(args).contains("--fresh"));
+            case "down" -> stack.down();
+            default -> {
+                System.err.println("usage: customer-flow up [--fresh] | down | demo | test");
+                System.exit(2);
+            }
+        }
+    }
+
+    private void up(boolean fresh) throws Exception {
+        Path pidFile = data.resolve("run.pid");
+        if (Files.exists(pidFile) && ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()))
+                .map(ProcessHandle::isAlive).orElse(false)) {
+            throw new IllegalStateException("customer-flow is already up (pid " + Files.readString(pidFile).trim()
+                    + "); stop it with ./customer-flow down");
+        }
+        if (fresh) {
+            TestInfrastructure.deleteQuietly(data);
+        }
+        Files.createDirectories(data.resolve("logs"));
+        Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            step("stopping everything");
+            stopAll();
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException ignored) {
+                // nothing to clean then
+            }
+            stopped.countDown();
+        }, "customer-flow-down"));
+
+        step("starting PostgreSQL on 127.0.0.1:" + LocalDemo.POSTGRES_PORT);
+        PostgresServer pg = started(new PostgresServer(data.resolve("postgres"), LocalDemo.POSTGRES_PORT).start());
+        step("starting Kafka on 127.0.0.1:" + LocalDemo.KAFKA_PORT);
+        KafkaBroker kafka = started(new KafkaBroker(data.resolve("kafka"), LocalDemo.KAFKA_PORT).start());
+        try (KafkaTestClient admin = new KafkaTestClient(kafka.bootstrapServers())) {
+            admin.createTopics(Topics.ORDERS, Topics.CUSTOMER_EVENTS, Topics.deadLetter("customer-store"),
+                    Topics.deadLetter("tagging"), Topics.deadLetter("klaviyo"));
+        }
+        step("starting the Shopify Admin + Klaviyo stand-in on 127.0.0.1:" + LocalDemo.STAND_IN_PORT);
+        SaasStandIn standIn = started(new SaasStandIn(LocalDemo.STAND_IN_PORT).start());
+
+        Map<String, String> configs = LocalDemo.serviceConfigs(kafka.bootstrapServers(), pg, standIn.baseUrl());
+        for (var service : LocalDemo.SERVICES.entrySet()) {
+            String name = service.getKey();
+            step("starting " + name + " on 127.0.0.1:" + service.getValue());
+            Path config = data.resolve("config").resolve(name + ".properties");
+            Files.createDirectories(config.getParent());
+            Files.writeString(config, configs.get(name));
+            started(new ServiceProcess(name, root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
+                    service.getValue(), config, data.resolve("logs").resolve(name + ".log")).start(Duration.ofMinutes(3)));
+        }
+        System.out.println(LocalDemo.readyBlock(data));
+        stopped.await();
+    }
+
+    private <T extends AutoCloseable> T started(T part) {
+        synchronized (running) {
+            running.add(part);
+        }
+        return part;
+    }
+
+    private void stopAll() {
+        List<AutoCloseable> parts;
+        synchronized (running) {
+            parts = new ArrayList<>(running);
+            running.clear();
+        }
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (Exception e) {
+                System.err.println("while stopping: " + e.getMessage());
+            }
+        }
+    }
+
+    private void down() throws Exception {
+        Path pidFile = data.resolve("run.pid");
+        if (!Files.exists(pidFile)) {
+            System.out.println("customer-flow is not up");
+            return;
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        var handle = ProcessHandle.of(pid);
+        if (handle.isEmpty()) {
+            Files.deleteIfExists(pidFile);
+            System.out.println("customer-flow is not up");
+            return;
+        }
+        handle.get().destroy();
+        handle.get().onExit().get(90, java.util.concurrent.TimeUnit.SECONDS);
+        System.out.println("customer-flow stopped");
+    }
+
+    static void step(String message) {
+        System.out.println("[customer-flow] " + message);
+    }
+}

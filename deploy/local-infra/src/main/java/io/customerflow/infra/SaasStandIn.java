@@ -1,0 +1,62 @@
+package io.customerflow.infra;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+/**
+ * One loopback WireMock standing in for the two SaaS APIs the services call: Shopify Admin GraphQL under
+ * {@code /shopify/{shop}/admin/api/{version}/graphql.json} and Klaviyo under {@code /klaviyo/api/...}. It answers
+ * like them and records every request ({@code GET /__admin/requests} lists them).
+ */
+public final class SaasStandIn implements AutoCloseable {
+
+    private static final String COST = "\"extensions\": {\"cost\": {\"requestedQueryCost\": 10, \"actualQueryCost\": 10,"
+            + " \"throttleStatus\": {\"maximumAvailable\": 2000.0, \"currentlyAvailable\": 1990, \"restoreRate\": 100.0}}}";
+
+    private final WireMockServer server;
+
+    public SaasStandIn(int port) {
+        server = new WireMockServer(options().port(port).bindAddress("127.0.0.1").containerThreads(32)
+                .maxRequestJournalEntries(100_000));
+    }
+
+    public SaasStandIn start() {
+        server.start();
+        String graphql = "/shopify/[a-z0-9-]+\\.myshopify\\.com/admin/api/[0-9-]+/graphql\\.json";
+        server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("tagsAdd"))
+                .willReturn(json("{\"data\": {\"tagsAdd\": {\"node\": {\"id\": \"gid://shopify/Customer/0\"},"
+                        + " \"userErrors\": []}}, " + COST + "}")));
+        server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("tagsRemove"))
+                .willReturn(json("{\"data\": {\"tagsRemove\": {\"node\": {\"id\": \"gid://shopify/Customer/0\"},"
+                        + " \"userErrors\": []}}, " + COST + "}")));
+        server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("productTags"))
+                .willReturn(json("{\"data\": {\"nodes\": []}, " + COST + "}")));
+        for (String path : new String[] { "/klaviyo/api/events", "/klaviyo/api/event-bulk-create-jobs",
+                "/klaviyo/api/data-privacy-deletion-jobs" }) {
+            server.stubFor(post(urlPathMatching(path)).willReturn(aResponse().withStatus(202)));
+        }
+        return this;
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    public WireMockServer server() {
+        return server;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
