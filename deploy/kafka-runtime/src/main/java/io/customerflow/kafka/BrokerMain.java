@@ -47,7 +47,8 @@ public final class BrokerMain {
         // StorageTool.main calls System.exit; execute(args, out) is the same work without it.
         Class<?> tool = Class.forName("kafka.tools.StorageTool");
         Method execute = tool.getMethod("execute", String[].class, java.io.PrintStream.class);
-        Object exit = execute.invoke(null, new String[] { "format", "-t", clusterId, "-c", properties, "--ignore-formatted" },
+        Object exit = execute.invoke(null, new String[] { "format", "--cluster-id=" + clusterId, "--config=" + properties,
+                "--ignore-formatted" },
                 System.out);
         if (exit instanceof Integer code && code != 0) {
             throw new IllegalStateException("kafka storage format failed with exit code " + code);

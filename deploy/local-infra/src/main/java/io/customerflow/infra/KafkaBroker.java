@@ -134,10 +134,13 @@ public final class KafkaBroker implements AutoCloseable {
         if (Files.exists(file)) {
             return Files.readString(file).trim();
         }
-        UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-        bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        String id;
+        do { // like Kafka's own Uuid.randomUuid(): an id starting with '-' reads as an option on a command line
+            UUID uuid = UUID.randomUUID();
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
+            bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+            id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        } while (id.startsWith("-"));
         Files.writeString(file, id);
         return id;
     }
