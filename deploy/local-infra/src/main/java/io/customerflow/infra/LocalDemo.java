@@ -10,6 +10,21 @@ public final class LocalDemo {
     public static final int POSTGRES_PORT = 15432;
     public static final int KAFKA_PORT = 19092;
     public static final int STAND_IN_PORT = 8089;
+
+    /** Where the parts of one stack listen. */
+    public record Ports(int postgres, int kafka, int standIn, Map<String, Integer> services) {
+
+        public int service(String name) {
+            return services.get(name);
+        }
+
+        /** Free ports for everything: a stack that runs beside another. */
+        public static Ports free() {
+            Map<String, Integer> services = new LinkedHashMap<>();
+            SERVICES.keySet().forEach(name -> services.put(name, FreePorts.find()));
+            return new Ports(FreePorts.find(), FreePorts.find(), FreePorts.find(), services);
+        }
+    }
     /** Started in this order, one after another. */
     public static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
 
@@ -28,10 +43,12 @@ public final class LocalDemo {
         SERVICES.put("ingest-service", 8080);
     }
 
+    public static final Ports DEFAULT_PORTS = new Ports(POSTGRES_PORT, KAFKA_PORT, STAND_IN_PORT, SERVICES);
+
     private LocalDemo() {
     }
 
-    static Map<String, String> serviceConfigs(String kafka, PostgresServer pg, String standIn) {
+    public static Map<String, String> serviceConfigs(String kafka, PostgresServer pg, String standIn) {
         String shops = String.join(",", SHOPS);
         String common = "kafka.bootstrap.servers=" + kafka + "\n";
         Map<String, String> configs = new LinkedHashMap<>();

@@ -16,15 +16,19 @@ import io.customerflow.events.Topics;
  * services (one after another: two cores), prints where everything is, and stops it all on Ctrl-C;
  * {@code down} stops a running {@code up}. Data lives in {@code .customer-flow/} and survives restarts.
  */
-public final class LocalStack {
+public final class LocalStack implements AutoCloseable {
 
     private final Path root;
     private final Path data;
     private final List<AutoCloseable> running = new ArrayList<>();
 
     private LocalStack(Path root) {
+        this(root, root.resolve(".customer-flow"));
+    }
+
+    private LocalStack(Path root, Path data) {
         this.root = root;
-        this.data = root.resolve(".customer-flow");
+        this.data = data;
     }
 
     public static void main(String[] args) throws Exception {
@@ -64,29 +68,45 @@ public final class LocalStack {
             stopped.countDown();
         }, "customer-flow-down"));
 
-        step("starting PostgreSQL on 127.0.0.1:" + LocalDemo.POSTGRES_PORT);
-        PostgresServer pg = started(new PostgresServer(data.resolve("postgres"), LocalDemo.POSTGRES_PORT).start());
-        step("starting Kafka on 127.0.0.1:" + LocalDemo.KAFKA_PORT);
-        KafkaBroker kafka = started(new KafkaBroker(data.resolve("kafka"), LocalDemo.KAFKA_PORT).start());
+        start(LocalDemo.DEFAULT_PORTS);
+        System.out.println(LocalDemo.readyBlock(data));
+        stopped.await();
+    }
+
+    /** Starts PostgreSQL, Kafka, the stand-in and the services on the given ports; returns the stand-in. */
+    public SaasStandIn start(LocalDemo.Ports ports) throws IOException {
+        step("starting PostgreSQL on 127.0.0.1:" + ports.postgres());
+        PostgresServer pg = started(new PostgresServer(data.resolve("postgres"), ports.postgres()).start());
+        step("starting Kafka on 127.0.0.1:" + ports.kafka());
+        KafkaBroker kafka = started(new KafkaBroker(data.resolve("kafka"), ports.kafka()).start());
         try (KafkaTestClient admin = new KafkaTestClient(kafka.bootstrapServers())) {
             admin.createTopics(Topics.ORDERS, Topics.CUSTOMER_EVENTS, Topics.deadLetter("customer-store"),
                     Topics.deadLetter("tagging"), Topics.deadLetter("klaviyo"));
         }
-        step("starting the Shopify Admin + Klaviyo stand-in on 127.0.0.1:" + LocalDemo.STAND_IN_PORT);
-        SaasStandIn standIn = started(new SaasStandIn(LocalDemo.STAND_IN_PORT).start());
+        step("starting the Shopify Admin + Klaviyo stand-in on 127.0.0.1:" + ports.standIn());
+        SaasStandIn standIn = started(new SaasStandIn(ports.standIn()).start());
 
         Map<String, String> configs = LocalDemo.serviceConfigs(kafka.bootstrapServers(), pg, standIn.baseUrl());
-        for (var service : LocalDemo.SERVICES.entrySet()) {
-            String name = service.getKey();
-            step("starting " + name + " on 127.0.0.1:" + service.getValue());
+        for (String name : LocalDemo.SERVICES.keySet()) {
+            int port = ports.service(name);
+            step("starting " + name + " on 127.0.0.1:" + port);
             Path config = data.resolve("config").resolve(name + ".properties");
             Files.createDirectories(config.getParent());
             Files.writeString(config, configs.get(name));
             started(new ServiceProcess(name, root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
-                    service.getValue(), config, data.resolve("logs").resolve(name + ".log")).start(Duration.ofMinutes(3)));
+                    port, config, data.resolve("logs").resolve(name + ".log")).start(Duration.ofMinutes(3)));
         }
-        System.out.println(LocalDemo.readyBlock(data));
-        stopped.await();
+        return standIn;
+    }
+
+    /** A stack in a directory of its own (tests): {@link #close()} stops it. */
+    public static LocalStack in(Path root, Path data) {
+        return new LocalStack(root, data);
+    }
+
+    @Override
+    public void close() {
+        stopAll();
     }
 
     private <T extends AutoCloseable> T started(T part) {

@@ -1,0 +1,284 @@
+package io.customerflow.e2e;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.customerflow.events.EventJson;
+import io.customerflow.infra.LocalDemo;
+import io.customerflow.infra.LocalStack;
+import io.customerflow.infra.SaasStandIn;
+
+/**
+ * The packaged services, real Kafka and PostgreSQL and the SaaS stand-in, started as {@code ./customer-flow up}
+ * starts them (on free ports), under a mixed stream of more than 500 requests: checkout and plain orders,
+ * instant bookings, duplicates, forged webhooks and a redact. Every effect must appear exactly once in all three
+ * sinks, and none for the forged requests.
+ */
+class EndToEndTest {
+
+    static final String SALON = "demo-salon.myshopify.com";
+    static final int CHECKOUT = 150;
+    static final int PLAIN = 80;
+    static final int INSTANT = 200;
+    static final int FORGED = 30;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    static LocalStack stack;
+    static SaasStandIn standIn;
+    static LocalDemo.Ports ports;
+    static Path data;
+
+    @BeforeAll
+    static void startTheSystem() throws Exception {
+        data = Files.createTempDirectory("customer-flow-e2e-");
+        ports = LocalDemo.Ports.free();
+        stack = LocalStack.in(Path.of("..").toAbsolutePath().normalize(), data);
+        standIn = stack.start(ports);
+    }
+
+    @AfterAll
+    static void stopTheSystem() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void everyEffectExactlyOnceInAllThreeSinksAndNoneForForgedInput() throws Exception {
+        List<Callable> requests = new ArrayList<>();
+        for (int i = 0; i < CHECKOUT; i++) {
+            byte[] order = order(5_000_000L + i, 1000L + i, "c" + i + "@checkout.example", true);
+            String webhookId = "wh-checkout-" + i;
+            requests.add(() -> webhook("orders/create", order, webhookId, LocalDemo.WEBHOOK_SECRET, 200));
+            if (i < 40) { // Shopify delivering the same webhook again
+                requests.add(() -> webhook("orders/create", order, webhookId, LocalDemo.WEBHOOK_SECRET, 200));
+            }
+            if (i >= 40 && i < 70) { // the same booking reported again by orders/updated: past the door, same ce_id
+                requests.add(() -> webhook("orders/updated", order, "wh-update-" + webhookId, LocalDemo.WEBHOOK_SECRET, 200));
+            }
+        }
+        for (int i = 0; i < PLAIN; i++) {
+            byte[] order = order(6_000_000L + i, 3000L + i, "p" + i + "@plain.example", false);
+            String webhookId = "wh-plain-" + i;
+            requests.add(() -> webhook("orders/create", order, webhookId, LocalDemo.WEBHOOK_SECRET, 200));
+        }
+        for (int i = 0; i < INSTANT; i++) {
+            String shop = i % 2 == 0 ? "tokyo-spa.myshopify.com" : "shanghai-studio.myshopify.com";
+            String key = "form-" + i;
+            int n = i;
+            requests.add(() -> instant(shop, n, key));
+            if (i < 40) {
+                requests.add(() -> instant(shop, n, key));
+            }
+        }
+        for (int i = 0; i < FORGED; i++) {
+            byte[] order = order(7_000_000L + i, 9000L + i, "forged" + i + "@evil.example", true);
+            String webhookId = "wh-forged-" + i;
+            requests.add(() -> webhook("orders/create", order, webhookId, "a-guessed-secret", 401));
+        }
+        java.util.Collections.shuffle(requests, new java.util.Random(7));
+        long start = System.nanoTime();
+        send(requests);
+        System.out.printf("[e2e] %d requests answered in %.1f s%n", requests.size() + 1, (System.nanoTime() - start) / 1e9);
+        assertTrue(requests.size() >= 500);
+
+        awaitTrue(Duration.ofSeconds(120), () -> storeTotal(SALON) == CHECKOUT
+                && storeTotal("tokyo-spa.myshopify.com") + storeTotal("shanghai-studio.myshopify.com") == INSTANT
+                && shopify("tagsAdd").size() >= CHECKOUT && klaviyoUniqueIds().size() >= CHECKOUT + INSTANT);
+        webhook("customers/redact", redact(), "wh-redact-0", LocalDemo.WEBHOOK_SECRET, 200);
+        awaitTrue(Duration.ofSeconds(60), () -> storeTotal(SALON) == CHECKOUT - 1
+                && klaviyo("/klaviyo/api/data-privacy-deletion-jobs").size() == 1);
+        Thread.sleep(3000); // anything doubled would show up now
+
+        assertEquals(CHECKOUT - 1, storeTotal(SALON));
+        assertEquals(CHECKOUT - 1, storeSum(SALON, "checkoutBookings"), "one booking per checkout customer");
+        assertEquals(INSTANT, storeSum("tokyo-spa.myshopify.com", "instantBookings")
+                + storeSum("shanghai-studio.myshopify.com", "instantBookings"));
+        assertEquals(0, storeTotal(SALON, "email=c0@checkout.example"), "redacted");
+        assertEquals(0, storeTotal(SALON, "name=forged"), "forged webhooks stored nothing");
+
+        List<String> tagged = shopify("tagsAdd").stream().map(r -> json(r).path("variables").path("id").asText()).toList();
+        assertEquals(CHECKOUT, tagged.size(), "one tagsAdd per booking customer");
+        assertEquals(CHECKOUT, tagged.stream().distinct().count());
+        assertTrue(tagged.stream().noneMatch(gid -> gid.matches("gid://shopify/Customer/9\\d{3}")), "forged customers tagged");
+
+        Map<String, List<String>> byUniqueId = klaviyoEvents().stream().collect(Collectors.groupingBy(
+                b -> b.path("data").path("attributes").path("unique_id").asText(),
+                Collectors.mapping(JsonNode::toString, Collectors.toList())));
+        assertEquals(CHECKOUT + INSTANT, byUniqueId.size(), "one Klaviyo event per booking");
+        byUniqueId.forEach((id, bodies) -> assertEquals(1, bodies.stream().distinct().count(),
+                id + ": a repeat must be the same event, which Klaviyo records once"));
+        assertTrue(klaviyoEvents().stream().noneMatch(b -> b.toString().contains("evil.example")));
+        String deletion = klaviyo("/klaviyo/api/data-privacy-deletion-jobs").get(0).getBodyAsString();
+        assertTrue(deletion.contains("\"email\":\"c0@checkout.example\""), deletion);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    interface Callable {
+        void call() throws Exception;
+    }
+
+    static void send(List<Callable> requests) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (Callable c : requests) {
+                results.add(pool.submit(() -> {
+                    c.call();
+                    return null;
+                }));
+            }
+            for (Future<?> f : results) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    static byte[] order(long orderId, long customerId, String email, boolean booking) {
+        ObjectNode o = EventJson.mapper().createObjectNode();
+        o.put("id", orderId).put("name", "#" + orderId).put("email", email).put("currency", "USD")
+                .put("created_at", "2026-11-20T10:00:00-05:00");
+        o.putObject("customer").put("id", customerId).put("email", email).put("first_name", email.split("@")[0])
+                .put("last_name", "Zoë");
+        ObjectNode item = o.putArray("line_items").addObject();
+        item.put("id", orderId * 10).put("product_id", booking ? 801 : 802).put("quantity", 1).put("price", "65.00")
+                .put("title", booking ? "Haircut" : "Shampoo");
+        if (booking) {
+            item.putArray("properties").addObject().put("name", "_reservation_token").put("value", "rsv-" + orderId);
+        }
+        return EventJson.toBytes(o);
+    }
+
+    static byte[] redact() {
+        return ("{\"shop_id\": 1, \"shop_domain\": \"" + SALON + "\", \"customer\": {\"id\": 1000, \"email\":"
+                + " \"c0@checkout.example\"}, \"orders_to_redact\": [5000000]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static void webhook(String topic, byte[] body, String webhookId, String secret, int expected) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        var response = HTTP.send(HttpRequest.newBuilder(ingest("/webhooks/shopify"))
+                .header("Content-Type", "application/json")
+                .header("X-Shopify-Hmac-Sha256", Base64.getEncoder().encodeToString(mac.doFinal(body)))
+                .header("X-Shopify-Topic", topic).header("X-Shopify-Shop-Domain", SALON)
+                .header("X-Shopify-Webhook-Id", webhookId)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(expected, response.statusCode(), topic + " " + webhookId + ": " + response.body());
+    }
+
+    static void instant(String shop, int n, String idempotencyKey) throws Exception {
+        ObjectNode b = EventJson.mapper().createObjectNode();
+        b.put("shop", shop);
+        b.putObject("customer").put("firstName", "太郎" + n).put("lastName", "山田").put("email", "i" + n + "@instant.example");
+        b.putObject("service").put("id", "svc-60").put("title", "推拿按摩");
+        b.put("start", "2026-12-05T14:00:00+08:00").put("durationMinutes", 60).put("timezone", "Asia/Shanghai");
+        var response = HTTP.send(HttpRequest.newBuilder(ingest("/v1/instant-bookings"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalDemo.API_KEY)
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(EventJson.toBytes(b))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, response.statusCode(), response.body());
+    }
+
+    static URI ingest(String path) {
+        return URI.create("http://127.0.0.1:" + ports.service("ingest-service") + path);
+    }
+
+    static JsonNode store(String shop, String query) {
+        try {
+            var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + ports.service("customer-store-service") + "/v1/customers?size=500&shop=" + shop
+                    + (query.isEmpty() ? "" : "&" + query)))
+                    .header("Authorization", "Bearer " + LocalDemo.STORE_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            return EventJson.mapper().readTree(response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int storeTotal(String shop) {
+        return storeTotal(shop, "");
+    }
+
+    static int storeTotal(String shop, String query) {
+        return store(shop, query).path("total").asInt();
+    }
+
+    static int storeSum(String shop, String field) {
+        int sum = 0;
+        for (JsonNode c : store(shop, "").path("items")) {
+            sum += c.path(field).asInt();
+        }
+        return sum;
+    }
+
+    static List<LoggedRequest> shopify(String mutation) {
+        return standIn.server().findAll(postRequestedFor(urlPathMatching("/shopify/.*")))
+                .stream().filter(r -> r.getBodyAsString().contains(mutation)).toList();
+    }
+
+    static List<LoggedRequest> klaviyo(String path) {
+        return standIn.server().findAll(postRequestedFor(urlPathMatching(path)));
+    }
+
+    static List<JsonNode> klaviyoEvents() {
+        return klaviyo("/klaviyo/api/events").stream().map(EndToEndTest::json).toList();
+    }
+
+    static java.util.Set<String> klaviyoUniqueIds() {
+        return klaviyoEvents().stream().map(b -> b.path("data").path("attributes").path("unique_id").asText())
+                .collect(Collectors.toSet());
+    }
+
+    static JsonNode json(LoggedRequest r) {
+        try {
+            return EventJson.mapper().readTree(r.getBodyAsString());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void awaitTrue(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached within " + timeout);
+            }
+            Thread.sleep(500);
+        }
+    }
+}
