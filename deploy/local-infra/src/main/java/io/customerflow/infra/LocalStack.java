@@ -99,6 +99,24 @@ public final class LocalStack implements AutoCloseable {
         return standIn;
     }
 
+    /** Pids of the running service JVMs, by service name (for memory measurements). */
+    public Map<String, Long> servicePids() {
+        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        synchronized (running) {
+            for (AutoCloseable part : running) {
+                if (part instanceof ServiceProcess service) {
+                    pids.put(service.name(), service.pid());
+                }
+            }
+        }
+        return pids;
+    }
+
+    /** Where the stack keeps its data and logs. */
+    public Path dataDirectory() {
+        return data;
+    }
+
     /** A stack in a directory of its own (tests): {@link #close()} stops it. */
     public static LocalStack in(Path root, Path data) {
         return new LocalStack(root, data);

@@ -1,0 +1,282 @@
+package io.customerflow.bench;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.customerflow.events.BookingChannel;
+import io.customerflow.events.BookingEvent;
+import io.customerflow.events.CloudEvent;
+import io.customerflow.events.Customer;
+import io.customerflow.events.EventJson;
+import io.customerflow.events.EventKeys;
+import io.customerflow.events.EventType;
+import io.customerflow.events.Topics;
+import io.customerflow.infra.LocalDemo;
+import io.customerflow.infra.LocalStack;
+import io.customerflow.infra.SaasStandIn;
+
+/**
+ * {@code ./customer-flow bench [--quick] [--burst N]}: starts the whole system on free ports, measures it against
+ * baselines taken in the same run, and writes BENCHMARKS.md and bench/latency.svg.
+ */
+public final class Bench {
+
+    private final boolean quick;
+    private final int burst;
+    private final Report report = new Report();
+    private LocalDemo.Ports ports;
+    private LocalStack stack;
+    private Sinks sinks;
+    private long nextBase = 10_000_000L;
+
+    private Bench(boolean quick, int burst) {
+        this.quick = quick;
+        this.burst = burst;
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> a = List.of(args);
+        boolean quick = a.contains("--quick");
+        int burst = a.contains("--burst") ? Integer.parseInt(a.get(a.indexOf("--burst") + 1)) : quick ? 5_000 : 20_000;
+        new Bench(quick, burst).run(Path.of("").toAbsolutePath());
+    }
+
+    private void run(Path root) throws Exception {
+        Path data = Files.createTempDirectory("customer-flow-bench-");
+        ports = LocalDemo.Ports.free();
+        stack = LocalStack.in(root, data);
+        try {
+            SaasStandIn standIn = stack.start(ports);
+            sinks = new Sinks(standIn, ports);
+            report.command = "./customer-flow bench" + (quick ? " --quick" : "") + " --burst " + burst;
+            memory("idle");
+            warmUp();
+            throughput();
+            memory("after the throughput steps");
+            endToEnd();
+            storeThroughput();
+            burst();
+            report.write(root);
+        } finally {
+            stack.close();
+        }
+    }
+
+    private Duration step() {
+        return Duration.ofSeconds(quick ? 4 : 8);
+    }
+
+    private int runs() {
+        return quick ? 1 : 3;
+    }
+
+    private void warmUp() throws Exception {
+        long base = base();
+        new LoadClient().closedLoop(8, Duration.ofSeconds(quick ? 5 : 15),
+                n -> Traffic.webhook(LoadClient.uri(ports.service("ingest-service"), "/webhooks/shopify"), base, n), 200);
+        sinks.reset();
+    }
+
+    /** 1. Ingest at rising concurrency, against the bare HTTP stack and a raw producer. */
+    private void throughput() throws Exception {
+        for (int concurrency : new int[] { 1, 4, 16, 64 }) {
+            double[] bare = new double[runs()];
+            double[] ingest = new double[runs()];
+            double[] kafka = new double[runs()];
+            LoadClient.Result lastIngest = null;
+            for (int r = 0; r < runs(); r++) {
+                bare[r] = new LoadClient().closedLoop(concurrency, step(), n -> HttpRequest.newBuilder(
+                        LoadClient.uri(ports.service("ingest-service"), "/q/health/live")).build(), 200).perSecond();
+                long base = base();
+                lastIngest = new LoadClient().closedLoop(concurrency, step(), n -> Traffic.webhook(
+                        LoadClient.uri(ports.service("ingest-service"), "/webhooks/shopify"), base, n), 200);
+                ingest[r] = lastIngest.perSecond();
+                kafka[r] = rawProducer(concurrency, step());
+                sinks.reset();
+            }
+            report.throughput.add(new Report.ThroughputRow(concurrency, Stats.median(ingest), Stats.median(bare),
+                    Stats.median(kafka), lastIngest.latency().percentileMs(0.5), lastIngest.latency().percentileMs(0.99),
+                    lastIngest.latency().maxMs(), lastIngest.errors()));
+            System.out.printf("[bench] concurrency %d: ingest %.0f/s, bare %.0f/s, raw producer %.0f/s%n", concurrency,
+                    Stats.median(ingest), Stats.median(bare), Stats.median(kafka));
+        }
+    }
+
+    /** The same records, sent straight to the broker with acks=all by the same number of senders. */
+    private double rawProducer(int concurrency, Duration duration) throws Exception {
+        var config = Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + ports.kafka(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 1);
+        try (var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            byte[] value = Traffic.order(1, 1);
+            long end = System.nanoTime() + duration.toNanos();
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+            var workers = java.util.concurrent.Executors.newFixedThreadPool(concurrency);
+            long start = System.nanoTime();
+            for (int w = 0; w < concurrency; w++) {
+                workers.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        producer.send(new ProducerRecord<>("bench.baseline", "k" + sent.get(), value)).get();
+                        sent.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            workers.shutdown();
+            workers.awaitTermination(duration.toSeconds() + 30, java.util.concurrent.TimeUnit.SECONDS);
+            return sent.get() / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** 2. Fixed rates: time from "accepted" to the row, the Shopify mutation and the Klaviyo event. */
+    private void endToEnd() throws Exception {
+        int[] rates = quick ? new int[] { 50, 150 } : new int[] { 100, 250, 500 };
+        Duration duration = Duration.ofSeconds(quick ? 10 : 30);
+        for (int rate : rates) {
+            long base = base();
+            Map<Long, Long> accepted = new ConcurrentHashMap<>();
+            LoadClient.Result result = new LoadClient().openLoop(rate, duration, n -> Traffic.webhook(
+                    LoadClient.uri(ports.service("ingest-service"), "/webhooks/shopify"), base, n), 200,
+                    n -> accepted.put(base + n, System.currentTimeMillis()));
+            long to = base + rate * duration.toSeconds();
+            awaitSinks(base, to, accepted.size(), Duration.ofSeconds(120));
+            Stats store = lag(accepted, sinks.store(base, to));
+            Stats shopify = lag(accepted, sinks.shopify(base, to));
+            Stats klaviyo = lag(accepted, sinks.klaviyo(base, to));
+            report.endToEnd.add(new Report.LatencyRow(rate, result.perSecond(), result.errors(),
+                    result.latency().percentileMs(0.5), result.latency().percentileMs(0.99), store, shopify, klaviyo));
+            System.out.printf("[bench] %d/s: store p50 %.0f ms, shopify p50 %.0f ms, klaviyo p50 %.0f ms%n", rate,
+                    store.percentileMs(0.5), shopify.percentileMs(0.5), klaviyo.percentileMs(0.5));
+            sinks.reset();
+        }
+    }
+
+    /** 3. The store consumer alone, against a raw batched insert of as many rows. */
+    private void storeThroughput() throws Exception {
+        int n = quick ? 5_000 : 20_000;
+        long base = base();
+        var config = Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + ports.kafka(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5);
+        long start = System.currentTimeMillis();
+        try (var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < n; i++) {
+                long id = base + i;
+                BookingEvent b = new BookingEvent(Traffic.SHOP + "/" + id + "/1", BookingChannel.CHECKOUT, Traffic.SHOP,
+                        new Customer(id, "bench" + id + "@example.com", "Jane", "Doe", null, "en"),
+                        new BookingEvent.OrderRef(id, "#" + id, 1L), null, null, null, List.of(), OffsetDateTime.now());
+                var ce = new CloudEvent(b.bookingId(), EventType.BOOKING_CONFIRMED, "/bench", null, b.occurredAt());
+                producer.send(new ProducerRecord<>(Topics.CUSTOMER_EVENTS, null, EventKeys.bookingKey(b),
+                        EventJson.toBytes(b), ce.toHeaders()));
+            }
+        }
+        long deadline = System.currentTimeMillis() + 300_000;
+        Map<Long, Long> rows = Map.of();
+        while (System.currentTimeMillis() < deadline && (rows = sinks.store(base, base + n)).size() < n) {
+            Thread.sleep(500);
+        }
+        long last = rows.values().stream().mapToLong(Long::longValue).max().orElse(start);
+        double consumer = rows.size() / Math.max(0.001, (last - start) / 1000.0);
+        double baseline = batchedInsert(n);
+        report.store = new Report.StoreRow(n, rows.size(), consumer, baseline);
+        System.out.printf("[bench] store consumer %.0f events/s, batched insert %.0f rows/s%n", consumer, baseline);
+    }
+
+    private double batchedInsert(int n) throws Exception {
+        try (var c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/customer_flow",
+                "postgres", "")) {
+            c.createStatement().execute("create temporary table baseline (like customer including defaults)");
+            c.setAutoCommit(false);
+            long start = System.nanoTime();
+            try (var s = c.prepareStatement("insert into baseline (id, shop, customer_key, email, email_normalized,"
+                    + " first_name, last_name, shopify_customer_id) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < n; i++) {
+                    s.setLong(1, i);
+                    s.setString(2, Traffic.SHOP);
+                    s.setString(3, "b" + i + "@example.com");
+                    s.setString(4, "b" + i + "@example.com");
+                    s.setString(5, "b" + i + "@example.com");
+                    s.setString(6, "Jane");
+                    s.setString(7, "Doe");
+                    s.setLong(8, i);
+                    s.addBatch();
+                    if (i % 500 == 499) {
+                        s.executeBatch();
+                        c.commit();
+                    }
+                }
+                s.executeBatch();
+                c.commit();
+            }
+            return n / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** 4. A flash sale: as many webhooks as the client can send, then the time until every sink caught up. */
+    private void burst() throws Exception {
+        long base = base();
+        long start = System.currentTimeMillis();
+        LoadClient.Result result = new LoadClient().closedLoop(64, Duration.ofMinutes(10), burst,
+                n -> Traffic.webhook(LoadClient.uri(ports.service("ingest-service"), "/webhooks/shopify"), base, n), 200);
+        long sent = System.currentTimeMillis();
+        long to = base + burst;
+        awaitSinks(base, to, result.ok(), Duration.ofMinutes(10));
+        long caughtUp = java.util.stream.Stream.of(sinks.store(base, to), sinks.shopify(base, to), sinks.klaviyo(base, to))
+                .flatMap(m -> m.values().stream()).mapToLong(Long::longValue).max().orElse(sent);
+        report.burst = new Report.BurstRow(burst, result.ok(), result.errors(), (sent - start) / 1000.0,
+                result.latency().percentileMs(0.99), result.latency().maxMs(), (caughtUp - start) / 1000.0);
+        System.out.printf("[bench] burst of %d: sent in %.1f s, all sinks caught up after %.1f s%n", burst,
+                (sent - start) / 1000.0, (caughtUp - start) / 1000.0);
+    }
+
+    private void awaitSinks(long from, long to, int expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (sinks.store(from, to).size() >= expected && sinks.shopify(from, to).size() >= expected
+                    && sinks.klaviyo(from, to).size() >= expected) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        System.out.println("[bench] sinks did not catch up within " + timeout);
+    }
+
+    private static Stats lag(Map<Long, Long> accepted, Map<Long, Long> arrived) {
+        Stats stats = new Stats();
+        accepted.forEach((id, at) -> {
+            Long in = arrived.get(id);
+            if (in != null) {
+                stats.add(Math.max(0, in - at) * 1000);
+            }
+        });
+        return stats;
+    }
+
+    private void memory(String when) {
+        stack.servicePids().forEach((name, pid) -> report.memory.add(new Report.MemoryRow(name, when, Memory.rssMb(pid))));
+    }
+
+    private long base() {
+        long base = nextBase;
+        nextBase += 10_000_000L;
+        return base;
+    }
+
+    static String f(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+}

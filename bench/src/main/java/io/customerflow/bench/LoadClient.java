@@ -1,0 +1,108 @@
+package io.customerflow.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+
+/** HTTP load: closed loop at a concurrency, or open loop at a fixed rate. Bounded in count and time. */
+final class LoadClient {
+
+    /** What one load step measured. */
+    record Result(int concurrency, double seconds, int ok, int errors, Stats latency) {
+        double perSecond() {
+            return ok / seconds;
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .executor(Executors.newFixedThreadPool(4)).build();
+
+    /** {@code concurrency} workers each sending requests back to back for {@code duration}. */
+    Result closedLoop(int concurrency, Duration duration, LongFunction<HttpRequest> request, int okStatus) throws Exception {
+        return closedLoop(concurrency, duration, Long.MAX_VALUE, request, okStatus);
+    }
+
+    /** As above, stopping after {@code limit} requests (numbered 1..limit). */
+    Result closedLoop(int concurrency, Duration duration, long limit, LongFunction<HttpRequest> request, int okStatus)
+            throws Exception {
+        Stats latency = new Stats();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicLong sequence = new AtomicLong();
+        long end = System.nanoTime() + duration.toNanos();
+        ExecutorService workers = Executors.newFixedThreadPool(concurrency);
+        long start = System.nanoTime();
+        for (int w = 0; w < concurrency; w++) {
+            workers.submit(() -> {
+                long n;
+                while (System.nanoTime() < end && (n = sequence.incrementAndGet()) <= limit) {
+                    send(request.apply(n), okStatus, latency, ok, errors);
+                }
+            });
+        }
+        workers.shutdown();
+        workers.awaitTermination(duration.toSeconds() + 30, TimeUnit.SECONDS);
+        return new Result(concurrency, (System.nanoTime() - start) / 1e9, ok.get(), errors.get(), latency);
+    }
+
+    /** Requests started at a fixed rate (not waiting for answers) for {@code duration}; returns their latencies. */
+    Result openLoop(int perSecond, Duration duration, LongFunction<HttpRequest> request, int okStatus,
+            java.util.function.LongConsumer onAccepted) throws Exception {
+        Stats latency = new Stats();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        long total = perSecond * duration.toSeconds();
+        long intervalNanos = 1_000_000_000L / perSecond;
+        long start = System.nanoTime();
+        java.util.List<java.util.concurrent.CompletableFuture<?>> inFlight = new java.util.ArrayList<>();
+        for (long i = 0; i < total; i++) {
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            long n = i;
+            long sent = System.nanoTime();
+            inFlight.add(http.sendAsync(request.apply(i), HttpResponse.BodyHandlers.discarding()).handle((r, f) -> {
+                if (f == null && r.statusCode() == okStatus) {
+                    latency.add((System.nanoTime() - sent) / 1000);
+                    ok.incrementAndGet();
+                    onAccepted.accept(n);
+                } else {
+                    errors.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        java.util.concurrent.CompletableFuture.allOf(inFlight.toArray(new java.util.concurrent.CompletableFuture[0]))
+                .get(60, TimeUnit.SECONDS);
+        return new Result(0, (System.nanoTime() - start) / 1e9, ok.get(), errors.get(), latency);
+    }
+
+    private void send(HttpRequest request, int okStatus, Stats latency, AtomicInteger ok, AtomicInteger errors) {
+        long sent = System.nanoTime();
+        try {
+            HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() == okStatus) {
+                latency.add((System.nanoTime() - sent) / 1000);
+                ok.incrementAndGet();
+            } else {
+                errors.incrementAndGet();
+            }
+        } catch (Exception e) {
+            errors.incrementAndGet();
+        }
+    }
+
+    static URI uri(int port, String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+}

@@ -1,0 +1,152 @@
+package io.customerflow.bench;
+
+import static io.customerflow.bench.Bench.f;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** BENCHMARKS.md and bench/latency.svg from one run. */
+final class Report {
+
+    record ThroughputRow(int concurrency, double ingest, double bare, double kafka, double p50, double p99, double max,
+            int errors) {
+    }
+
+    record LatencyRow(int rate, double achieved, int errors, double ingestP50, double ingestP99, Stats store,
+            Stats shopify, Stats klaviyo) {
+    }
+
+    record StoreRow(int events, int applied, double consumerPerSecond, double batchedInsertPerSecond) {
+    }
+
+    record BurstRow(int requests, int ok, int errors, double sendSeconds, double p99, double max, double caughtUpSeconds) {
+    }
+
+    record MemoryRow(String service, String when, long rssMb) {
+    }
+
+    String command;
+    final List<ThroughputRow> throughput = new ArrayList<>();
+    final List<LatencyRow> endToEnd = new ArrayList<>();
+    final List<MemoryRow> memory = new ArrayList<>();
+    StoreRow store;
+    BurstRow burst;
+
+    void write(Path root) throws Exception {
+        StringBuilder md = new StringBuilder("# Benchmarks\n\n");
+        md.append("Produced by `").append(command).append("` on ").append(java.time.LocalDate.now()).append(": ")
+                .append(machine()).append(". The whole system runs on this one machine: Kafka, PostgreSQL, the four ")
+                .append("services, the SaaS stand-in and the load client share its cores, so these are the limits of ")
+                .append("one small box, not of a deployment. Warm-up excluded; throughput steps are medians of ")
+                .append("several runs.\n\n");
+        md.append("## 1. Ingest throughput (signed `orders/create`, 2 line items, ~2.7 KB) vs the same run's baselines\n\n")
+                .append("Baselines: `GET /q/health/live` on the same ingest JVM (the HTTP stack alone) and a raw Kafka ")
+                .append("producer sending records of the same size with `acks=all` from as many threads.\n\n")
+                .append("| concurrency | ingest req/s | bare HTTP req/s | raw producer rec/s | ingest ÷ HTTP | ingest ÷ producer | p50 ms | p99 ms | max ms | errors |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (ThroughputRow r : throughput) {
+            md.append("| ").append(r.concurrency()).append(" | ").append(f(r.ingest())).append(" | ").append(f(r.bare()))
+                    .append(" | ").append(f(r.kafka())).append(" | ").append(f(r.ingest() / r.bare())).append(" | ")
+                    .append(f(r.ingest() / r.kafka())).append(" | ").append(f(r.p50())).append(" | ").append(f(r.p99()))
+                    .append(" | ").append(f(r.max())).append(" | ").append(r.errors()).append(" |\n");
+        }
+        md.append("\nThe load client is not the bottleneck where the bare HTTP baseline, driven by the same client, ")
+                .append("runs several times faster than ingest.\n\n");
+        md.append("## 2. End-to-end latency at fixed rates (ms from 200 at ingest to the effect in each sink)\n\n")
+                .append("| rate/s | achieved/s | errors | ingest p50 | ingest p99 | store p50 / p99 / max | Shopify p50 / p99 / max | Klaviyo p50 / p99 / max |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
+        for (LatencyRow r : endToEnd) {
+            md.append("| ").append(r.rate()).append(" | ").append(f(r.achieved())).append(" | ").append(r.errors())
+                    .append(" | ").append(f(r.ingestP50())).append(" | ").append(f(r.ingestP99())).append(" | ")
+                    .append(triple(r.store())).append(" | ").append(triple(r.shopify())).append(" | ")
+                    .append(triple(r.klaviyo())).append(" |\n");
+        }
+        md.append("\n![latency vs rate](bench/latency.svg)\n\n");
+        if (store != null) {
+            md.append("## 3. Store consumer throughput\n\n")
+                    .append("| events | applied | consumer events/s (exactly once, one transaction each) | raw batched insert rows/s | ratio |\n")
+                    .append("|---|---|---|---|---|\n| ").append(store.events()).append(" | ").append(store.applied())
+                    .append(" | ").append(f(store.consumerPerSecond())).append(" | ").append(f(store.batchedInsertPerSecond()))
+                    .append(" | ").append(f(store.consumerPerSecond() / store.batchedInsertPerSecond())).append(" |\n\n");
+        }
+        if (burst != null) {
+            md.append("## 4. Flash-sale burst (64 concurrent senders)\n\n")
+                    .append("| webhooks | 200s | errors | sent in s | p99 ms | max ms | all three sinks caught up after s |\n")
+                    .append("|---|---|---|---|---|---|---|\n| ").append(burst.requests()).append(" | ").append(burst.ok())
+                    .append(" | ").append(burst.errors()).append(" | ").append(f(burst.sendSeconds())).append(" | ")
+                    .append(f(burst.p99())).append(" | ").append(f(burst.max())).append(" | ")
+                    .append(f(burst.caughtUpSeconds())).append(" |\n\n");
+        }
+        md.append("## 5. Memory (RSS, MB)\n\n| service | when | RSS MB |\n|---|---|---|\n");
+        for (MemoryRow m : memory) {
+            md.append("| ").append(m.service()).append(" | ").append(m.when()).append(" | ").append(m.rssMb()).append(" |\n");
+        }
+        Files.writeString(root.resolve("BENCHMARKS.md"), md);
+        Files.createDirectories(root.resolve("bench"));
+        Files.writeString(root.resolve("bench/latency.svg"), svg());
+        System.out.println("[bench] wrote BENCHMARKS.md and bench/latency.svg");
+    }
+
+    private static String triple(Stats s) {
+        return f(s.percentileMs(0.5)) + " / " + f(s.percentileMs(0.99)) + " / " + f(s.maxMs());
+    }
+
+    private static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+        } catch (Exception ignored) {
+            // not Linux
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
+                + (com.sun.management.OperatingSystemMXBean.class.cast(
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() >> 30)
+                + " GiB, Java " + System.getProperty("java.version");
+    }
+
+    /** p50 and p99 of each sink against the offered rate. */
+    private String svg() {
+        int w = 640;
+        int h = 400;
+        int pad = 60;
+        double maxRate = endToEnd.stream().mapToInt(LatencyRow::rate).max().orElse(1);
+        double maxMs = 1;
+        for (LatencyRow r : endToEnd) {
+            for (Stats s : List.of(r.store(), r.shopify(), r.klaviyo())) {
+                maxMs = Math.max(maxMs, s.percentileMs(0.99));
+            }
+        }
+        StringBuilder out = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\""
+                + h + "\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+        out.append("<text x=\"").append(w / 2).append("\" y=\"20\" text-anchor=\"middle\">End-to-end latency vs rate (ms)</text>\n");
+        out.append("<line x1=\"").append(pad).append("\" y1=\"").append(h - pad).append("\" x2=\"").append(w - 20)
+                .append("\" y2=\"").append(h - pad).append("\" stroke=\"black\"/>\n");
+        out.append("<line x1=\"").append(pad).append("\" y1=\"30\" x2=\"").append(pad).append("\" y2=\"").append(h - pad)
+                .append("\" stroke=\"black\"/>\n");
+        out.append("<text x=\"").append(w / 2).append("\" y=\"").append(h - 20).append("\" text-anchor=\"middle\">offered rate (webhooks/s)</text>\n");
+        out.append("<text x=\"15\" y=\"35\">").append(f(maxMs)).append("</text>\n");
+        String[] colors = { "#1f77b4", "#ff7f0e", "#2ca02c" };
+        String[] names = { "store", "Shopify", "Klaviyo" };
+        for (int sink = 0; sink < 3; sink++) {
+            for (double q : new double[] { 0.5, 0.99 }) {
+                StringBuilder points = new StringBuilder();
+                for (LatencyRow r : endToEnd) {
+                    Stats s = List.of(r.store(), r.shopify(), r.klaviyo()).get(sink);
+                    double x = pad + (w - pad - 20) * r.rate() / maxRate;
+                    double y = (h - pad) - (h - pad - 30) * s.percentileMs(q) / maxMs;
+                    points.append(f(x)).append(',').append(f(y)).append(' ');
+                    out.append("<text x=\"").append(f(x)).append("\" y=\"").append(h - pad + 15)
+                            .append("\" text-anchor=\"middle\">").append(r.rate()).append("</text>\n");
+                }
+                out.append("<polyline fill=\"none\" stroke=\"").append(colors[sink]).append("\" stroke-width=\"2\"")
+                        .append(q > 0.9 ? " stroke-dasharray=\"6,4\"" : "").append(" points=\"").append(points).append("\"/>\n");
+            }
+            out.append("<text x=\"").append(w - 150).append("\" y=\"").append(45 + sink * 16).append("\" fill=\"")
+                    .append(colors[sink]).append("\">").append(names[sink]).append(" (p50 solid, p99 dashed)</text>\n");
+        }
+        return out.append("</svg>\n").toString();
+    }
+}
