@@ -68,6 +68,7 @@ public final class Bench {
             warmUp();
             throughput();
             memory("after the throughput steps");
+            drain();
             endToEnd();
             storeThroughput();
             burst();
@@ -163,11 +164,19 @@ public final class Bench {
             System.out.printf("[bench] %d/s: store p50 %.0f ms, shopify p50 %.0f ms, klaviyo p50 %.0f ms%n", rate,
                     store.percentileMs(0.5), shopify.percentileMs(0.5), klaviyo.percentileMs(0.5));
             sinks.reset();
+            drain();
         }
+    }
+
+    /** Waits until every consumer group has caught up, so a phase never measures the previous phase's backlog. */
+    private void drain() throws Exception {
+        Lag.awaitZero("127.0.0.1:" + ports.kafka(), Duration.ofMinutes(10));
+        sinks.reset();
     }
 
     /** 3. The store consumer alone, against a raw batched insert of as many rows. */
     private void storeThroughput() throws Exception {
+        drain();
         int n = quick ? 5_000 : 20_000;
         long base = base();
         var config = Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + ports.kafka(),
@@ -228,6 +237,7 @@ public final class Bench {
 
     /** 4. A flash sale: as many webhooks as the client can send, then the time until every sink caught up. */
     private void burst() throws Exception {
+        drain();
         long base = base();
         long start = System.currentTimeMillis();
         LoadClient.Result result = new LoadClient().closedLoop(64, Duration.ofMinutes(10), burst,

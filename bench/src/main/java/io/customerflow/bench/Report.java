@@ -48,8 +48,8 @@ final class Report {
                 .append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (ThroughputRow r : throughput) {
             md.append("| ").append(r.concurrency()).append(" | ").append(f(r.ingest())).append(" | ").append(f(r.bare()))
-                    .append(" | ").append(f(r.kafka())).append(" | ").append(f(r.ingest() / r.bare())).append(" | ")
-                    .append(f(r.ingest() / r.kafka())).append(" | ").append(f(r.p50())).append(" | ").append(f(r.p99()))
+                    .append(" | ").append(f(r.kafka())).append(" | ").append(f2(r.ingest() / r.bare())).append(" | ")
+                    .append(f2(r.ingest() / r.kafka())).append(" | ").append(f(r.p50())).append(" | ").append(f(r.p99()))
                     .append(" | ").append(f(r.max())).append(" | ").append(r.errors()).append(" |\n");
         }
         md.append("\nThe load client is not the bottleneck where the bare HTTP baseline, driven by the same client, ")
@@ -69,7 +69,7 @@ final class Report {
                     .append("| events | applied | consumer events/s (exactly once, one transaction each) | raw batched insert rows/s | ratio |\n")
                     .append("|---|---|---|---|---|\n| ").append(store.events()).append(" | ").append(store.applied())
                     .append(" | ").append(f(store.consumerPerSecond())).append(" | ").append(f(store.batchedInsertPerSecond()))
-                    .append(" | ").append(f(store.consumerPerSecond() / store.batchedInsertPerSecond())).append(" |\n\n");
+                    .append(" | ").append(f2(store.consumerPerSecond() / store.batchedInsertPerSecond())).append(" |\n\n");
         }
         if (burst != null) {
             md.append("## 4. Flash-sale burst (64 concurrent senders)\n\n")
@@ -87,6 +87,10 @@ final class Report {
         Files.createDirectories(root.resolve("bench"));
         Files.writeString(root.resolve("bench/latency.svg"), svg());
         System.out.println("[bench] wrote BENCHMARKS.md and bench/latency.svg");
+    }
+
+    private static String f2(double v) {
+        return String.format(java.util.Locale.ROOT, "%.3f", v);
     }
 
     private static String triple(Stats s) {
