@@ -21,6 +21,9 @@ public final class LocalStack implements AutoCloseable {
     private final Path root;
     private final Path data;
     private final List<AutoCloseable> running = new ArrayList<>();
+    private final Map<String, ServiceProcess> services = new java.util.LinkedHashMap<>();
+    private KafkaBroker broker;
+    private PostgresServer postgres;
 
     private LocalStack(Path root) {
         this(root, root.resolve(".customer-flow"));
@@ -77,8 +80,10 @@ public final class LocalStack implements AutoCloseable {
     public SaasStandIn start(LocalDemo.Ports ports) throws IOException {
         step("starting PostgreSQL on 127.0.0.1:" + ports.postgres());
         PostgresServer pg = started(new PostgresServer(data.resolve("postgres"), ports.postgres()).start());
+        postgres = pg;
         step("starting Kafka on 127.0.0.1:" + ports.kafka());
         KafkaBroker kafka = started(new KafkaBroker(data.resolve("kafka"), ports.kafka()).start());
+        broker = kafka;
         try (KafkaTestClient admin = new KafkaTestClient(kafka.bootstrapServers())) {
             admin.createTopics(Topics.ORDERS, Topics.CUSTOMER_EVENTS, Topics.deadLetter("customer-store"),
                     Topics.deadLetter("tagging"), Topics.deadLetter("klaviyo"));
@@ -93,8 +98,8 @@ public final class LocalStack implements AutoCloseable {
             Path config = data.resolve("config").resolve(name + ".properties");
             Files.createDirectories(config.getParent());
             Files.writeString(config, configs.get(name));
-            started(new ServiceProcess(name, root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
-                    port, config, data.resolve("logs").resolve(name + ".log")).start(Duration.ofMinutes(3)));
+            services.put(name, started(new ServiceProcess(name, root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
+                    port, config, data.resolve("logs").resolve(name + ".log")).start(Duration.ofMinutes(3))));
         }
         return standIn;
     }
@@ -110,6 +115,21 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         return pids;
+    }
+
+    /** One running service, for fault tests (kill, restart). */
+    public ServiceProcess service(String name) {
+        return services.get(name);
+    }
+
+    /** The broker, for fault tests (stop, start). */
+    public KafkaBroker broker() {
+        return broker;
+    }
+
+    /** The database, for fault tests (stop, start). */
+    public PostgresServer postgres() {
+        return postgres;
     }
 
     /** Where the stack keeps its data and logs. */

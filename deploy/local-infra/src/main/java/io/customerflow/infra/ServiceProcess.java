@@ -88,21 +88,26 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: no shutdown at all, as when a node dies. */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
     /** SIGTERM (Quarkus shuts down gracefully), then SIGKILL after 20 s. */
     @Override
     public void close() {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        KafkaBroker.stop(process);
         process = null;
     }
 }

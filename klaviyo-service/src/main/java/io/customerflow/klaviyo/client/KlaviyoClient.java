@@ -3,7 +3,6 @@ package io.customerflow.klaviyo.client;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +13,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.customerflow.events.consumer.Backoff;
 import io.customerflow.klaviyo.config.KlaviyoConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -133,8 +133,7 @@ public class KlaviyoClient {
     }
 
     private Duration backoff(int attempt) {
-        long base = config.delivery().retryBackoff().toMillis() << Math.min(attempt - 1, 8);
-        return Duration.ofMillis(Math.min(base + ThreadLocalRandom.current().nextLong(base / 2 + 1), 60_000));
+        return Backoff.exponential(config.delivery().retryBackoff(), attempt, Duration.ofSeconds(60));
     }
 
     private RateLimiter limiter(Endpoint endpoint, String apiKey) {
@@ -144,12 +143,7 @@ public class KlaviyoClient {
     }
 
     private static Duration retryAfter(Response response) {
-        String header = response.getHeaderString("Retry-After");
-        try {
-            return header == null ? null : Duration.ofMillis((long) (Double.parseDouble(header.trim()) * 1000));
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return Backoff.retryAfter(response.getHeaderString("Retry-After"));
     }
 
     private static String describe(Throwable f) {

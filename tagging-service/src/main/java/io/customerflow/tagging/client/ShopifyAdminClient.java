@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.customerflow.events.consumer.Backoff;
 import io.customerflow.tagging.config.TaggingConfig;
 import io.customerflow.tagging.service.ShopRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -186,18 +186,11 @@ public class ShopifyAdminClient {
         if (f instanceof RetryableStatus r && r.retryAfter != null) {
             return r.retryAfter;
         }
-        long base = config.retryBackoff().toMillis() << Math.min(attempt - 1, 8);
-        long jitter = ThreadLocalRandom.current().nextLong(base / 2 + 1);
-        return Duration.ofMillis(Math.min(base + jitter, 30_000));
+        return Backoff.exponential(config.retryBackoff(), attempt, Duration.ofSeconds(30));
     }
 
     private static Duration retryAfter(Response response) {
-        String header = response.getHeaderString("Retry-After");
-        try {
-            return header == null ? null : Duration.ofMillis((long) (Double.parseDouble(header.trim()) * 1000));
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return Backoff.retryAfter(response.getHeaderString("Retry-After"));
     }
 
     private static String describe(Throwable f) {
