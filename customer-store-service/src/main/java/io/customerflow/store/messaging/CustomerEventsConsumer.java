@@ -31,7 +31,10 @@ public class CustomerEventsConsumer {
     @Incoming(Channels.CUSTOMER_EVENTS_IN)
     public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
         EventRecord<?> event = EventRecord.read(record);
-        return applier.apply(event)
+        // A call that never answers (e.g. a connection lost without a reset) must not stall the partition forever:
+        // after 30 s it counts as a transient failure and is retried like one.
+        return Uni.createFrom().deferred(() -> applier.apply(event))
+                .ifNoItem().after(Duration.ofSeconds(30)).failWith(java.util.concurrent.TimeoutException::new)
                 .onFailure(TransientFailures::isTransient)
                 .invoke(f -> Log.warnf("transient failure on %s %s, retrying: %s", event.type(), event.id(),
                         f.getClass().getSimpleName()))

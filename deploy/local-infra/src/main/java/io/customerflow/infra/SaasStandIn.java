@@ -6,6 +6,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 /**
@@ -17,6 +22,8 @@ public final class SaasStandIn implements AutoCloseable {
 
     private static final String COST = "\"extensions\": {\"cost\": {\"requestedQueryCost\": 10, \"actualQueryCost\": 10,"
             + " \"throttleStatus\": {\"maximumAvailable\": 2000.0, \"currentlyAvailable\": 1990, \"restoreRate\": 100.0}}}";
+
+    private static final Pattern UNIQUE_ID = Pattern.compile("\"unique_id\":\"([^\"]+)\"");
 
     private final WireMockServer server;
 
@@ -49,6 +56,24 @@ public final class SaasStandIn implements AutoCloseable {
 
     public WireMockServer server() {
         return server;
+    }
+
+    /**
+     * The {@code unique_id} of every event Klaviyo was sent, by single create or inside a bulk create job, in the
+     * order received and with repeats kept (Klaviyo itself records a unique_id once).
+     */
+    public List<String> klaviyoUniqueIds() {
+        List<String> ids = new ArrayList<>();
+        for (String path : new String[] { "/klaviyo/api/events", "/klaviyo/api/event-bulk-create-jobs" }) {
+            for (var request : server.findAll(
+                    com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathMatching(path)))) {
+                Matcher m = UNIQUE_ID.matcher(request.getBodyAsString());
+                while (m.find()) {
+                    ids.add(m.group(1));
+                }
+            }
+        }
+        return ids;
     }
 
     public String baseUrl() {
