@@ -51,8 +51,10 @@ final class HostileCorpus {
     private final int port;
     private final String secret;
     private final String shop;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final Random random = new Random(20261123);
+    private final java.util.concurrent.atomic.AtomicLong deliveries = new java.util.concurrent.atomic.AtomicLong();
 
     HostileCorpus(URI base, String secret, String shop) {
         this.base = base;
@@ -103,12 +105,17 @@ final class HostileCorpus {
             Arrays.fill(body, (byte) ' ');
             body[0] = '{';
             body[body.length - 1] = '}';
-            all.add(new Hostile("huge body", Set.of(413), c -> c.webhook(body, HmacVerifier.signature(secret, body), shop, "huge")));
+            String head = "POST /webhooks/shopify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "X-Shopify-Hmac-Sha256: " + HmacVerifier.signature(secret, body) + "\r\nX-Shopify-Topic: orders/create"
+                    + "\r\nX-Shopify-Shop-Domain: " + shop + "\r\nX-Shopify-Webhook-Id: huge-" + i + "\r\nContent-Length: "
+                    + body.length + "\r\nConnection: close\r\n\r\n";
+            // Raw: a client library that sees the connection close mid-body reports no answer at all.
+            all.add(new Hostile("huge body", Set.of(413), c -> c.raw(head.getBytes(StandardCharsets.ISO_8859_1), body)));
         }
         for (int i = 0; i < 1000; i++) { // signed, valid body, invalid shop domain
             String badShop = invalidShop(i);
             all.add(new Hostile("invalid shop", BAD_REQUEST,
-                    c -> c.webhook(valid, HmacVerifier.signature(secret, valid), badShop, "shop-" + badShop.length())));
+                    c -> c.webhook(valid, HmacVerifier.signature(secret, valid), badShop, "shop-" + deliveries.incrementAndGet())));
         }
         for (int i = 0; i < 500; i++) { // CR/LF and NUL in headers, smuggling, oversized headers: raw socket
             String raw = rawRequest(i, valid);
@@ -121,7 +128,7 @@ final class HostileCorpus {
                     c -> c.send(HttpRequest.newBuilder(c.base.resolve("/webhooks/shopify")).header("Content-Type", type)
                             .header("X-Shopify-Hmac-Sha256", HmacVerifier.signature(secret, valid))
                             .header("X-Shopify-Topic", "orders/create").header("X-Shopify-Shop-Domain", shop)
-                            .header("X-Shopify-Webhook-Id", "type").POST(HttpRequest.BodyPublishers.ofByteArray(valid)))));
+                            .header("X-Shopify-Webhook-Id", "type-" + c.deliveries.incrementAndGet()).POST(HttpRequest.BodyPublishers.ofByteArray(valid)))));
         }
         for (int i = 0; i < 1000; i++) { // the same signed delivery again and again: 200, never a second event
             all.add(new Hostile("replayed webhook", Set.of(200),
@@ -149,8 +156,10 @@ final class HostileCorpus {
         return all;
     }
 
+    /** Signed by the real secret, each with its own webhook id (a repeated id is answered as a duplicate, unread). */
     private Hostile signed(String kind, Set<Integer> allowed, byte[] body) {
-        return new Hostile(kind, allowed, c -> c.webhook(body, HmacVerifier.signature(secret, body), shop, "signed"));
+        String webhookId = "signed-" + deliveries.incrementAndGet();
+        return new Hostile(kind, allowed, c -> c.webhook(body, HmacVerifier.signature(secret, body), shop, webhookId));
     }
 
     private byte[] wronglyTyped(byte[] valid, int i) {
@@ -242,12 +251,14 @@ final class HostileCorpus {
     }
 
     /** Writes the bytes as they are and reads the status line. */
-    int raw(byte[] request) throws IOException {
+    int raw(byte[]... request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
             try {
-                out.write(request);
+                for (byte[] part : request) {
+                    out.write(part);
+                }
                 out.flush();
             } catch (IOException closedEarly) {
                 // The server may reject the head and close before reading the rest; its answer is still there.

@@ -23,6 +23,7 @@ public final class SaasStandIn implements AutoCloseable {
     private static final String COST = "\"extensions\": {\"cost\": {\"requestedQueryCost\": 10, \"actualQueryCost\": 10,"
             + " \"throttleStatus\": {\"maximumAvailable\": 2000.0, \"currentlyAvailable\": 1990, \"restoreRate\": 100.0}}}";
 
+    private static final Pattern CUSTOMER_GID = Pattern.compile("gid://shopify/Customer/\\d+");
     private static final Pattern UNIQUE_ID = Pattern.compile("\"unique_id\":\"([^\"]+)\"");
 
     private final WireMockServer server;
@@ -59,21 +60,40 @@ public final class SaasStandIn implements AutoCloseable {
     }
 
     /**
-     * The {@code unique_id} of every event Klaviyo was sent, by single create or inside a bulk create job, in the
-     * order received and with repeats kept (Klaviyo itself records a unique_id once).
+     * The {@code unique_id} of every event Klaviyo accepted (answered 2xx), by single create or inside a bulk create
+     * job, in the order received and with repeats kept (Klaviyo itself records a unique_id once).
      */
     public List<String> klaviyoUniqueIds() {
         List<String> ids = new ArrayList<>();
-        for (String path : new String[] { "/klaviyo/api/events", "/klaviyo/api/event-bulk-create-jobs" }) {
-            for (var request : server.findAll(
-                    com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathMatching(path)))) {
-                Matcher m = UNIQUE_ID.matcher(request.getBodyAsString());
+        for (var served : server.getAllServeEvents()) {
+            String path = served.getRequest().getUrl();
+            int status = served.getResponse().getStatus();
+            if ((path.startsWith("/klaviyo/api/events") || path.startsWith("/klaviyo/api/event-bulk-create-jobs"))
+                    && status >= 200 && status < 300) {
+                Matcher m = UNIQUE_ID.matcher(served.getRequest().getBodyAsString());
                 while (m.find()) {
                     ids.add(m.group(1));
                 }
             }
         }
         return ids;
+    }
+
+    /** The customer gids of every {@code tagsAdd} Shopify carried out (answered 200 without userErrors). */
+    public List<String> customersTagged() {
+        List<String> gids = new ArrayList<>();
+        for (var served : server.getAllServeEvents()) {
+            String body = served.getRequest().getBodyAsString();
+            if (served.getRequest().getUrl().startsWith("/shopify/") && body.contains("tagsAdd")
+                    && served.getResponse().getStatus() == 200
+                    && served.getResponse().getBodyAsString().contains("\"userErrors\": []")) {
+                Matcher m = CUSTOMER_GID.matcher(body);
+                if (m.find()) {
+                    gids.add(m.group());
+                }
+            }
+        }
+        return gids;
     }
 
     public String baseUrl() {

@@ -66,11 +66,11 @@ public class KlaviyoClient {
             case BULK_CREATE_EVENTS -> b -> api.bulkCreateEvents(auth, config.revision(), b);
             case PROFILE_DELETION -> b -> api.requestProfileDeletion(auth, config.revision(), b);
         };
-        return attempt(endpoint, apiKey, () -> call.apply(text), 1);
+        return attempt(endpoint, apiKey, () -> call.apply(text), 1, System.nanoTime());
     }
 
     private Uni<Void> attempt(Endpoint endpoint, String apiKey, java.util.function.Supplier<Uni<Response>> call,
-            int attempt) {
+            int attempt, long firstAttempt) {
         Duration pace = limiter(endpoint, apiKey).reserve(System.nanoTime());
         Uni<Void> start = pace.isZero() ? Uni.createFrom().voidItem()
                 : Uni.createFrom().voidItem().onItem().delayIt().by(pace);
@@ -80,17 +80,19 @@ public class KlaviyoClient {
                 .onFailure(jakarta.ws.rs.WebApplicationException.class).recoverWithUni(e -> Uni.createFrom().deferred(
                         () -> handle(endpoint, ((jakarta.ws.rs.WebApplicationException) e).getResponse())))
                 .onFailure(f -> !(f instanceof KlaviyoFailure)).recoverWithUni(f -> {
-                    if (attempt >= config.delivery().maxAttempts()) {
-                        return Uni.createFrom().failure(new KlaviyoFailure("Klaviyo unavailable after " + attempt
-                                + " attempts: " + describe(f), f instanceof Retryable r ? r.status : 0));
-                    }
                     Duration delay = f instanceof Retryable r && r.retryAfter != null ? r.retryAfter : backoff(attempt);
+                    Duration retried = Duration.ofNanos(System.nanoTime() - firstAttempt);
+                    if (retried.plus(delay).compareTo(config.delivery().giveUpAfter()) > 0) {
+                        return Uni.createFrom().failure(new KlaviyoFailure("Klaviyo unavailable after " + attempt
+                                + " attempts in " + retried.toSeconds() + " s: " + describe(f),
+                                f instanceof Retryable r ? r.status : 0));
+                    }
                     metrics.counter("klaviyo.retries", "endpoint", endpoint.name().toLowerCase(), "cause", describe(f))
                             .increment();
                     Log.debugf("Klaviyo %s failed (%s), retry %d in %d ms", endpoint, describe(f), attempt,
                             delay.toMillis());
                     return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                            .flatMap(v -> attempt(endpoint, apiKey, call, attempt + 1));
+                            .flatMap(v -> attempt(endpoint, apiKey, call, attempt + 1, firstAttempt));
                 });
     }
 

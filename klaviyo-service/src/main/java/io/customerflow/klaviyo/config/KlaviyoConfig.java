@@ -71,9 +71,12 @@ public interface KlaviyoConfig {
         @WithDefault("16")
         int concurrency();
 
-        /** Attempts for 429/5xx/timeouts before the event is dead-lettered. */
-        @WithDefault("8")
-        int maxAttempts();
+        /**
+         * How long 429/5xx/timeouts are retried before the event is dead-lettered. Outlasts an outage of minutes,
+         * and stays under the consumer's 10-minute limit for an unacknowledged record.
+         */
+        @WithDefault("5m")
+        Duration giveUpAfter();
 
         /** First retry delay; doubles per attempt, with jitter. */
         @WithDefault("500ms")

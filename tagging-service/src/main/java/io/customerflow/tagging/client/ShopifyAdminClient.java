@@ -97,11 +97,11 @@ public class ShopifyAdminClient {
         if (shops.isUninstalled(shop)) {
             return Uni.createFrom().failure(new TaggingFailure("the app was uninstalled from " + shop));
         }
-        return attempt(shop, token, new ShopifyGraphqlApi.GraphqlRequest(query, variables), 1, 0);
+        return attempt(shop, token, new ShopifyGraphqlApi.GraphqlRequest(query, variables), 1, 0, System.nanoTime());
     }
 
     private Uni<JsonNode> attempt(String shop, String token, ShopifyGraphqlApi.GraphqlRequest request, int attempt,
-            int throttledWaits) {
+            int throttledWaits, long firstAttempt) {
         Duration pace = bucket(shop).waitFor(config.assumedCallCost(), System.nanoTime());
         Uni<Void> paced = Uni.createFrom().voidItem();
         if (!pace.isZero()) {
@@ -117,18 +117,19 @@ public class ShopifyAdminClient {
                     }
                     metrics.counter("tagging.throttle.waits", "reason", "throttled").increment();
                     return Uni.createFrom().voidItem().onItem().delayIt().by(((Throttled) t).wait)
-                            .flatMap(v -> attempt(shop, token, request, attempt, throttledWaits + 1));
+                            .flatMap(v -> attempt(shop, token, request, attempt, throttledWaits + 1, firstAttempt));
                 })
                 .onFailure(f -> !(f instanceof TaggingFailure)).recoverWithUni(f -> {
-                    if (attempt >= config.maxAttempts()) {
-                        return Uni.createFrom().failure(new TaggingFailure("Shopify unavailable for " + shop
-                                + " after " + attempt + " attempts: " + describe(f)));
-                    }
                     Duration delay = backoff(attempt, f);
+                    Duration retried = Duration.ofNanos(System.nanoTime() - firstAttempt);
+                    if (retried.plus(delay).compareTo(config.giveUpAfter()) > 0) {
+                        return Uni.createFrom().failure(new TaggingFailure("Shopify unavailable for " + shop
+                                + " after " + attempt + " attempts in " + retried.toSeconds() + " s: " + describe(f)));
+                    }
                     Log.warnf("Shopify call for %s failed (%s), retry %d in %d ms", shop, describe(f), attempt,
                             delay.toMillis());
                     return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                            .flatMap(v -> attempt(shop, token, request, attempt + 1, throttledWaits));
+                            .flatMap(v -> attempt(shop, token, request, attempt + 1, throttledWaits, firstAttempt));
                 });
     }
 

@@ -39,9 +39,13 @@ public interface TaggingConfig {
         @WithDefault("10m")
         Duration productTagsTtl();
 
-        /** Attempts for 5xx answers and timeouts before the event is dead-lettered. */
-        @WithDefault("6")
-        int maxAttempts();
+        /**
+         * How long 429/5xx answers and timeouts are retried before the event is dead-lettered. Outlasts an outage of
+         * minutes (the shop's lane waits meanwhile), and stays under the consumer's 10-minute limit for an
+         * unacknowledged record.
+         */
+        @WithDefault("5m")
+        Duration giveUpAfter();
 
         /** First retry delay; doubles per attempt, with jitter. */
         @WithDefault("200ms")
