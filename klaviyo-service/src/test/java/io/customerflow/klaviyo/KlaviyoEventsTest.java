@@ -121,28 +121,6 @@ class KlaviyoEventsTest extends KlaviyoTestBase {
     }
 
     @Test
-    void serverErrorStormIsRetriedAndNothingIsLost() {
-        klaviyo().stubFor(post(urlEqualTo(EVENTS)).inScenario("storm").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(500)).willSetStateTo("2"));
-        klaviyo().stubFor(post(urlEqualTo(EVENTS)).inScenario("storm").whenScenarioStateIs("2")
-                .willReturn(aResponse().withStatus(503)).willSetStateTo("3"));
-        klaviyo().stubFor(post(urlEqualTo(EVENTS)).inScenario("storm").whenScenarioStateIs("3")
-                .willReturn(aResponse().withStatus(504)).willSetStateTo("calm"));
-        klaviyo().stubFor(post(urlEqualTo(EVENTS)).inScenario("storm").whenScenarioStateIs("calm")
-                .willReturn(aResponse().withStatus(202)));
-        for (int i = 0; i < 10; i++) {
-            publish(EventType.BOOKING_CONFIRMED, "ib_storm" + i, instant("downtown-salon.myshopify.com", "ib_storm" + i,
-                    "s" + i + "@example.com", "S", "T"));
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> requests(EVENTS).size() >= 13);
-        List<String> ids = klaviyo().getAllServeEvents().stream()
-                .filter(e -> e.getResponse().getStatus() == 202 && e.getRequest().getUrl().equals(EVENTS))
-                .map(e -> e.getRequest().getBodyAsString().replaceAll(".*\"unique_id\":\"([^\"]+)\".*", "$1"))
-                .distinct().sorted().toList();
-        assertEquals(10, ids.size(), "every booking accepted once the storm passed: " + ids);
-    }
-
-    @Test
     void validationErrorsAndUnknownShopsAreDeadLetteredWithTheDetail() {
         klaviyo().stubFor(post(urlEqualTo(EVENTS)).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock
                 .containing("bad@example.com")).willReturn(aResponse().withStatus(400).withBody("""

@@ -17,7 +17,7 @@ public class KlaviyoStubResource implements QuarkusTestResourceLifecycleManager 
     public synchronized Map<String, String> start() {
         if (server == null) {
             server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1")
-                    .containerThreads(64).extensions(new RateLimitEnforcer()));
+                    .containerThreads(64).extensions(new RateLimitEnforcer(), new SpecConformance()));
             server.start();
         }
         return Map.of("klaviyo.base-url", "http://127.0.0.1:" + server.port());

@@ -71,14 +71,11 @@ public class KlaviyoClient {
 
     private Uni<Void> attempt(Endpoint endpoint, String apiKey, java.util.function.Supplier<Uni<Response>> call,
             int attempt, long firstAttempt) {
-        Duration pace = limiter(endpoint, apiKey).reserve(System.nanoTime());
-        Uni<Void> start = pace.isZero() ? Uni.createFrom().voidItem()
-                : Uni.createFrom().voidItem().onItem().delayIt().by(pace);
-        return start.flatMap(v -> call.get())
-                .flatMap(response -> handle(endpoint, response))
+        return paced(limiter(endpoint, apiKey)).flatMap(v -> call.get())
+                .flatMap(response -> handle(endpoint, apiKey, response))
                 // Should the client's default mapper turn a 4xx/5xx into an exception, judge its response the same way.
                 .onFailure(jakarta.ws.rs.WebApplicationException.class).recoverWithUni(e -> Uni.createFrom().deferred(
-                        () -> handle(endpoint, ((jakarta.ws.rs.WebApplicationException) e).getResponse())))
+                        () -> handle(endpoint, apiKey, ((jakarta.ws.rs.WebApplicationException) e).getResponse())))
                 .onFailure(f -> !(f instanceof KlaviyoFailure)).recoverWithUni(f -> {
                     Duration delay = f instanceof Retryable r && r.retryAfter != null ? r.retryAfter : backoff(attempt);
                     Duration retried = Duration.ofNanos(System.nanoTime() - firstAttempt);
@@ -96,7 +93,21 @@ public class KlaviyoClient {
                 });
     }
 
-    private Uni<Void> handle(Endpoint endpoint, Response response) {
+    /**
+     * Waits for this call's slot in the account's limits. A 429 that came back meanwhile blocks the whole account's
+     * endpoint, so a call whose slot fell inside that block takes a new slot after it instead of starting.
+     */
+    private Uni<Void> paced(RateLimiter limiter) {
+        Duration pace = limiter.reserve(System.nanoTime());
+        Uni<Void> slot = pace.isZero() ? Uni.createFrom().voidItem() : Uni.createFrom().voidItem().onItem().delayIt().by(pace);
+        return slot.flatMap(v -> {
+            Duration blocked = limiter.blockedFor(System.nanoTime());
+            return blocked.isZero() ? Uni.createFrom().voidItem()
+                    : Uni.createFrom().voidItem().onItem().delayIt().by(blocked).flatMap(w -> paced(limiter));
+        });
+    }
+
+    private Uni<Void> handle(Endpoint endpoint, String apiKey, Response response) {
         int status = response.getStatus();
         metrics.counter("klaviyo.requests", "endpoint", endpoint.name().toLowerCase(), "status", Integer.toString(status))
                 .increment();
@@ -104,7 +115,12 @@ public class KlaviyoClient {
             return Uni.createFrom().voidItem();
         }
         if (status == 429 || status == 408 || status >= 500) {
-            throw new Retryable(status, retryAfter(response));
+            Duration retryAfter = retryAfter(response);
+            if (status == 429 && retryAfter != null) {
+                // Klaviyo's limits are per account: every call of this key to this endpoint backs off, not only this one.
+                limiter(endpoint, apiKey).blockUntil(System.nanoTime() + retryAfter.toNanos());
+            }
+            throw new Retryable(status, retryAfter);
         }
         String detail = errorDetail(response);
         if (status == 401 || status == 403) {

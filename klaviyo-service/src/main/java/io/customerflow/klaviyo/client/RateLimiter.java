@@ -16,6 +16,8 @@ public final class RateLimiter {
     private final int burstPerSecond;
     private final int steadyPerMinute;
     private final Deque<Long> starts = new ArrayDeque<>();
+    /** Klaviyo said 429 with Retry-After: nothing of this key and endpoint starts before this (nanos). */
+    private long blockedUntil = Long.MIN_VALUE;
 
     public RateLimiter(int burstPerSecond, int steadyPerMinute) {
         this.burstPerSecond = Math.max(1, burstPerSecond);
@@ -32,7 +34,7 @@ public final class RateLimiter {
         while (!starts.isEmpty() && nowNanos - starts.peekFirst() >= MINUTE) {
             starts.pollFirst();
         }
-        long start = nowNanos;
+        long start = Math.max(nowNanos, blockedUntil);
         if (starts.size() >= steadyPerMinute) {
             start = Math.max(start, nth(starts.size() - steadyPerMinute) + MINUTE);
         }
@@ -41,6 +43,19 @@ public final class RateLimiter {
         }
         starts.addLast(start);
         return Duration.ofNanos(start - nowNanos);
+    }
+
+    /** A 429 for this account: everyone waits until {@code untilNanos}, not only the call that got it. */
+    public synchronized void blockUntil(long untilNanos) {
+        if (blockedUntil == Long.MIN_VALUE || untilNanos - blockedUntil > 0) {
+            blockedUntil = untilNanos;
+        }
+    }
+
+    /** How long a call reserved before a 429 must still wait before it may start (zero when not blocked). */
+    public synchronized Duration blockedFor(long nowNanos) {
+        return blockedUntil == Long.MIN_VALUE || blockedUntil - nowNanos <= 0 ? Duration.ZERO
+                : Duration.ofNanos(blockedUntil - nowNanos);
     }
 
     private long nth(int index) {
