@@ -55,7 +55,7 @@ final class LoadClient {
 
     /** Requests started at a fixed rate (not waiting for answers) for {@code duration}; returns their latencies. */
     Result openLoop(int perSecond, Duration duration, LongFunction<HttpRequest> request, int okStatus,
-            java.util.function.LongConsumer onAccepted) throws Exception {
+            Accepted onAccepted) throws Exception {
         Stats latency = new Stats();
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
@@ -71,11 +71,12 @@ final class LoadClient {
             }
             long n = i;
             long sent = System.nanoTime();
+            long sentAtMs = System.currentTimeMillis();
             inFlight.add(http.sendAsync(request.apply(i), HttpResponse.BodyHandlers.discarding()).handle((r, f) -> {
                 if (f == null && r.statusCode() == okStatus) {
                     latency.add((System.nanoTime() - sent) / 1000);
                     ok.incrementAndGet();
-                    onAccepted.accept(n);
+                    onAccepted.accept(n, sentAtMs);
                 } else {
                     errors.incrementAndGet();
                 }
@@ -83,8 +84,13 @@ final class LoadClient {
             }));
         }
         java.util.concurrent.CompletableFuture.allOf(inFlight.toArray(new java.util.concurrent.CompletableFuture[0]))
-                .get(60, TimeUnit.SECONDS);
+                .get(120, TimeUnit.SECONDS);
         return new Result(0, (System.nanoTime() - start) / 1e9, ok.get(), errors.get(), latency);
+    }
+
+    /** Told of each request answered with the expected status, with the wall-clock time it was sent. */
+    interface Accepted {
+        void accept(long n, long sentAtMs);
     }
 
     private void send(HttpRequest request, int okStatus, Stats latency, AtomicInteger ok, AtomicInteger errors) {

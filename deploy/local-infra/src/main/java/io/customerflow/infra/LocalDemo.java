@@ -63,7 +63,9 @@ public final class LocalDemo {
                 + "store.api.tokens=" + STORE_TOKEN + "\n");
         StringBuilder tagging = new StringBuilder(common)
                 .append("tagging.shopify.url-template=").append(standIn)
-                .append("/shopify/{shop}/admin/api/{version}/graphql.json\n");
+                .append("/shopify/{shop}/admin/api/{version}/graphql.json\n")
+                // The local run also undoes the tag when a booking order is cancelled (off by default: Flow can't).
+                .append("tagging.rules[1].enabled=true\n");
         for (int i = 0; i < SHOPS.length; i++) {
             tagging.append("tagging.shops.shop").append(i).append(".domain=").append(SHOPS[i]).append('\n')
                     .append("tagging.shops.shop").append(i).append(".access-token=").append(SHOPIFY_TOKEN).append('\n');

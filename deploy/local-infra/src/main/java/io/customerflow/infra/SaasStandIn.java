@@ -23,14 +23,20 @@ public final class SaasStandIn implements AutoCloseable {
     private static final String COST = "\"extensions\": {\"cost\": {\"requestedQueryCost\": 10, \"actualQueryCost\": 10,"
             + " \"throttleStatus\": {\"maximumAvailable\": 2000.0, \"currentlyAvailable\": 1990, \"restoreRate\": 100.0}}}";
 
+    /** The demo's bookable product: the stand-in gives it the booking app's product tag {@code sesami-service}. */
+    public static final long BOOKABLE_PRODUCT_ID = 803;
+
     private static final Pattern CUSTOMER_GID = Pattern.compile("gid://shopify/Customer/\\d+");
     private static final Pattern UNIQUE_ID = Pattern.compile("\"unique_id\":\"([^\"]+)\"");
 
     private final WireMockServer server;
 
+    /** System property: how many requests the journal keeps (default 100,000; the bench needs more). */
+    public static final String JOURNAL_PROPERTY = "customer-flow.stand-in.journal-entries";
+
     public SaasStandIn(int port) {
         server = new WireMockServer(options().port(port).bindAddress("127.0.0.1").containerThreads(32)
-                .maxRequestJournalEntries(100_000));
+                .maxRequestJournalEntries(Integer.getInteger(JOURNAL_PROPERTY, 100_000)));
     }
 
     public SaasStandIn start() {
@@ -44,6 +50,10 @@ public final class SaasStandIn implements AutoCloseable {
                         + " \"userErrors\": []}}, " + COST + "}")));
         server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("productTags"))
                 .willReturn(json("{\"data\": {\"nodes\": []}, " + COST + "}")));
+        server.stubFor(post(urlPathMatching(graphql)).atPriority(1).withRequestBody(containing("productTags"))
+                .withRequestBody(containing("gid://shopify/Product/" + BOOKABLE_PRODUCT_ID))
+                .willReturn(json("{\"data\": {\"nodes\": [{\"id\": \"gid://shopify/Product/" + BOOKABLE_PRODUCT_ID
+                        + "\", \"tags\": [\"sesami-service\"]}]}, " + COST + "}")));
         for (String path : new String[] { "/klaviyo/api/events", "/klaviyo/api/event-bulk-create-jobs",
                 "/klaviyo/api/data-privacy-deletion-jobs" }) {
             server.stubFor(post(urlPathMatching(path)).willReturn(aResponse().withStatus(202)));

@@ -54,25 +54,37 @@ public final class ServiceProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(List.of(KafkaBroker.javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC",
-                    "-Dquarkus.config.locations=" + config.toUri(), "-Dquarkus.http.port=" + port, "-jar", jar.toString()))
+            ProcessBuilder builder = new ProcessBuilder(List.of(KafkaBroker.javaExecutable(), "-Xmx256m",
+                    "-XX:+UseSerialGC", "-Dquarkus.config.locations=" + config.toUri(), "-Dquarkus.http.port=" + port,
+                    "-jar", jar.toString()))
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            // Environment variables outrank the config file: an exported test address (KAFKA_BOOTSTRAP_SERVERS,
+            // QUARKUS_DATASOURCE_*) would point this stack's services at another broker or database.
+            builder.environment().keySet().removeIf(ServiceProcess::pointsElsewhere);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+                int exit = process.exitValue();
+                process = null;
+                throw new IllegalStateException(name + " exited with " + exit + "; see " + log);
             }
             if (ready()) {
                 return this;
             }
             KafkaBroker.sleep(250);
         }
+        close(); // never leave a half-started JVM behind
         throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log);
+    }
+
+    private static boolean pointsElsewhere(String variable) {
+        return variable.equals("KAFKA_BOOTSTRAP_SERVERS") || variable.startsWith("QUARKUS_DATASOURCE_")
+                || variable.startsWith("CUSTOMER_FLOW_TEST_");
     }
 
     private boolean ready() {
