@@ -17,7 +17,6 @@ import io.customerflow.events.EventType;
 import io.customerflow.events.OrderEvent;
 import io.customerflow.events.RecentIds;
 import io.customerflow.tagging.client.ShopifyAdminClient;
-import io.customerflow.tagging.config.TaggingConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
@@ -40,10 +39,9 @@ public class OrderTagger {
     private final MeterRegistry metrics;
     private final RecentIds done = new RecentIds(50_000);
 
-    public OrderTagger(TaggingConfig config, ShopifyAdminClient shopify, ProductTagCache productTags,
+    public OrderTagger(RuleSet rules, ShopifyAdminClient shopify, ProductTagCache productTags,
             ShopRegistry shops, MeterRegistry metrics) {
-        // Compiled here, at start: a bad rule stops the service with a message naming it.
-        this.rules = Rules.compile(config.rules());
+        this.rules = rules.enabled();
         this.shopify = shopify;
         this.productTags = productTags;
         this.shops = shops;

@@ -100,86 +100,93 @@ public final class Rules {
     private Rules() {
     }
 
-    /** @throws IllegalArgumentException naming the first bad rule and what is wrong with it */
+    /**
+     * @throws IllegalArgumentException naming the first bad rule (its name and index) and the offending field, e.g.
+     *         {@code tagging rule 'x' (tagging.rules[2]) is invalid: tagging.rules[2].conditions[0].tag is required ...}
+     */
     public static List<Rule> compile(List<TaggingConfig.Rule> configured) {
         List<Rule> rules = new ArrayList<>();
         for (int i = 0; i < configured.size(); i++) {
             TaggingConfig.Rule r = configured.get(i);
             String name = r.name() == null || r.name().isBlank() ? "#" + i : r.name();
+            String at = "tagging.rules[" + i + "]";
             try {
-                Rule rule = compile(name, r);
+                Rule rule = compile(name, at, r);
                 if (r.enabled()) {
                     rules.add(rule);
                 }
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("tagging rule '" + name + "' (tagging.rules[" + i + "]) is invalid: "
+                throw new IllegalArgumentException("tagging rule '" + name + "' (" + at + ") is invalid: "
                         + e.getMessage(), e);
             }
         }
         return List.copyOf(rules);
     }
 
-    private static Rule compile(String name, TaggingConfig.Rule r) {
-        Trigger trigger = enumValue(Trigger.class, r.trigger(), "trigger");
-        String match = r.match().toUpperCase(Locale.ROOT);
+    private static Rule compile(String name, String at, TaggingConfig.Rule r) {
+        Trigger trigger = enumValue(Trigger.class, r.trigger(), at + ".trigger");
+        String match = r.match().trim().toUpperCase(Locale.ROOT);
         if (!match.equals("ANY") && !match.equals("ALL")) {
-            throw new IllegalArgumentException("match must be ANY or ALL, not '" + r.match() + "'");
+            throw new IllegalArgumentException(at + ".match must be ANY or ALL, not '" + r.match() + "'");
         }
         if (r.conditions().isEmpty()) {
-            throw new IllegalArgumentException("it has no condition");
+            throw new IllegalArgumentException(at + ".conditions is empty: a rule needs at least one condition");
         }
         if (r.actions().isEmpty()) {
-            throw new IllegalArgumentException("it has no action");
+            throw new IllegalArgumentException(at + ".actions is empty: a rule needs at least one action");
         }
         List<Condition> conditions = new ArrayList<>();
-        for (TaggingConfig.Condition c : r.conditions()) {
-            conditions.add(condition(c));
+        for (int j = 0; j < r.conditions().size(); j++) {
+            conditions.add(condition(at + ".conditions[" + j + "]", r.conditions().get(j)));
         }
         List<Action> actions = new ArrayList<>();
-        for (TaggingConfig.Action a : r.actions()) {
-            ActionType type = enumValue(ActionType.class, a.type(), "action type");
+        for (int j = 0; j < r.actions().size(); j++) {
+            TaggingConfig.Action a = r.actions().get(j);
+            String actionAt = at + ".actions[" + j + "]";
+            ActionType type = enumValue(ActionType.class, a.type(), actionAt + ".type");
             if (a.tags().isEmpty() || a.tags().stream().anyMatch(t -> t.isBlank() || t.length() > 255 || t.contains(","))) {
-                throw new IllegalArgumentException(type + " needs tags: non-blank, at most 255 characters, no commas");
+                throw new IllegalArgumentException(actionAt + ".tags " + a.tags() + ": " + type
+                        + " needs tags that are non-blank, at most 255 characters, without commas");
             }
             actions.add(new Action(type, List.copyOf(a.tags())));
         }
         return new Rule(name, trigger, match.equals("ALL"), List.copyOf(conditions), List.copyOf(actions));
     }
 
-    private static Condition condition(TaggingConfig.Condition c) {
-        String type = c.type().toUpperCase(Locale.ROOT);
+    private static Condition condition(String at, TaggingConfig.Condition c) {
+        String type = c.type().trim().toUpperCase(Locale.ROOT);
         return switch (type) {
             case "LINE_ITEM_PROPERTY" -> new PropertyCondition(
-                    c.property().filter(p -> !p.isBlank()).orElseThrow(() -> missing(type, "property")),
-                    c.valuePattern().map(Rules::pattern).orElse(null));
+                    c.property().filter(p -> !p.isBlank()).orElseThrow(() -> missing(at, type, "property")),
+                    c.valuePattern().map(regex -> pattern(at, regex)).orElse(null));
             case "PRODUCT_TAG" -> new ProductTagCondition(
-                    c.tag().filter(t -> !t.isBlank()).orElseThrow(() -> missing(type, "tag")));
+                    c.tag().filter(t -> !t.isBlank()).orElseThrow(() -> missing(at, type, "tag")));
             case "PRODUCT_ID" -> new ProductIdCondition(Set.copyOf(
-                    c.productIds().filter(ids -> !ids.isEmpty()).orElseThrow(() -> missing(type, "product-ids"))));
+                    c.productIds().filter(ids -> !ids.isEmpty()).orElseThrow(() -> missing(at, type, "product-ids"))));
             case "SKU_PREFIX" -> new SkuPrefixCondition(
-                    c.prefix().filter(p -> !p.isBlank()).orElseThrow(() -> missing(type, "prefix")));
-            default -> throw new IllegalArgumentException("unknown condition type '" + c.type()
-                    + "' (LINE_ITEM_PROPERTY, PRODUCT_TAG, PRODUCT_ID, SKU_PREFIX)");
+                    c.prefix().filter(p -> !p.isBlank()).orElseThrow(() -> missing(at, type, "prefix")));
+            default -> throw new IllegalArgumentException(at + ".type '" + c.type()
+                    + "' is not one of [LINE_ITEM_PROPERTY, PRODUCT_TAG, PRODUCT_ID, SKU_PREFIX]");
         };
     }
 
-    private static Pattern pattern(String regex) {
+    private static Pattern pattern(String at, String regex) {
         try {
             return Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("value-pattern '" + regex + "' is not a regular expression");
+            throw new IllegalArgumentException(at + ".value-pattern '" + regex + "' is not a regular expression");
         }
     }
 
-    private static IllegalArgumentException missing(String type, String field) {
-        return new IllegalArgumentException(type + " condition needs '" + field + "'");
+    private static IllegalArgumentException missing(String at, String type, String field) {
+        return new IllegalArgumentException(at + "." + field + " is required for a " + type + " condition");
     }
 
-    private static <E extends Enum<E>> E enumValue(Class<E> type, String value, String what) {
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String value, String field) {
         try {
             return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(what + " '" + value + "' is not one of "
+            throw new IllegalArgumentException(field + " '" + value + "' is not one of "
                     + java.util.Arrays.toString(type.getEnumConstants()));
         }
     }
