@@ -66,3 +66,18 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "customer-flow.autoscaled" -}}
 {{- if or .autoscaling.enabled (and .keda .keda.enabled) }}true{{ end }}
 {{- end }}
+
+{{/* An HPA and a KEDA ScaledObject (which makes its own HPA) on one Deployment would fight over its replicas. */}}
+{{- define "customer-flow.checkOneAutoscaler" -}}
+{{- if and .svc.autoscaling.enabled .svc.keda .svc.keda.enabled }}
+{{- fail (printf "services.%s: autoscaling.enabled and keda.enabled are both true; choose one (KEDA makes its own HPA)" .key) }}
+{{- end }}
+{{- end }}
+
+{{/* Whether the Kafka security protocol uses SASL / TLS. */}}
+{{- define "customer-flow.kafkaSasl" -}}
+{{- if hasPrefix "SASL_" .Values.kafka.securityProtocol }}true{{ end }}
+{{- end }}
+{{- define "customer-flow.kafkaTls" -}}
+{{- if hasSuffix "SSL" .Values.kafka.securityProtocol }}true{{ end }}
+{{- end }}

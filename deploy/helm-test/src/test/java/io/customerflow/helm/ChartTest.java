@@ -1,52 +1,31 @@
 package io.customerflow.helm;
 
+import static io.customerflow.helm.Charts.CHART;
+import static io.customerflow.helm.Charts.PRODUCTION;
+import static io.customerflow.helm.Charts.name;
+import static io.customerflow.helm.Charts.ofKind;
+import static io.customerflow.helm.Charts.podSpec;
+import static io.customerflow.helm.Charts.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
-import com.marcnuri.helm.TemplateCommand;
 
 /** The chart lints strictly, renders with default and production-like values, and what it renders is safe. */
 class ChartTest {
-
-    static final Path CHART = Path.of("../helm/customer-flow").toAbsolutePath().normalize();
-    static final Path PRODUCTION = CHART.resolve("ci/production-values.yaml");
-    static final YAMLMapper YAML = new YAMLMapper();
-
-    static List<JsonNode> render(Consumer<TemplateCommand> options) throws Exception {
-        TemplateCommand command = new Helm(CHART).template().withName("cf").withKubeVersion("1.30.0");
-        options.accept(command);
-        String manifests = command.call();
-        List<JsonNode> objects = new ArrayList<>();
-        try (var parser = new YAMLFactory().createParser(manifests)) {
-            for (JsonNode doc : YAML.readValues(parser, JsonNode.class).readAll()) {
-                if (doc != null && doc.hasNonNull("kind")) {
-                    objects.add(doc);
-                }
-            }
-        }
-        return objects;
-    }
-
-    static List<JsonNode> ofKind(List<JsonNode> objects, String kind) {
-        return objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
-    }
 
     @Test
     void lintsStrictly() {
@@ -55,19 +34,25 @@ class ChartTest {
     }
 
     @Test
+    void lintsStrictlyWithProductionValues() throws Exception {
+        var result = new Helm(Charts.chartWithValues(PRODUCTION)).lint().strict().call();
+        assertFalse(result.isFailed(), String.valueOf(result.getMessages()));
+    }
+
+    @Test
     void rendersWithProductionValuesAgainstTheSchema() throws Exception {
-        List<JsonNode> objects = render(c -> c.withValuesFile(PRODUCTION));
+        List<JsonNode> objects = Charts.production();
         assertTrue(objects.size() > 20, "objects rendered: " + objects.size());
     }
 
     @Test
     void everyContainerHasProbesResourcesAndANonRootReadOnlySecurityContext() throws Exception {
-        for (List<JsonNode> objects : List.of(render(c -> { }), render(c -> c.withValuesFile(PRODUCTION)))) {
+        for (List<JsonNode> objects : List.of(Charts.defaults(), Charts.production())) {
             List<JsonNode> deployments = ofKind(objects, "Deployment");
             assertEquals(4, deployments.size());
             for (JsonNode d : deployments) {
-                String name = d.path("metadata").path("name").asText();
-                JsonNode pod = d.path("spec").path("template").path("spec");
+                String name = name(d);
+                JsonNode pod = podSpec(d);
                 assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean(), name);
                 for (JsonNode c : pod.path("containers")) {
                     for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
@@ -87,60 +72,97 @@ class ChartTest {
 
     @Test
     void noSecretValueIsRendered() throws Exception {
-        List<JsonNode> objects = render(c -> c.withValuesFile(PRODUCTION));
-        assertEquals(List.of(), ofKind(objects, "Secret"), "the chart only references existing Secrets");
-        for (JsonNode d : ofKind(objects, "Deployment")) {
-            for (JsonNode env : d.path("spec").path("template").path("spec").path("containers").get(0).path("env")) {
-                String name = env.path("name").asText();
-                if (name.matches(".*(SECRET|TOKEN|PASSWORD|KEY|JAAS).*")) {
-                    assertNotNull(env.path("valueFrom").get("secretKeyRef"), name + " must come from a Secret");
-                    assertFalse(env.has("value"), name + " has a literal value");
+        for (List<JsonNode> objects : List.of(Charts.defaults(), Charts.production())) {
+            assertEquals(List.of(), ofKind(objects, "Secret"), "the chart only references existing Secrets");
+            int checked = 0;
+            for (JsonNode d : ofKind(objects, "Deployment")) {
+                List<JsonNode> containers = new ArrayList<>();
+                podSpec(d).path("containers").forEach(containers::add);
+                podSpec(d).path("initContainers").forEach(containers::add);
+                for (JsonNode container : containers) {
+                    for (JsonNode env : container.path("env")) {
+                        String name = env.path("name").asText();
+                        if (name.matches(".*(SECRET|TOKEN|PASSWORD|KEY|JAAS|CREDENTIAL).*")) {
+                            assertNotNull(env.path("valueFrom").get("secretKeyRef"), name + " must come from a Secret");
+                            assertFalse(env.has("value"), name + " has a literal value");
+                            checked++;
+                        }
+                    }
                 }
             }
-        }
-        for (JsonNode cm : ofKind(objects, "ConfigMap")) {
-            String data = cm.path("data").toString().toLowerCase();
-            assertFalse(data.matches(".*(password|access-token|api-key|webhook-secrets)=.*"), cm.toString());
+            assertTrue(checked >= 3, "secret-bearing variables checked: " + checked);
+            for (JsonNode cm : ofKind(objects, "ConfigMap")) {
+                String data = cm.path("data").toString().toLowerCase();
+                assertFalse(data.matches(".*(password|access-token|api-key|webhook-secrets|jaas)[^\"]*=.*"), cm.toString());
+            }
         }
     }
 
     @Test
     void selectorsMatchThePodLabelsAndServicesFindTheirPods() throws Exception {
-        List<JsonNode> objects = render(c -> c.withValuesFile(PRODUCTION));
-        Map<String, JsonNode> podLabels = new java.util.HashMap<>();
+        List<JsonNode> objects = Charts.production();
+        Map<String, JsonNode> podLabels = new HashMap<>();
         for (JsonNode d : ofKind(objects, "Deployment")) {
             JsonNode selector = d.path("spec").path("selector").path("matchLabels");
             JsonNode labels = d.path("spec").path("template").path("metadata").path("labels");
             selector.fields().forEachRemaining(e -> assertEquals(e.getValue(), labels.get(e.getKey()), e.getKey()));
-            podLabels.put(d.path("metadata").path("name").asText(), labels);
+            podLabels.put(name(d), labels);
         }
         for (JsonNode s : ofKind(objects, "Service")) {
-            JsonNode labels = podLabels.get(s.path("metadata").path("name").asText());
-            assertNotNull(labels, "a Deployment named like the Service " + s.path("metadata").path("name"));
-            s.path("spec").path("selector").fields()
-                    .forEachRemaining(e -> assertEquals(e.getValue(), labels.get(e.getKey()), e.getKey()));
+            assertSelects(podLabels.get(name(s)), s.path("spec").path("selector"), "Service " + name(s));
         }
+        List<JsonNode> budgets = ofKind(objects, "PodDisruptionBudget");
+        List<JsonNode> policies = ofKind(objects, "NetworkPolicy");
+        assertEquals(4, budgets.size());
+        assertEquals(4, policies.size());
+        for (JsonNode pdb : budgets) {
+            assertSelects(podLabels.get(name(pdb)), pdb.path("spec").path("selector").path("matchLabels"), "PDB " + name(pdb));
+        }
+        for (JsonNode np : policies) {
+            assertSelects(podLabels.get(name(np)), np.path("spec").path("podSelector").path("matchLabels"),
+                    "NetworkPolicy " + name(np));
+        }
+        JsonNode monitorSelector = ofKind(objects, "ServiceMonitor").get(0).path("spec").path("selector").path("matchLabels");
+        for (JsonNode s : ofKind(objects, "Service")) {
+            assertSelects(s.path("metadata").path("labels"), monitorSelector, "ServiceMonitor -> Service " + name(s), 2);
+        }
+        List<JsonNode> scalers = new ArrayList<>(ofKind(objects, "HorizontalPodAutoscaler"));
+        scalers.addAll(ofKind(objects, "ScaledObject"));
+        for (JsonNode scaler : scalers) {
+            String target = scaler.path("spec").path("scaleTargetRef").path("name").asText();
+            assertTrue(podLabels.containsKey(target), scaler.path("kind").asText() + " " + name(scaler) + " targets " + target);
+        }
+    }
+
+    private static void assertSelects(JsonNode podLabels, JsonNode selector, String what) {
+        assertSelects(podLabels, selector, what, 3);
+    }
+
+    private static void assertSelects(JsonNode podLabels, JsonNode selector, String what, int atLeast) {
+        assertNotNull(podLabels, what + ": a Deployment of the same name");
+        assertTrue(selector.size() >= atLeast, what + " selects by too little: " + selector);
+        selector.fields().forEachRemaining(e -> assertEquals(e.getValue(), podLabels.get(e.getKey()), what + " " + e.getKey()));
     }
 
     @Test
     void replicasAreLeftToTheAutoscalerWhenOneOwnsThem() throws Exception {
-        List<JsonNode> objects = render(c -> c.withValuesFile(PRODUCTION));
+        List<JsonNode> objects = Charts.production();
         Set<String> scaled = new TreeSet<>();
         ofKind(objects, "HorizontalPodAutoscaler").forEach(h -> scaled.add(h.path("spec").path("scaleTargetRef").path("name").asText()));
         ofKind(objects, "ScaledObject").forEach(k -> scaled.add(k.path("spec").path("scaleTargetRef").path("name").asText()));
         assertEquals(4, scaled.size(), "ingest and klaviyo by HPA, store and tagging by KEDA: " + scaled);
         for (JsonNode d : ofKind(objects, "Deployment")) {
-            assertFalse(d.path("spec").has("replicas"), d.path("metadata").path("name") + " sets replicas");
+            assertFalse(d.path("spec").has("replicas"), name(d) + " sets replicas");
         }
         assertEquals(4, ofKind(objects, "PodDisruptionBudget").size());
-        List<JsonNode> defaults = render(c -> { });
+        List<JsonNode> defaults = Charts.defaults();
         ofKind(defaults, "Deployment").forEach(d -> assertTrue(d.path("spec").has("replicas")));
         assertEquals(List.of(), ofKind(defaults, "HorizontalPodAutoscaler"));
     }
 
     @Test
     void onlyIngestIsExposed() throws Exception {
-        List<JsonNode> objects = render(c -> c.withValuesFile(PRODUCTION));
+        List<JsonNode> objects = Charts.production();
         List<JsonNode> ingresses = ofKind(objects, "Ingress");
         assertEquals(1, ingresses.size());
         JsonNode paths = ingresses.get(0).path("spec").path("rules").get(0).path("http").path("paths");
@@ -151,9 +173,9 @@ class ChartTest {
         });
         assertEquals(List.of("/webhooks/shopify", "/v1/instant-bookings"), exposed);
         for (JsonNode np : ofKind(objects, "NetworkPolicy")) {
-            boolean ingest = np.path("metadata").path("name").asText().endsWith("-ingest");
+            boolean ingest = name(np).endsWith("-ingest");
             JsonNode from = np.path("spec").path("ingress").get(0).get("from");
-            assertEquals(ingest, from == null, np.path("metadata").path("name") + ": only ingest is open to all");
+            assertEquals(ingest, from == null, name(np) + ": only ingest is open to all");
         }
         assertEquals(5, ofKind(objects, "KafkaTopic").size());
         assertEquals(1, ofKind(objects, "ServiceMonitor").size());

@@ -1,0 +1,86 @@
+package io.customerflow.helm;
+
+import static io.customerflow.helm.Charts.PRODUCTION;
+import static io.customerflow.helm.Charts.name;
+import static io.customerflow.helm.Charts.named;
+import static io.customerflow.helm.Charts.ofKind;
+import static io.customerflow.helm.Charts.render;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** KEDA and the Strimzi topics reach the operator's Kafka the way the services do. */
+class KafkaWiringTest {
+
+    @Test
+    void kedaAuthenticatesToKafkaOverSaslSslWithTheServicesCredentials() throws Exception {
+        List<JsonNode> objects = Charts.production();
+        List<JsonNode> auths = ofKind(objects, "TriggerAuthentication");
+        assertEquals(1, auths.size());
+        JsonNode auth = auths.get(0);
+        List<JsonNode> scaledObjects = ofKind(objects, "ScaledObject");
+        assertEquals(2, scaledObjects.size());
+        for (JsonNode so : scaledObjects) {
+            JsonNode trigger = so.path("spec").path("triggers").get(0);
+            assertEquals("scram_sha512", trigger.path("metadata").path("sasl").asText(), name(so));
+            assertEquals("enable", trigger.path("metadata").path("tls").asText(), name(so));
+            assertEquals(name(auth), trigger.path("authenticationRef").path("name").asText(), name(so));
+        }
+        JsonNode secretRefs = auth.path("spec").path("secretTargetRef");
+        assertEquals(secretRef("password", "customer-flow-kafka-user", "password"), secretRefs.get(0).toString());
+        assertEquals(secretRef("ca", "prod-kafka-cluster-ca-cert", "ca.crt"), secretRefs.get(1).toString());
+        JsonNode userRef = auth.path("spec").path("configMapTargetRef").get(0);
+        assertEquals("username", userRef.path("parameter").asText());
+        JsonNode userMap = named(objects, "ConfigMap", userRef.path("name").asText());
+        assertEquals("customer-flow-kafka-user", userMap.path("data").path(userRef.path("key").asText()).asText());
+    }
+
+    private static String secretRef(String parameter, String secret, String key) {
+        return "{\"parameter\":\"" + parameter + "\",\"name\":\"" + secret + "\",\"key\":\"" + key + "\"}";
+    }
+
+    @Test
+    void kedaOverPlaintextNeedsNoAuthentication() throws Exception {
+        List<JsonNode> objects = render(c -> c.set("services.tagging.keda.enabled", "true"));
+        JsonNode trigger = ofKind(objects, "ScaledObject").get(0).path("spec").path("triggers").get(0);
+        assertFalse(trigger.has("authenticationRef"), trigger.toString());
+        assertFalse(trigger.path("metadata").has("sasl"), trigger.toString());
+        assertFalse(trigger.path("metadata").has("tls"), trigger.toString());
+        assertEquals(List.of(), ofKind(objects, "TriggerAuthentication"));
+    }
+
+    @Test
+    void kedaOverSaslWithoutAUserNameFailsToRender() {
+        Exception e = assertThrows(Exception.class,
+                () -> render(c -> c.withValuesFile(PRODUCTION).set("kafka.sasl.username", "")));
+        assertTrue(e.getMessage().contains("kafka.sasl.username is required"), e.getMessage());
+    }
+
+    @Test
+    void topicConfigNumbersAreIntegersAndTopicsLiveWhereTheTopicOperatorWatches() throws Exception {
+        List<JsonNode> topics = ofKind(Charts.production(), "KafkaTopic");
+        assertEquals(5, topics.size());
+        for (JsonNode topic : topics) {
+            JsonNode config = topic.path("spec").path("config");
+            assertTrue(config.path("retention.ms").isIntegralNumber(), name(topic) + ": " + config);
+            assertEquals(604_800_000L, config.path("retention.ms").asLong());
+            assertTrue(config.path("min.insync.replicas").isIntegralNumber(), config.toString());
+            assertEquals(12, topic.path("spec").path("partitions").asInt());
+            assertEquals("kafka", topic.path("metadata").path("namespace").asText());
+        }
+        List<JsonNode> monthLong = ofKind(render(c -> c.set("kafka.topics.create", "true")
+                .set("kafka.topics.retentionMs", "2592000000")), "KafkaTopic");
+        JsonNode retention = monthLong.get(0).path("spec").path("config").path("retention.ms");
+        assertTrue(retention.isIntegralNumber(), retention.toString());
+        assertEquals(2_592_000_000L, retention.asLong());
+        assertEquals("shop-data", monthLong.get(0).path("metadata").path("namespace").asText(),
+                "defaults to the release namespace");
+    }
+}
