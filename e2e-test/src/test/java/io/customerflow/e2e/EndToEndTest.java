@@ -28,13 +28,18 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.customerflow.events.EventJson;
+import io.customerflow.infra.Demo;
+import io.customerflow.infra.DemoCase;
 import io.customerflow.infra.LocalDemo;
 import io.customerflow.infra.LocalStack;
 import io.customerflow.infra.SaasStandIn;
@@ -43,8 +48,9 @@ import io.customerflow.infra.SaasStandIn;
  * The packaged services, real Kafka and PostgreSQL and the SaaS stand-in, started as {@code ./customer-flow up}
  * starts them (on free ports), under a mixed stream of more than 500 requests: checkout and plain orders,
  * instant bookings, duplicates, forged webhooks and a redact. Every effect must appear exactly once in all three
- * sinks, and none for the forged requests.
+ * sinks, and none for the forged requests. Then {@code ./customer-flow demo} runs against the same system.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndTest {
 
     static final String SALON = "demo-salon.myshopify.com";
@@ -75,6 +81,7 @@ class EndToEndTest {
     }
 
     @Test
+    @Order(1)
     void everyEffectExactlyOnceInAllThreeSinksAndNoneForForgedInput() throws Exception {
         List<Callable> requests = new ArrayList<>();
         for (int i = 0; i < CHECKOUT; i++) {
@@ -145,6 +152,28 @@ class EndToEndTest {
         String deletion = klaviyo("/klaviyo/api/data-privacy-deletion-jobs").get(0).getBodyAsString();
         assertTrue(deletion.contains("\"email\":\"c0@checkout.example\""), deletion);
         assertLogsHoldNoPersonalDataOrSecrets();
+    }
+
+    @Test
+    @Order(2)
+    void theDemoShowsEachCaseOnceInEverySinkAndTheForgedOneRejected() throws Exception {
+        var printed = new java.io.ByteArrayOutputStream();
+        List<DemoCase> cases = Demo.run(Demo.Targets.of(ports), new java.io.PrintStream(printed, true,
+                StandardCharsets.UTF_8), Duration.ofSeconds(90));
+        String table = printed.toString(StandardCharsets.UTF_8);
+        System.out.println(table);
+
+        assertEquals(7, cases.size());
+        cases.forEach(c -> assertTrue(c.asExpected(), c.label() + " not as expected:\n" + table));
+        DemoCase ana = cases.stream().filter(c -> c.label().startsWith("Ana")).findFirst().orElseThrow();
+        assertEquals(List.of("200", "200 duplicate", "200"), ana.answers());
+        assertEquals(List.of("tagsAdd", "tagsRemove"), ana.shopifyMutations());
+        DemoCase kai = cases.stream().filter(c -> c.label().startsWith("Kai")).findFirst().orElseThrow();
+        assertEquals(List.of("tagsAdd"), kai.shopifyMutations(), "tagged by the sesami-service product tag alone");
+        DemoCase eve = cases.stream().filter(c -> c.label().startsWith("Eve")).findFirst().orElseThrow();
+        assertEquals(List.of("401"), eve.answers());
+        assertTrue(table.contains("山田 太郎") || table.contains("太郎 山田"), table);
+        assertTrue(table.contains("every case as expected"), table);
     }
 
     /** Every service's log of this run: no email, name, token, key or secret of the traffic above. */

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,17 +22,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.customerflow.events.EventJson;
 import io.customerflow.infra.LocalDemo;
 
 /**
- * Signed {@code orders/create} booking webhooks, one new customer each (customer id = order id), at about 25/s per
- * sender thread. What was not answered 200 (503, refused connection) is retried on {@link #stop()} until accepted,
- * as Shopify retries it.
+ * A mixed load: signed {@code orders/create} booking webhooks, one new customer each (customer id = order id), at
+ * about 25/s per sender thread, and after every fifth webhook an instant booking (its own new customer, with an
+ * {@code Idempotency-Key}). What was not answered 2xx (503, refused connection) is retried on {@link #stop()} until
+ * accepted, as Shopify and a well-behaved API client retry it. Every answer's status is counted.
  */
 final class FaultLoad {
 
-    /** What was sent, how many needed a retry, and every order id finally answered 200. */
-    record Result(int sent, int retried, Set<Long> accepted) {
+    /**
+     * What was sent, how many needed a retry, every order id finally answered 200, every instant booking id finally
+     * answered 202, and how often each status was answered (-1: ingest could not be reached).
+     */
+    record Result(int sent, int retried, Set<Long> accepted, Set<String> instantBookings, Map<Integer, Integer> statuses) {
+
+        static Result webhooksOnly(Set<Long> accepted) {
+            return new Result(accepted.size(), 0, accepted, Set.of(), Map.of(200, accepted.size()));
+        }
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -40,6 +51,9 @@ final class FaultLoad {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Set<Long> accepted = ConcurrentHashMap.newKeySet();
     private final Set<Long> refused = ConcurrentHashMap.newKeySet();
+    private final Set<String> instantAccepted = ConcurrentHashMap.newKeySet();
+    private final Set<Long> instantRefused = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
     private final AtomicInteger sent = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
 
@@ -55,9 +69,10 @@ final class FaultLoad {
             long from = firstId + t * 100_000L;
             Thread thread = new Thread(() -> {
                 for (long id = from; load.running.get() && id < from + 5000; id++) {
-                    load.sent.incrementAndGet();
-                    boolean ok = load.send(id) == 200;
-                    (ok ? load.accepted : load.refused).add(id);
+                    boolean ok = load.webhook(id);
+                    if (id % 5 == 0) {
+                        ok &= load.instantBooking(id);
+                    }
                     sleep(ok ? 40 : 100);
                 }
             }, "load-" + t);
@@ -73,20 +88,67 @@ final class FaultLoad {
             t.join();
         }
         int retried = 0;
+        long deadline = System.currentTimeMillis() + 60_000;
         for (Long id : refused) {
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (send(id) != 200) {
-                assertTrue(System.currentTimeMillis() < deadline, "retry of " + id + " never accepted");
+            while (!webhook(id)) {
+                assertTrue(System.currentTimeMillis() < deadline, "retry of webhook " + id + " never accepted");
                 sleep(500);
             }
-            accepted.add(id);
             retried++;
         }
-        return new Result(sent.get(), retried, new TreeSet<>(accepted));
+        for (Long id : instantRefused) {
+            while (!instantBooking(id)) {
+                assertTrue(System.currentTimeMillis() < deadline, "retry of instant booking " + id + " never accepted");
+                sleep(500);
+            }
+            retried++;
+        }
+        return new Result(sent.get(), retried, new TreeSet<>(accepted), new TreeSet<>(instantAccepted),
+                new TreeMap<>(statuses));
     }
 
-    int send(long id) {
-        return send(ingestPort, shop, id);
+    private boolean webhook(long id) {
+        int status = send(ingestPort, shop, id);
+        count(status);
+        (status == 200 ? accepted : refused).add(id);
+        if (status == 200) {
+            refused.remove(id);
+        }
+        return status == 200;
+    }
+
+    private boolean instantBooking(long id) {
+        byte[] body = ("{\"shop\": \"" + shop + "\", \"customer\": {\"firstName\": \"Zoë\", \"lastName\": \"Instant\","
+                + " \"email\": \"ib" + id + "@faults.example\"}, \"service\": {\"id\": \"svc-60\", \"title\": \"Massage\"},"
+                + " \"start\": \"2026-12-05T14:00:00+01:00\", \"durationMinutes\": 60, \"timezone\": \"Europe/Paris\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        int status;
+        String bookingId = null;
+        try {
+            var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestPort + "/v1/instant-bookings"))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + LocalDemo.API_KEY).header("Idempotency-Key", "fault-ib-" + id)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            status = response.statusCode();
+            if (status == 202) {
+                bookingId = EventJson.mapper().readTree(response.body()).path("bookingId").asText();
+            }
+        } catch (Exception e) {
+            status = -1;
+        }
+        count(status);
+        if (bookingId != null) {
+            instantAccepted.add(bookingId);
+            instantRefused.remove(id);
+            return true;
+        }
+        instantRefused.add(id);
+        return false;
+    }
+
+    private void count(int status) {
+        sent.incrementAndGet();
+        statuses.merge(status, 1, Integer::sum);
     }
 
     /** The webhook of order {@code id}; its status, or -1 when ingest could not be reached. */

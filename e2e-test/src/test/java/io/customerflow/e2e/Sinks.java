@@ -55,7 +55,8 @@ final class Sinks {
 
     /** The shop's booking report over the days the faults traffic books. */
     JsonNode report() {
-        return get("/v1/reports/bookings?shop=" + shop + "&from=2026-11-20&to=2026-11-21");
+        // Checkout orders of the faults traffic were created on 2026-11-20; instant bookings are booked today.
+        return get("/v1/reports/bookings?shop=" + shop + "&from=2026-11-20&to=" + java.time.LocalDate.now().plusDays(1));
     }
 
     /** Customers of the given set Shopify tagged. */
@@ -69,6 +70,22 @@ final class Sinks {
         return standIn.klaviyoUniqueIds().stream().map(id -> id.split("/"))
                 .filter(parts -> parts.length > 2 && parts[1].matches("\\d+") && orders.contains(Long.parseLong(parts[1])))
                 .map(parts -> String.join("/", parts)).collect(Collectors.toSet());
+    }
+
+    /** How many {@code tagsAdd} calls Shopify carried out for the given customers (repeats included). */
+    int tagsAddCalls(Set<Long> of) {
+        return (int) standIn.customersTagged().stream()
+                .filter(gid -> of.contains(Long.parseLong(gid.substring(gid.lastIndexOf('/') + 1)))).count();
+    }
+
+    /** The given instant booking ids among the unique_ids Klaviyo accepted. */
+    Set<String> klaviyoInstant(Set<String> bookingIds) {
+        return standIn.klaviyoUniqueIds().stream().filter(bookingIds::contains).collect(Collectors.toSet());
+    }
+
+    /** Dead letters of all three consumers. */
+    long allDeadLetters() {
+        return deadLetters("customer-store") + deadLetters("tagging") + deadLetters("klaviyo");
     }
 
     /** Records ever written to a consumer's dead-letter topic. */
