@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,7 +61,7 @@ class BookingStoreTest extends StoreTestBase {
         assertEquals(List.of(0, 1, 1, 1), page.getList("items.instantBookings"));
 
         long janeId = page.getLong("items[0].id");
-        JsonPath jane = api().get("/v1/customers/" + janeId).then().statusCode(200).extract().jsonPath();
+        JsonPath jane = api().get("/v1/customers/" + janeId + "?shop=" + shop).then().statusCode(200).extract().jsonPath();
         assertEquals("jane.doe@example.com", jane.getString("email"));
         assertEquals(7212345678901L, jane.getLong("shopifyCustomerId"));
         assertEquals(5531267940632L, jane.getLong("bookings[0].shopifyOrderId"));
@@ -130,11 +132,113 @@ class BookingStoreTest extends StoreTestBase {
         awaitCustomers(shop, p -> total(p) == 1);
         long id = customers(shop, "").getLong("items[0].id");
         await().atMost(Duration.ofSeconds(20)).until(() -> "RESCHEDULED".equals(
-                api().get("/v1/customers/" + id).then().extract().jsonPath().getString("bookings[0].status")));
+                api().get("/v1/customers/" + id + "?shop=" + shop).then().extract().jsonPath().getString("bookings[0].status")));
         send(EventType.BOOKING_CANCELLED, b.bookingId() + "/cancelled", EventKeys.bookingKey(b), b);
         await().atMost(Duration.ofSeconds(20)).until(() -> "CANCELLED".equals(
-                api().get("/v1/customers/" + id).then().extract().jsonPath().getString("bookings[0].status")));
+                api().get("/v1/customers/" + id + "?shop=" + shop).then().extract().jsonPath().getString("bookings[0].status")));
         assertNull(api().get("/v1/segments/booked-customers?shop=" + shop).then().extract().jsonPath()
                 .get("customers[0]"), "a customer whose only booking is cancelled leaves the segment");
+    }
+
+    /** Shopify doesn't guarantee webhook order: every order of confirm, reschedule and cancel ends the same. */
+    @Test
+    void statusEventsConvergeWhateverOrderTheyArriveIn() {
+        List<List<String>> orders = List.of(List.of("C", "R", "X"), List.of("C", "X", "R"), List.of("R", "C", "X"),
+                List.of("R", "X", "C"), List.of("X", "C", "R"), List.of("X", "R", "C"));
+        List<Map<String, Object>> outcomes = new ArrayList<>();
+        for (int i = 0; i < orders.size(); i++) {
+            String shop = "order" + i + ".myshopify.com";
+            // The same booking id in every shop, so the end states compare whole.
+            BookingEvent booked = booking(shop, "checkout/50/1", BookingChannel.CHECKOUT, "swap@example.com", "Swap",
+                    "Ped", 500L, 50L, T0);
+            for (String step : orders.get(i)) {
+                switch (step) {
+                    // Event ids are global: the shop keeps them apart from the other runs' events.
+                    case "C" -> apply(EventType.BOOKING_CONFIRMED, shop + "/confirmed", booked);
+                    case "R" -> apply(EventType.BOOKING_RESCHEDULED, shop + "/rescheduled/1",
+                            at(booked, T0.plusHours(1)));
+                    default -> apply(EventType.BOOKING_CANCELLED, shop + "/cancelled", at(booked, T0.plusHours(2)));
+                }
+            }
+            JsonPath detail = detail(shop);
+            assertEquals("CANCELLED", detail.getString("bookings[0].status"), "order " + orders.get(i));
+            assertEquals("2026-11-20T10:00:00Z", detail.getString("bookings[0].bookedAt"), "order " + orders.get(i));
+            assertEquals("2026-11-20T12:00:00Z", detail.getString("bookings[0].updatedAt"), "order " + orders.get(i));
+            Map<String, Object> state = new java.util.TreeMap<>(detail.getMap("$"));
+            state.remove("id");
+            state.remove("shop");
+            outcomes.add(state);
+        }
+        assertEquals(1, outcomes.stream().distinct().count(), "every arrival order ends in the same state: " + outcomes);
+        assertEquals(1, outcomes.get(0).get("checkoutBookings"));
+        assertEquals("2026-11-20T10:00:00Z", outcomes.get(0).get("firstBookedAt"));
+        assertEquals("2026-11-20T10:00:00Z", outcomes.get(0).get("lastBookedAt"));
+    }
+
+    @Test
+    void aCancelOvertakingItsConfirmationIsKeptForIt() {
+        String shop = "cancel-first.myshopify.com";
+        BookingEvent booked = booking(shop, "ib_cancel_first_0000001", BookingChannel.INSTANT, "early@example.com",
+                "Early", "Cancel", null, null, T0);
+        assertEquals(EventApplier.Outcome.APPLIED,
+                apply(EventType.BOOKING_CANCELLED, booked.bookingId() + "/cancelled", at(booked, T0.plusMinutes(5))));
+        JsonPath before = detail(shop);
+        assertEquals("CANCELLED", before.getString("bookings[0].status"));
+        assertNull(before.get("bookings[0].bookedAt"), "not booked until the confirmation arrives");
+        assertEquals(0, before.getInt("instantBookings"));
+        assertEquals(0, api().get("/v1/segments/booked-customers?shop=" + shop).then().extract().jsonPath()
+                .getInt("count"));
+
+        assertEquals(EventApplier.Outcome.APPLIED, apply(EventType.BOOKING_CONFIRMED, booked.bookingId(), booked));
+        JsonPath after = detail(shop);
+        assertEquals("CANCELLED", after.getString("bookings[0].status"), "the late confirmation doesn't un-cancel");
+        assertEquals("2026-11-20T10:00:00Z", after.getString("bookings[0].bookedAt"));
+        assertEquals(1, after.getInt("instantBookings"));
+        assertEquals(1, after.getList("bookings").size());
+        assertEquals(0, api().get("/v1/segments/booked-customers?shop=" + shop).then().extract().jsonPath()
+                .getInt("count"));
+        // A redelivered or out-of-band confirmation changes nothing more.
+        apply(EventType.BOOKING_CONFIRMED, booked.bookingId(), booked);
+        apply(EventType.BOOKING_CONFIRMED, "orders-updated-repeat", booked);
+        assertEquals(1, detail(shop).getInt("instantBookings"));
+    }
+
+    @Test
+    void aLateOlderRescheduleNeverUncancelsButANewerOneMovesOn() {
+        String shop = "late-reschedule.myshopify.com";
+        BookingEvent booked = booking(shop, "ib_late_reschedule_00001", BookingChannel.INSTANT, "late@example.com",
+                "Late", "Move", null, null, T0);
+        apply(EventType.BOOKING_CONFIRMED, booked.bookingId(), booked);
+        apply(EventType.BOOKING_CANCELLED, booked.bookingId() + "/cancelled", at(booked, T0.plusHours(2)));
+        apply(EventType.BOOKING_RESCHEDULED, booked.bookingId() + "/rescheduled/a", at(booked, T0.plusHours(1)));
+        assertEquals("CANCELLED", detail(shop).getString("bookings[0].status"));
+        // A reschedule made after the cancel (the client rebooked that slot) is the latest word.
+        apply(EventType.BOOKING_RESCHEDULED, booked.bookingId() + "/rescheduled/b", at(booked, T0.plusHours(3)));
+        JsonPath detail = detail(shop);
+        assertEquals("RESCHEDULED", detail.getString("bookings[0].status"));
+        assertEquals("2026-11-20T13:00:00Z", detail.getString("bookings[0].updatedAt"));
+    }
+
+    private EventApplier.Outcome apply(EventType type, String ceId, BookingEvent b) {
+        var record = EventRecord.of(EventKeys.bookingKey(b), new CloudEvent(ceId, type, "/test", null, b.occurredAt()),
+                b);
+        try {
+            return VertxContextSupport.subscribeAndAwait(() -> applier.apply(record));
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static BookingEvent at(BookingEvent b, OffsetDateTime time) {
+        return new BookingEvent(b.bookingId(), b.channel(), b.shop(), b.customer(), b.order(), b.service(),
+                b.appointment(), b.price(), b.properties(), time);
+    }
+
+    /** The shop's only customer, with bookings. */
+    private static JsonPath detail(String shop) {
+        JsonPath page = customers(shop, "");
+        assertEquals(1, total(page));
+        return api().get("/v1/customers/" + page.getLong("items[0].id") + "?shop=" + shop).then().statusCode(200)
+                .extract().jsonPath();
     }
 }

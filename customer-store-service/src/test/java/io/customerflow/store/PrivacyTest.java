@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +19,8 @@ import io.customerflow.events.CustomerRedactRequested;
 import io.customerflow.events.EventKeys;
 import io.customerflow.events.EventType;
 import io.customerflow.events.ShopRedactRequested;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -24,6 +29,9 @@ import io.restassured.path.json.JsonPath;
 class PrivacyTest extends StoreTestBase {
 
     static final OffsetDateTime T0 = OffsetDateTime.parse("2026-11-01T09:00:00Z");
+
+    @Inject
+    MeterRegistry registry;
 
     @Test
     void redactErasesOnlyThatCustomerAndReplayedOldEventsDoNotResurrectThem() {
@@ -37,37 +45,79 @@ class PrivacyTest extends StoreTestBase {
         confirm(jane);
         confirm(janeInstant);
         confirm(bob);
-        awaitCustomers(shop, p -> total(p) == 2);
+        awaitCustomers(shop, p -> total(p) == 2 && p.getInt("items[0].instantBookings") == 1);
+        JsonPath before = report(shop);
+        assertEquals(Map.of("CHECKOUT", 2, "INSTANT", 1), before.getMap("totals"));
+        assertEquals(2, before.getInt("bookingCustomers"));
 
         var redact = new CustomerRedactRequested(shop, 71L, "jane@example.com", List.of(1L), T0.plusDays(10));
         send(EventType.CUSTOMER_REDACT_REQUESTED, "redact-1", EventKeys.customerKey(shop, "jane@example.com", 71L, "p"),
                 redact);
         JsonPath left = awaitCustomers(shop, p -> total(p) == 1);
         assertEquals("Bob", left.getString("items[0].firstName"));
+        JsonPath after = report(shop);
+        assertEquals(Map.of("CHECKOUT", 1), after.getMap("totals"), "her bookings left the report");
+        assertEquals(1, after.getInt("bookingCustomers"));
 
-        // A replay of Jane's old bookings (new event ids, as a reprocessing job would produce) must not bring her back.
+        // A replay of Jane's old bookings (new event ids, as a reprocessing job would produce) must not bring her
+        // back: both are consumed and skipped as redacted, and nothing of hers reappears.
+        double skipped = skippedRedacted();
         send(EventType.BOOKING_CONFIRMED, "replay-1", EventKeys.bookingKey(jane), jane);
         send(EventType.BOOKING_CONFIRMED, "replay-2", EventKeys.bookingKey(janeInstant), janeInstant);
-        BookingEvent marker = booking(shop, "ib_marker", BookingChannel.INSTANT, "marker@example.com", "M", "K", null,
-                null, T0);
-        confirm(marker); // same partition order isn't guaranteed across keys: wait for this, then check Jane
-        awaitCustomers(shop, p -> total(p) == 2);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> customers(shop, "email=jane@example.com").getInt("total") == 0);
+        send(EventType.BOOKING_CANCELLED, "replay-3", EventKeys.bookingKey(jane), jane);
+        awaitSkippedRedacted(skipped, 3);
+        assertEquals(0, customers(shop, "email=jane@example.com").getInt("total"));
+        assertEquals(1, total(customers(shop, "")));
+        assertEquals(after.getMap("$"), report(shop).getMap("$"), "the replays left the report as it was");
 
         // She may come back as a new customer with a new booking after the redaction.
         confirm(booking(shop, "ib_redact_jane_later", BookingChannel.INSTANT, "jane@example.com", "Jane", "Doe", null,
                 null, T0.plusDays(20)));
-        awaitCustomers(shop, p -> total(p) == 3);
+        awaitCustomers(shop, p -> total(p) == 2);
+    }
+
+    @Test
+    void redactAlsoErasesTheOrdersToRedactWhoeverTheyAreFiledUnder() {
+        String shop = "orders-redact.myshopify.com";
+        confirm(booking(shop, shop + "/6/1", BookingChannel.CHECKOUT, "ana@example.com", "Ana", "A", 80L, 6L, T0));
+        BookingEvent guestOnly = booking(shop, shop + "/7/1", BookingChannel.CHECKOUT, "guest1@example.com", "Gus",
+                "One", null, 7L, T0);
+        confirm(guestOnly);
+        confirm(booking(shop, shop + "/9/1", BookingChannel.CHECKOUT, "guest2@example.com", "Gil", "Two", null, 9L,
+                T0));
+        confirm(booking(shop, shop + "/10/1", BookingChannel.CHECKOUT, "guest2@example.com", "Gil", "Two", null, 10L,
+                T0.plusDays(1)));
+        confirm(booking(shop, shop + "/11/1", BookingChannel.CHECKOUT, "carl@example.com", "Carl", "C", 81L, 11L, T0));
+        awaitCustomers(shop, p -> total(p) == 4 && p.getInt("items[2].checkoutBookings") == 2);
+
+        send(EventType.CUSTOMER_REDACT_REQUESTED, "orders-redact-1", EventKeys.customerKey(shop, "ana@example.com", 80L,
+                "p"), new CustomerRedactRequested(shop, 80L, "ana@example.com", List.of(7L, 9L), T0.plusDays(10)));
+        JsonPath left = awaitCustomers(shop, p -> total(p) == 2);
+        assertEquals(List.of("Gil", "Carl"), left.getList("items.firstName"),
+                "Ana by identity, and the guest whose only order was redacted");
+        assertEquals(1, left.getInt("items[0].checkoutBookings"), "recounted from the bookings left");
+        assertEquals("2026-11-02T09:00:00Z", left.getString("items[0].firstBookedAt"));
+        long gil = left.getLong("items[0].id");
+        assertEquals(List.of(shop + "/10/1"), api().get("/v1/customers/" + gil + "?shop=" + shop).then()
+                .statusCode(200).extract().jsonPath().getList("bookings.bookingId"));
+        assertEquals(Map.of("CHECKOUT", 2), report(shop).getMap("totals"));
+
+        // A replay of a redacted order, filed under the guest's identity, stays out too.
+        double skipped = skippedRedacted();
+        send(EventType.BOOKING_CONFIRMED, "orders-replay-1", EventKeys.bookingKey(guestOnly), guestOnly);
+        awaitSkippedRedacted(skipped, 1);
+        assertEquals(0, total(customers(shop, "email=guest1@example.com")));
     }
 
     @Test
     void shopRedactEmptiesTheShopAndOnlyThatShop() {
         String shop = "gone.myshopify.com";
         String other = "stays.myshopify.com";
+        List<BookingEvent> old = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            confirm(booking(shop, "ib_gone" + i, BookingChannel.INSTANT, "c" + i + "@example.com", "C" + i, "X", null,
+            old.add(booking(shop, "ib_gone" + i, BookingChannel.INSTANT, "c" + i + "@example.com", "C" + i, "X", null,
                     null, T0));
+            confirm(old.get(i));
         }
         confirm(booking(other, "ib_stays", BookingChannel.INSTANT, "c0@example.com", "C0", "X", null, null, T0));
         awaitCustomers(shop, p -> total(p) == 3);
@@ -77,6 +127,33 @@ class PrivacyTest extends StoreTestBase {
                 new ShopRedactRequested(shop, 1L, T0.plusDays(5)));
         awaitCustomers(shop, p -> total(p) == 0);
         assertEquals(1, total(customers(other, "")));
+
+        // Replays of the shop's old bookings are consumed and skipped: the shop stays empty.
+        double skipped = skippedRedacted();
+        for (int i = 0; i < old.size(); i++) {
+            send(EventType.BOOKING_CONFIRMED, "shop-replay-" + i, EventKeys.bookingKey(old.get(i)), old.get(i));
+        }
+        awaitSkippedRedacted(skipped, old.size());
+        assertEquals(0, total(customers(shop, "")));
+        assertEquals(Map.of(), report(shop).getMap("totals"));
+        assertEquals(0, report(shop).getInt("bookingCustomers"));
+    }
+
+    /** Events the store consumed and skipped because their subject was redacted, of every type. */
+    private double skippedRedacted() {
+        return registry.find("store.events").tag("outcome", "skipped_redacted").counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
+    /** Waits until exactly {@code count} more events were skipped as redacted. */
+    private void awaitSkippedRedacted(double before, int count) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> skippedRedacted() - before >= count);
+        assertEquals(count, skippedRedacted() - before, 0.0);
+    }
+
+    private static JsonPath report(String shop) {
+        return api().get("/v1/reports/bookings?shop=" + shop + "&from=2026-10-01&to=2026-12-31").then()
+                .statusCode(200).extract().jsonPath();
     }
 
     @Test

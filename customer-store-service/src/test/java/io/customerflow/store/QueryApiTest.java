@@ -1,8 +1,12 @@
 package io.customerflow.store;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.customerflow.events.BookingChannel;
+import io.customerflow.events.EventKeys;
+import io.customerflow.events.EventType;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -95,7 +101,7 @@ class QueryApiTest extends StoreTestBase {
 
     @Test
     void everyQueryNeedsTheToken() {
-        for (String path : List.of("/v1/customers?shop=" + SHOP, "/v1/customers/1",
+        for (String path : List.of("/v1/customers?shop=" + SHOP, "/v1/customers/1?shop=" + SHOP,
                 "/v1/reports/bookings?shop=" + SHOP + "&from=2026-11-01&to=2026-11-02",
                 "/v1/segments/booked-customers?shop=" + SHOP, "/v1/data-requests?shop=" + SHOP)) {
             RestAssured.get(path).then().statusCode(401).contentType("application/problem+json");
@@ -103,7 +109,65 @@ class QueryApiTest extends StoreTestBase {
         }
         RestAssured.get("/q/health/ready").then().statusCode(200);
         api().get("/v1/customers?shop=not a shop").then().statusCode(400);
-        api().get("/v1/customers/999999999").then().statusCode(404).contentType("application/problem+json");
+        api().get("/v1/customers/999999999?shop=" + SHOP).then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void oneCustomerIsReadWithinItsShopOnly() {
+        long ann = customers(SHOP, "email=ann@example.com").getLong("items[0].id");
+        api().get("/v1/customers/" + ann + "?shop=" + SHOP).then().statusCode(200).body("firstName", equalTo("Ann"))
+                .body("bookings.size()", equalTo(2));
+        api().get("/v1/customers/" + ann).then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("shop"));
+        api().get("/v1/customers/" + ann + "?shop=other-shop.myshopify.com").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void malformedQueryParametersAre400sNamingTheParameter() {
+        Map<String, String> badRequests = new java.util.LinkedHashMap<>();
+        badRequests.put("/v1/customers?shop=" + SHOP + "&bookedFrom=x", "bookedFrom");
+        badRequests.put("/v1/customers?shop=" + SHOP + "&bookedTo=2026-13-01", "bookedTo");
+        badRequests.put("/v1/customers?shop=" + SHOP + "&page=abc", "page");
+        badRequests.put("/v1/customers?shop=" + SHOP + "&page=-1", "page");
+        badRequests.put("/v1/customers?shop=" + SHOP + "&size=abc", "size");
+        badRequests.put("/v1/customers?shop=" + SHOP + "&size=0", "size");
+        badRequests.put("/v1/customers?shop=" + SHOP + "&size=201", "size"); // over store.api.max-page-size (200 here)
+        badRequests.put("/v1/customers?shop=" + SHOP + "&channel=PHONE", "channel");
+        badRequests.put("/v1/reports/bookings?shop=" + SHOP + "&from=x&to=2026-11-02", "from");
+        badRequests.put("/v1/reports/bookings?shop=" + SHOP + "&from=2026-11-01&to=yesterday", "to");
+        badRequests.put("/v1/reports/bookings?shop=" + SHOP + "&to=2026-11-02", "from");
+        badRequests.put("/v1/segments/booked-customers?shop=x", "shop");
+        badRequests.put("/v1/data-requests", "shop");
+        badRequests.forEach((path, parameter) -> api().get(path).then().statusCode(400)
+                .contentType("application/problem+json").body("status", equalTo(400))
+                .body("detail", containsString(parameter)));
+        assertEquals(200, customers(SHOP, "size=200").getInt("size"), "the largest page allowed is served");
+    }
+
+    @Test
+    void bookingCustomersOfTheReportAreTheSegmentsCustomers() {
+        String shop = "report-segment.myshopify.com";
+        OffsetDateTime day = OffsetDateTime.parse("2026-11-03T08:00:00Z");
+        var xena = booking(shop, "ib_rs_xena", BookingChannel.INSTANT, "xena@example.com", "Xena", "X", null, null, day);
+        var zoe2 = booking(shop, "ib_rs_zoe2", BookingChannel.INSTANT, "zoe@example.com", "Zoe", "Z", null, null, day);
+        confirm(xena);
+        confirm(booking(shop, "ib_rs_yann", BookingChannel.INSTANT, "yann@example.com", "Yann", "Y", null, null, day));
+        confirm(booking(shop, "ib_rs_zoe1", BookingChannel.INSTANT, "zoe@example.com", "Zoe", "Z", null, null, day));
+        confirm(zoe2);
+        send(EventType.BOOKING_CANCELLED, xena.bookingId() + "/cancelled", EventKeys.bookingKey(xena), xena);
+        send(EventType.BOOKING_CANCELLED, zoe2.bookingId() + "/cancelled", EventKeys.bookingKey(zoe2), zoe2);
+        JsonPath[] report = new JsonPath[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> (report[0] = api().get("/v1/reports/bookings?shop=" + shop
+                + "&from=2026-11-03&to=2026-11-03").then().statusCode(200).extract().jsonPath())
+                .getInt("days[0].cancelled") == 2 && report[0].getInt("days[0].bookings") == 4);
+        JsonPath segment = api().get("/v1/segments/booked-customers?shop=" + shop).then().statusCode(200).extract()
+                .jsonPath();
+        assertEquals(List.of("yann@example.com", "zoe@example.com"), segment.getList("customers.email"),
+                "Xena's only booking is cancelled; Zoe has one left");
+        assertEquals(2, report[0].getInt("bookingCustomers"), "the same customers as the segment");
+        assertEquals(segment.getInt("count"), report[0].getInt("bookingCustomers"));
     }
 
     @Test
@@ -113,5 +177,7 @@ class QueryApiTest extends StoreTestBase {
                 "/v1/segments/booked-customers", "/v1/data-requests")) {
             assertEquals(true, openapi.contains("\"" + path + "\""), path);
         }
+        assertTrue(openapi.contains("bookingCustomers counts the \\\"who has booked\\\" customers"),
+                "the report documents which customers it counts");
     }
 }

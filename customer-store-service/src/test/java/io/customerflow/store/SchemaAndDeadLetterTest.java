@@ -13,13 +13,17 @@ import java.util.TreeSet;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
+import io.customerflow.events.BookingChannel;
 import io.customerflow.events.CloudEvent;
+import io.customerflow.events.EventJson;
+import io.customerflow.events.EventKeys;
 import io.customerflow.events.EventType;
 import io.customerflow.events.Topics;
 import io.customerflow.infra.Infrastructure;
 import io.customerflow.infra.TestInfrastructure;
 import io.customerflow.store.messaging.Channels;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 
 /** The store keeps only what the app promises; a record that can never apply is dead-lettered with its reason. */
 @QuarkusTest
@@ -75,5 +79,28 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
         confirm(booking("after-dlq.myshopify.com", "ib_after_dlq", io.customerflow.events.BookingChannel.INSTANT,
                 "a@example.com", "A", "B", null, null, OffsetDateTime.now()));
         awaitCustomers("after-dlq.myshopify.com", p -> total(p) == 1);
+    }
+
+    /** A value longer than its column (a contract the schema check missed) can never apply: dead-lettered, not retried. */
+    @Test
+    void aPermanentSqlErrorIsDeadLetteredWithItsReason() {
+        String shop = "too-long.myshopify.com";
+        var tooLong = booking(shop, "ib_too_long_name", BookingChannel.INSTANT, "long@example.com", "L".repeat(300),
+                "Name", null, null, OffsetDateTime.now());
+        try (var dlq = kafka.tail(Channels.DEAD_LETTER_TOPIC)) {
+            var ce = new CloudEvent("too-long-1", EventType.BOOKING_CONFIRMED, "/test", null, OffsetDateTime.now());
+            // Sent around the schema check of send(): the contract says 255 at most.
+            kafka.send(Topics.CUSTOMER_EVENTS, EventKeys.bookingKey(tooLong), ce.toHeaders(), EventJson.toBytes(tooLong));
+            var dead = dlq.await(1, r -> "too-long-1".equals(CloudEvent.header(r.headers(), "ce_id")),
+                    Duration.ofSeconds(30));
+            assertEquals(1, dead.size());
+            String reason = CloudEvent.header(dead.get(0).headers(), "dead-letter-reason");
+            assertTrue(reason.contains("value too long"), reason);
+        }
+        // Nothing of it was stored (the transaction rolled back), and the consumer goes on.
+        confirm(booking(shop, "ib_after_too_long", BookingChannel.INSTANT, "ok@example.com", "Ok", "Fine", null, null,
+                OffsetDateTime.now()));
+        JsonPath page = awaitCustomers(shop, p -> total(p) == 1);
+        assertEquals("ok@example.com", page.getString("items[0].email"));
     }
 }

@@ -71,7 +71,7 @@ abstract class StoreTestBase {
     static JsonPath awaitCustomers(String shop, Predicate<JsonPath> condition) {
         JsonPath[] last = new JsonPath[1];
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> condition.test(last[0] = customers(shop, "size=500")));
+                .until(() -> condition.test(last[0] = customers(shop, "size=200")));
         return last[0];
     }
 

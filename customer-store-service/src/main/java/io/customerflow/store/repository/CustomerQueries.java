@@ -76,10 +76,11 @@ public class CustomerQueries {
         });
     }
 
-    public Uni<Customer> withBookings(long id) {
-        return sessions.withSession(s -> s.createSelectionQuery(
-                "select distinct c from Customer c left join fetch c.bookings where c.id = :id", Customer.class)
-                .setParameter("id", id).getSingleResultOrNull());
+    /** The customer with their bookings, when it belongs to the shop; null otherwise. */
+    public Uni<Customer> withBookings(String shop, long id) {
+        return sessions.withSession(s -> s.createSelectionQuery("select distinct c from Customer c"
+                + " left join fetch c.bookings where c.id = :id and c.shop = :shop", Customer.class)
+                .setParameter("id", id).setParameter("shop", shop).getSingleResultOrNull());
     }
 
     /** Bookings per day (UTC) and channel in [from, to], both inclusive. */
@@ -101,19 +102,27 @@ public class CustomerQueries {
                 });
     }
 
-    /** Distinct customers with a booking in [from, to]. */
+    /**
+     * The "who has booked" customers of [from, to]: those with a booking made in that range that is not cancelled.
+     * The same rule as {@link #bookedCustomers}, restricted to the range, so the report's count and the segment
+     * agree.
+     */
     public Uni<Long> bookingCustomers(String shop, LocalDate from, LocalDate to) {
         return sessions.withSession(s -> s.createNativeQuery("select count(distinct customer_id) from booking"
-                + " where shop = ?1 and booked_at >= ?2 and booked_at < ?3", Long.class)
+                + " where shop = ?1 and booked_at >= ?2 and booked_at < ?3 and status <> 'CANCELLED'", Long.class)
                 .setParameter(1, shop).setParameter(2, startOf(from)).setParameter(3, startOf(to.plusDays(1)))
                 .getSingleResult());
     }
 
-    /** The "has booked" segment: customers with at least one booking that is not cancelled. */
+    /**
+     * The "who has booked" segment: customers with at least one booking that is not cancelled. A booking counts
+     * once its confirmation arrived (a cancel or reschedule that overtook it keeps booked_at null until then).
+     */
     public Uni<List<Customer>> bookedCustomers(String shop) {
         return sessions.withSession(s -> s.createSelectionQuery("from Customer c where c.shop = :shop and exists"
-                + " (select 1 from Booking b where b.customer = c and b.status <> 'CANCELLED') order by c.id",
-                Customer.class).setParameter("shop", shop).getResultList());
+                + " (select 1 from Booking b where b.customer = c and b.status <> 'CANCELLED'"
+                + " and b.bookedAt is not null) order by c.id", Customer.class)
+                .setParameter("shop", shop).getResultList());
     }
 
     public Uni<List<DataExportView>> exports(String shop) {

@@ -22,15 +22,6 @@ public class EventStore {
                 .setParameter(1, eventId).executeUpdate().map(rows -> rows == 1);
     }
 
-    /** True when any of the hashes was redacted at or after {@code time}: an old event must not resurrect it. */
-    public Uni<Boolean> redactedSince(Mutiny.Session s, List<String> hashes, OffsetDateTime time) {
-        if (hashes.isEmpty()) {
-            return Uni.createFrom().item(false);
-        }
-        return s.createNativeQuery("select count(*) from redaction where subject_hash in (?1) and redacted_at >= ?2",
-                Long.class).setParameter(1, hashes).setParameter(2, time).getSingleResult().map(n -> n > 0);
-    }
-
     /** Inserts or refreshes the customer; names and email only overwrite when the event carries them. */
     public Uni<Long> upsertCustomer(Mutiny.Session s, CustomerRow c) {
         return s.createNativeQuery("""
@@ -52,17 +43,31 @@ public class EventStore {
                 .getSingleResult();
     }
 
-    /** Adds the booking unless known; when added, counts it on the customer. True when added. */
-    public Uni<Boolean> addBooking(Mutiny.Session s, long customerId, BookingRow b) {
+    /**
+     * Adds the booking from its confirmation, or completes the row an earlier-arriving cancel/reschedule left
+     * (booked_at still null); then counts it on its customer. False when the booking was confirmed before.
+     * The status moves to CONFIRMED only if no newer status event was applied (see {@link #NEWER}).
+     */
+    public Uni<Boolean> confirmBooking(Mutiny.Session s, long customerId, BookingRow b) {
         return s.createNativeQuery("""
                 insert into booking (customer_id, shop, booking_id, channel, shopify_order_id, status, booked_at,
                                      updated_at)
                 values (?1, ?2, ?3, ?4, cast(?5 as bigint), 'CONFIRMED', ?6, ?6)
-                on conflict (shop, booking_id) do nothing""")
+                on conflict (shop, booking_id) do update set
+                    booked_at = excluded.booked_at,
+                    channel = excluded.channel,
+                    shopify_order_id = coalesce(booking.shopify_order_id, excluded.shopify_order_id),
+                    status = case when %s then excluded.status else booking.status end,
+                    updated_at = greatest(booking.updated_at, excluded.updated_at)
+                where booking.booked_at is null
+                returning customer_id""".formatted(NEWER.formatted("excluded.status", "excluded.updated_at")),
+                Long.class)
                 .setParameter(1, customerId).setParameter(2, b.shop()).setParameter(3, b.bookingId())
                 .setParameter(4, b.channel()).setParameter(5, b.shopifyOrderId()).setParameter(6, b.at())
-                .executeUpdate()
-                .flatMap(rows -> rows == 0 ? Uni.createFrom().item(false) : countBooking(s, customerId, b));
+                .getResultList()
+                // The row's customer: the one the earlier status event attached it to, if any.
+                .flatMap(owners -> owners.isEmpty() ? Uni.createFrom().item(false)
+                        : countBooking(s, owners.get(0), b));
     }
 
     private Uni<Boolean> countBooking(Mutiny.Session s, long customerId, BookingRow b) {
@@ -73,45 +78,47 @@ public class EventStore {
                 .setParameter(1, customerId).setParameter(2, b.at()).executeUpdate().map(rows -> true);
     }
 
-    /** Moves a known booking to a status; false when the booking is unknown here. */
+    /**
+     * Moves a known booking to a status unless a newer status event was applied already; false when the booking
+     * is unknown here (its confirmation hasn't arrived: see {@link #statusBeforeConfirmation}).
+     */
     public Uni<Boolean> setBookingStatus(Mutiny.Session s, String shop, String bookingId, String status,
             OffsetDateTime at) {
-        return s.createNativeQuery("update booking set status = ?3, updated_at = greatest(updated_at, ?4)"
-                + " where shop = ?1 and booking_id = ?2")
+        String newer = NEWER.formatted("cast(?3 as varchar)", "cast(?4 as timestamptz)");
+        return s.createNativeQuery("update booking set status = case when " + newer + " then ?3 else status end,"
+                + " updated_at = greatest(updated_at, ?4) where shop = ?1 and booking_id = ?2")
                 .setParameter(1, shop).setParameter(2, bookingId).setParameter(3, status).setParameter(4, at)
                 .executeUpdate().map(rows -> rows > 0);
     }
 
-    /** Erases the customers matching any identity (bookings cascade) and their exports; returns customers erased. */
-    public Uni<Integer> eraseCustomer(Mutiny.Session s, String shop, String customerKeyByEmail, Long shopifyId,
-            List<String> hashes) {
-        return s.createNativeQuery("delete from customer where shop = ?1 and (customer_key = cast(?2 as varchar)"
-                + " or shopify_customer_id = cast(?3 as bigint) or customer_key = cast(?4 as varchar))")
-                .setParameter(1, shop).setParameter(2, customerKeyByEmail).setParameter(3, shopifyId)
-                .setParameter(4, shopifyId == null ? null : "shopify:" + shopifyId)
-                .executeUpdate()
-                .call(() -> hashes.isEmpty() ? Uni.createFrom().voidItem()
-                        : s.createNativeQuery("delete from data_export where shop = ?1 and subject_hash in (?2)")
-                                .setParameter(1, shop).setParameter(2, hashes).executeUpdate());
+    /**
+     * Keeps the status of a booking whose confirmation hasn't arrived yet: a row with booked_at null, not counted
+     * on the customer until {@link #confirmBooking} completes it. An upsert, so a confirmation committing at the
+     * same time is merged, not duplicated.
+     */
+    public Uni<Void> statusBeforeConfirmation(Mutiny.Session s, long customerId, BookingRow b, String status) {
+        return s.createNativeQuery("""
+                insert into booking (customer_id, shop, booking_id, channel, shopify_order_id, status, updated_at)
+                values (?1, ?2, ?3, ?4, cast(?5 as bigint), ?6, ?7)
+                on conflict (shop, booking_id) do update set
+                    status = case when %s then excluded.status else booking.status end,
+                    updated_at = greatest(booking.updated_at, excluded.updated_at),
+                    shopify_order_id = coalesce(booking.shopify_order_id, excluded.shopify_order_id)"""
+                .formatted(NEWER.formatted("excluded.status", "excluded.updated_at")))
+                .setParameter(1, customerId).setParameter(2, b.shop()).setParameter(3, b.bookingId())
+                .setParameter(4, b.channel()).setParameter(5, b.shopifyOrderId()).setParameter(6, status)
+                .setParameter(7, b.at())
+                .executeUpdate().replaceWithVoid();
     }
 
-    public Uni<Integer> eraseShop(Mutiny.Session s, String shop) {
-        return s.createNativeQuery("delete from customer where shop = ?1").setParameter(1, shop).executeUpdate()
-                .call(() -> s.createNativeQuery("delete from data_export where shop = ?1").setParameter(1, shop)
-                        .executeUpdate());
-    }
-
-    /** Remembers (or moves forward) the redaction time of each hash. */
-    public Uni<Void> markRedacted(Mutiny.Session s, List<String> hashes, OffsetDateTime at) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String hash : hashes) {
-            chain = chain.call(() -> s.createNativeQuery("insert into redaction (subject_hash, redacted_at)"
-                    + " values (?1, ?2) on conflict (subject_hash) do update"
-                    + " set redacted_at = greatest(redaction.redacted_at, excluded.redacted_at)")
-                    .setParameter(1, hash).setParameter(2, at).executeUpdate());
-        }
-        return chain;
-    }
+    /**
+     * Whether a status event (status %1$s at time %2$s) is newer than the booking's current one. Last writer wins
+     * by event time, whatever the arrival order; at equal times a cancel beats a reschedule beats a confirmation.
+     * So the outcome doesn't depend on the order Shopify or the client delivered the events in.
+     */
+    static final String NEWER = "(%2$s > booking.updated_at or (%2$s = booking.updated_at and"
+            + " (case %1$s when 'CANCELLED' then 3 when 'RESCHEDULED' then 2 else 1 end)"
+            + " > (case booking.status when 'CANCELLED' then 3 when 'RESCHEDULED' then 2 else 1 end)))";
 
     public Uni<Integer> saveExport(Mutiny.Session s, String shop, String subjectHash, Long dataRequestId,
             OffsetDateTime requestedAt, String json) {

@@ -3,11 +3,8 @@ package io.customerflow.store.rest;
 import java.time.LocalDate;
 import java.util.List;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -17,11 +14,15 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 
+import io.customerflow.store.config.StoreConfig;
 import io.customerflow.store.repository.CustomerQueries;
 import io.smallrye.mutiny.Uni;
 
@@ -36,9 +37,11 @@ public class CustomerResource {
     static final String SHOP = "[a-z0-9][a-z0-9-]{0,99}\\.myshopify\\.com";
 
     private final CustomerQueries queries;
+    private final int maxPageSize;
 
-    public CustomerResource(CustomerQueries queries) {
+    public CustomerResource(CustomerQueries queries, StoreConfig config) {
         this.queries = queries;
+        this.maxPageSize = config.api().maxPageSize();
     }
 
     /** A page of customers. */
@@ -53,25 +56,33 @@ public class CustomerResource {
             @QueryParam("email") String email,
             @QueryParam("name") String nameContains,
             @QueryParam("channel") @Pattern(regexp = "CHECKOUT|INSTANT") String channel,
-            @QueryParam("bookedFrom") LocalDate bookedFrom,
-            @QueryParam("bookedTo") LocalDate bookedTo,
-            @QueryParam("page") @DefaultValue("0") @Min(0) int page,
-            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+            @QueryParam("bookedFrom") @Parameter(description = "First day (UTC, inclusive) a booking was made",
+                    schema = @Schema(type = SchemaType.STRING, format = "date")) String bookedFrom,
+            @QueryParam("bookedTo") @Parameter(description = "Last day (UTC, inclusive) a booking was made",
+                    schema = @Schema(type = SchemaType.STRING, format = "date")) String bookedTo,
+            @QueryParam("page") @Parameter(description = "Page number, from 0",
+                    schema = @Schema(type = SchemaType.INTEGER, minimum = "0", defaultValue = "0")) String page,
+            @QueryParam("size") @Parameter(description = "Page size, 1 to store.api.max-page-size (500 by default)",
+                    schema = @Schema(type = SchemaType.INTEGER, minimum = "1", defaultValue = "50")) String size) {
         var filter = new CustomerQueries.Filter(shop, blankToNull(email), blankToNull(nameContains), channel,
-                bookedFrom, bookedTo);
-        return queries.search(filter, page, size).map(p -> new CustomerPage(
+                QueryParams.date("bookedFrom", bookedFrom), QueryParams.date("bookedTo", bookedTo));
+        int pageNumber = QueryParams.integer("page", page, 0, 0, Integer.MAX_VALUE / maxPageSize);
+        int pageSize = QueryParams.integer("size", size, Math.min(50, maxPageSize), 1, maxPageSize);
+        return queries.search(filter, pageNumber, pageSize).map(p -> new CustomerPage(
                 p.items().stream().map(CustomerView::of).toList(), p.page(), p.size(), p.total()));
     }
 
     @GET
     @Path("{id}")
-    @Operation(summary = "One customer with their bookings")
+    @Operation(summary = "One customer of the shop, with their bookings")
     @APIResponse(responseCode = "200", description = "The customer")
-    @APIResponse(responseCode = "404", description = "No such customer")
-    public Uni<CustomerView> get(@PathParam("id") long id) {
-        return queries.withBookings(id).map(c -> {
+    @APIResponse(responseCode = "400", description = "Missing or invalid shop")
+    @APIResponse(responseCode = "404", description = "No such customer in that shop")
+    public Uni<CustomerView> get(@PathParam("id") long id,
+            @QueryParam("shop") @NotNull @Pattern(regexp = SHOP) String shop) {
+        return queries.withBookings(shop, id).map(c -> {
             if (c == null) {
-                throw new NotFoundException("no customer " + id);
+                throw new NotFoundException("no customer " + id + " in " + shop);
             }
             return CustomerView.withBookings(c);
         });

@@ -14,6 +14,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
@@ -40,19 +43,31 @@ public class ReportResource {
 
     @GET
     @Path("bookings")
-    @Operation(summary = "Bookings per day (UTC) per channel", description = "from and to are inclusive days.")
+    @Operation(summary = "Bookings per day (UTC) per channel, and how many customers booked",
+            description = "from and to are inclusive days (UTC), by when each booking was made. days[].bookings counts"
+                    + " every booking, days[].cancelled those since cancelled. bookingCustomers counts the \"who has"
+                    + " booked\" customers of the range: customers with a booking made in it that is not cancelled."
+                    + " That is the rule of /v1/segments/booked-customers, restricted to the range.")
     @APIResponse(responseCode = "200", description = "The report")
-    @APIResponse(responseCode = "400", description = "Missing or inverted dates")
+    @APIResponse(responseCode = "400", description = "Missing, malformed or inverted dates")
     public Uni<BookingReport> bookings(@QueryParam("shop") @NotNull @Pattern(regexp = CustomerResource.SHOP) String shop,
-            @QueryParam("from") @NotNull LocalDate from, @QueryParam("to") @NotNull LocalDate to) {
-        if (to.isBefore(from)) {
+            @QueryParam("from") @NotNull @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date"))
+            String from,
+            @QueryParam("to") @NotNull @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date"))
+            String to) {
+        LocalDate fromDay = QueryParams.date("from", from);
+        LocalDate toDay = QueryParams.date("to", to);
+        if (fromDay == null || toDay == null) {
+            throw new IllegalArgumentException("from and to are required");
+        }
+        if (toDay.isBefore(fromDay)) {
             throw new IllegalArgumentException("to is before from");
         }
-        return queries.bookingsPerDay(shop, from, to).flatMap(days -> queries.bookingCustomers(shop, from, to)
+        return queries.bookingsPerDay(shop, fromDay, toDay).flatMap(days -> queries.bookingCustomers(shop, fromDay, toDay)
                 .map(customers -> {
                     Map<String, Long> totals = new TreeMap<>();
                     days.forEach(d -> totals.merge(d.channel(), d.bookings(), Long::sum));
-                    return new BookingReport(shop, from, to, days, totals, customers);
+                    return new BookingReport(shop, fromDay, toDay, days, totals, customers);
                 }));
     }
 }

@@ -36,7 +36,9 @@ public class SegmentResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Customers with at least one booking that is not cancelled")
+    @Operation(summary = "Customers with at least one booking that is not cancelled",
+            description = "The \"who has booked\" segment; /v1/reports/bookings counts the same customers per range."
+                    + " A booking counts once its confirmation has arrived.")
     public Uni<Segment> json(@QueryParam("shop") @NotNull @Pattern(regexp = CustomerResource.SHOP) String shop) {
         return queries.bookedCustomers(shop).map(list -> new Segment(shop, list.size(),
                 list.stream().map(CustomerView::of).toList()));

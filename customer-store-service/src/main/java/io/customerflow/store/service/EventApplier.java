@@ -1,7 +1,9 @@
 package io.customerflow.store.service;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,6 +15,7 @@ import io.customerflow.events.CustomerRedactRequested;
 import io.customerflow.events.Emails;
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.ShopRedactRequested;
+import io.customerflow.store.repository.Erasures;
 import io.customerflow.store.repository.EventStore;
 import io.customerflow.store.repository.EventStore.BookingRow;
 import io.customerflow.store.repository.EventStore.CustomerRow;
@@ -21,25 +24,28 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Applies one event to the store, exactly once: the event id and the effect commit in one transaction, so a
- * redelivered event finds its id and changes nothing.
+ * redelivered event finds its id and changes nothing. Booking events converge whatever order they arrive in
+ * (Shopify doesn't guarantee webhook order): see {@link EventStore#NEWER}.
  */
 @ApplicationScoped
 public class EventApplier {
 
     /** What applying an event did, for metrics and tests. */
     public enum Outcome {
-        APPLIED, DUPLICATE, SKIPPED_REDACTED, SKIPPED_UNIDENTIFIED, SKIPPED_UNKNOWN_BOOKING, IGNORED
+        APPLIED, DUPLICATE, SKIPPED_REDACTED, SKIPPED_UNIDENTIFIED, IGNORED
     }
 
     private final Mutiny.SessionFactory sessions;
     private final EventStore store;
+    private final Erasures erasures;
     private final DataExports exports;
     private final MeterRegistry registry;
 
-    public EventApplier(Mutiny.SessionFactory sessions, EventStore store, DataExports exports,
+    public EventApplier(Mutiny.SessionFactory sessions, EventStore store, Erasures erasures, DataExports exports,
             MeterRegistry registry) {
         this.sessions = sessions;
         this.store = store;
+        this.erasures = erasures;
         this.exports = exports;
         this.registry = registry;
     }
@@ -66,6 +72,25 @@ public class EventApplier {
     }
 
     private Uni<Outcome> confirmed(Mutiny.Session s, BookingEvent b) {
+        return withCustomer(s, b, customerId -> store.confirmBooking(s, customerId, row(b)).replaceWith(Outcome.APPLIED));
+    }
+
+    /**
+     * A cancel or reschedule. When its booking's confirmation hasn't arrived yet, the status is kept on a booking
+     * row of the customer the event names, for the confirmation to complete; it is never dropped.
+     */
+    private Uni<Outcome> status(Mutiny.Session s, BookingEvent b, String status) {
+        return store.setBookingStatus(s, b.shop(), b.bookingId(), status, b.occurredAt())
+                .flatMap(known -> known ? Uni.createFrom().item(Outcome.APPLIED)
+                        : withCustomer(s, b, customerId -> store.statusBeforeConfirmation(s, customerId, row(b), status)
+                                .replaceWith(Outcome.APPLIED)));
+    }
+
+    /**
+     * Upserts the event's customer and runs the effect with its id, unless the customer can't be identified or
+     * was redacted (customer, order or shop) at or after the event: an old event must not bring them back.
+     */
+    private Uni<Outcome> withCustomer(Mutiny.Session s, BookingEvent b, Function<Long, Uni<Outcome>> effect) {
         var c = b.customer();
         Long shopifyId = c == null ? null : c.shopifyId();
         String email = c == null ? null : c.email();
@@ -73,39 +98,41 @@ public class EventApplier {
         if (key == null) {
             return Uni.createFrom().item(Outcome.SKIPPED_UNIDENTIFIED);
         }
-        List<String> hashes = new java.util.ArrayList<>(Subjects.hashes(b.shop(), email, shopifyId));
+        List<String> hashes = new ArrayList<>(Subjects.hashes(b.shop(), email, shopifyId));
         hashes.add(Subjects.shopHash(b.shop()));
-        OffsetDateTime at = b.occurredAt();
-        return store.redactedSince(s, hashes, at).flatMap(redacted -> {
+        if (b.order() != null) {
+            hashes.add(Subjects.orderHash(b.shop(), b.order().id()));
+        }
+        return erasures.redactedSince(s, hashes, b.occurredAt()).flatMap(redacted -> {
             if (redacted) {
                 return Uni.createFrom().item(Outcome.SKIPPED_REDACTED);
             }
-            var row = new CustomerRow(b.shop(), key, blankToNull(email == null ? null : email.trim()), Emails.normalize(email),
-                    blankToNull(c.firstName()), blankToNull(c.lastName()), shopifyId);
-            Long orderId = b.order() == null ? null : b.order().id();
-            return store.upsertCustomer(s, row)
-                    .flatMap(id -> store.addBooking(s, id, new BookingRow(b.shop(), b.bookingId(), b.channel().name(),
-                            orderId, at)))
-                    .replaceWith(Outcome.APPLIED);
+            var row = new CustomerRow(b.shop(), key, blankToNull(email == null ? null : email.trim()),
+                    Emails.normalize(email), blankToNull(c.firstName()), blankToNull(c.lastName()), shopifyId);
+            return store.upsertCustomer(s, row).flatMap(id -> effect.apply(id));
         });
     }
 
-    private Uni<Outcome> status(Mutiny.Session s, BookingEvent b, String status) {
-        return store.setBookingStatus(s, b.shop(), b.bookingId(), status, b.occurredAt())
-                .map(found -> found ? Outcome.APPLIED : Outcome.SKIPPED_UNKNOWN_BOOKING);
+    private static BookingRow row(BookingEvent b) {
+        Long orderId = b.order() == null ? null : b.order().id();
+        return new BookingRow(b.shop(), b.bookingId(), b.channel().name(), orderId, b.occurredAt());
     }
 
     private Uni<Outcome> redact(Mutiny.Session s, CustomerRedactRequested r) {
         List<String> hashes = Subjects.hashes(r.shop(), r.email(), r.shopifyCustomerId());
+        List<String> markers = new ArrayList<>(hashes);
+        r.ordersToRedact().forEach(orderId -> markers.add(Subjects.orderHash(r.shop(), orderId)));
         OffsetDateTime at = r.requestedAt();
-        return store.eraseCustomer(s, r.shop(), Emails.normalize(r.email()), r.shopifyCustomerId(), hashes)
-                .call(() -> store.markRedacted(s, hashes, at))
+        return erasures.eraseCustomer(s, r.shop(), Emails.normalize(r.email()), r.shopifyCustomerId(), hashes)
+                // Orders may belong to a customer row of another identity (e.g. a guest checkout's email).
+                .call(() -> erasures.eraseOrders(s, r.shop(), r.ordersToRedact()))
+                .call(() -> erasures.markRedacted(s, markers, at))
                 .replaceWith(Outcome.APPLIED);
     }
 
     private Uni<Outcome> redactShop(Mutiny.Session s, ShopRedactRequested r) {
-        return store.eraseShop(s, r.shop())
-                .call(() -> store.markRedacted(s, List.of(Subjects.shopHash(r.shop())), r.requestedAt()))
+        return erasures.eraseShop(s, r.shop())
+                .call(() -> erasures.markRedacted(s, List.of(Subjects.shopHash(r.shop())), r.requestedAt()))
                 .replaceWith(Outcome.APPLIED);
     }
 

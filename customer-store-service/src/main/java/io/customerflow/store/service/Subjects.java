@@ -40,6 +40,11 @@ public final class Subjects {
         return hashes;
     }
 
+    /** The marker of a Shopify order named in customers/redact's orders_to_redact. */
+    public static String orderHash(String shop, long orderId) {
+        return hash(shop + "\norder:" + orderId);
+    }
+
     /** The marker of a whole shop (shop/redact). */
     public static String shopHash(String shop) {
         return hash(shop + "\nshop");
