@@ -1,6 +1,7 @@
 package io.customerflow.klaviyo;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -64,9 +65,11 @@ class KlaviyoEventsTest extends KlaviyoTestBase {
     @Test
     void instantBookingWithCjkNamesAndItsRescheduleAndCancelEachHaveTheirMetric() {
         BookingEvent b = instant("tokyo-spa.myshopify.com", "ib_cjk1", "wang@example.cn", "小明", "王");
+        BookingEvent moved = moved(b, "2026-12-06T14:00:00+08:00", "2026-11-23T08:00:00Z");
+        BookingEvent cancelled = moved(b, "2026-12-06T14:00:00+08:00", "2026-11-24T09:15:00Z");
         publish(EventType.BOOKING_CONFIRMED, "ib_cjk1", b);
-        publish(EventType.BOOKING_RESCHEDULED, "ib_cjk1/rescheduled/2026-12-06T06:00:00Z", b);
-        publish(EventType.BOOKING_CANCELLED, "ib_cjk1/cancelled", b);
+        publish(EventType.BOOKING_RESCHEDULED, "ib_cjk1/rescheduled/2026-12-06T06:00:00Z", moved);
+        publish(EventType.BOOKING_CANCELLED, "ib_cjk1/cancelled", cancelled);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> requests(EVENTS).size() == 3);
         List<String> bodies = requests(EVENTS).stream().map(r -> r.getBodyAsString()).toList();
@@ -74,8 +77,53 @@ class KlaviyoEventsTest extends KlaviyoTestBase {
         List<String> metrics = bodies.stream().map(body -> body.replaceAll(".*\"metric\":\\{\"data\":\\{\"type\":\"metric\","
                 + "\"attributes\":\\{\"name\":\"([^\"]+)\".*", "$1")).sorted().toList();
         assertEquals(List.of("Booked Appointment", "Cancelled Appointment", "Rescheduled Appointment"), metrics);
-        assertTrue(bodies.get(0).contains("\"first_name\":\"小明\",\"last_name\":\"王\""), bodies.get(0));
-        assertTrue(bodies.get(0).contains("\"start\":\"2026-12-05T06:00:00Z\",\"end\":\"2026-12-05T07:00:00Z\""));
+        String booked = bodies.stream().filter(body -> body.contains("Booked Appointment")).findFirst().orElseThrow();
+        assertTrue(booked.contains("\"first_name\":\"小明\",\"last_name\":\"王\""), booked);
+        assertTrue(booked.contains("\"start\":\"2026-12-05T06:00:00Z\",\"end\":\"2026-12-05T07:00:00Z\""), booked);
+
+        String profile = """
+                "profile": {"data": {"type": "profile", "attributes": {"email": "wang@example.cn",
+                  "first_name": "小明", "last_name": "王", "properties": %s}}}""";
+        String properties = """
+                "properties": {"booking_id": "ib_cjk1", "channel": "instant", "shop": "tokyo-spa.myshopify.com",
+                  "service": "Massage", "service_id": "svc-1", "start": "%s", "end": "%s", "timezone": "Asia/Shanghai",
+                  "duration": "60 minutes", "duration_minutes": 60}""";
+        verifyExactly("""
+                {"data": {"type": "event", "attributes": {%s, "time": "2026-11-22T10:30:00Z", "unique_id": "ib_cjk1",
+                  "metric": {"data": {"type": "metric", "attributes": {"name": "Booked Appointment"}}}, %s}}}"""
+                .formatted(properties.formatted("2026-12-05T06:00:00Z", "2026-12-05T07:00:00Z"), profile.formatted(
+                        "{\"last_booking_at\": \"2026-11-22T10:30:00Z\", \"last_booking_channel\": \"instant\","
+                                + " \"last_booked_service\": \"Massage\"}")));
+        verifyExactly("""
+                {"data": {"type": "event", "attributes": {%s, "time": "2026-11-23T08:00:00Z",
+                  "unique_id": "ib_cjk1/rescheduled/2026-12-06T06:00:00Z",
+                  "metric": {"data": {"type": "metric", "attributes": {"name": "Rescheduled Appointment"}}}, %s}}}"""
+                .formatted(properties.formatted("2026-12-06T06:00:00Z", "2026-12-06T07:00:00Z"),
+                        profile.formatted("{\"last_rescheduled_at\": \"2026-11-23T08:00:00Z\"}")));
+        verifyExactly("""
+                {"data": {"type": "event", "attributes": {%s, "time": "2026-11-24T09:15:00Z",
+                  "unique_id": "ib_cjk1/cancelled",
+                  "metric": {"data": {"type": "metric", "attributes": {"name": "Cancelled Appointment"}}}, %s}}}"""
+                .formatted(properties.formatted("2026-12-06T06:00:00Z", "2026-12-06T07:00:00Z"),
+                        profile.formatted("{\"last_cancelled_at\": \"2026-11-24T09:15:00Z\"}")));
+    }
+
+    /** Exactly this body (no field more or less), once, with the account's key and the JSON:API headers. */
+    private static void verifyExactly(String body) {
+        klaviyo().verify(1, postRequestedFor(urlEqualTo(EVENTS))
+                .withHeader("Authorization", equalTo("Klaviyo-API-Key pk_test_salon"))
+                .withHeader("revision", equalTo("2026-07-15"))
+                .withHeader("Content-Type", equalTo("application/vnd.api+json"))
+                .withHeader("Accept", equalTo("application/vnd.api+json"))
+                .withRequestBody(equalToJson(body)));
+    }
+
+    private static BookingEvent moved(BookingEvent b, String start, String occurredAt) {
+        var a = b.appointment();
+        return new BookingEvent(b.bookingId(), b.channel(), b.shop(), b.customer(), b.order(), b.service(),
+                new BookingEvent.Appointment(a.date(), a.time(), OffsetDateTime.parse(start), a.timezone(), a.duration(),
+                        a.durationMinutes(), a.location(), a.resources()),
+                b.price(), b.properties(), OffsetDateTime.parse(occurredAt));
     }
 
     @Test
@@ -83,15 +131,25 @@ class KlaviyoEventsTest extends KlaviyoTestBase {
         BookingEvent b = instant("downtown-salon.myshopify.com", "ib_redeliver", "r@example.com", "R", "D");
         publish(EventType.BOOKING_CONFIRMED, "ib_redeliver", b);
         await().atMost(Duration.ofSeconds(20)).until(() -> requests(EVENTS).size() == 1);
+        // More deliveries than the service remembers (klaviyo.delivery.recently-delivered), as after a restart.
+        for (int i = 0; i < 25; i++) {
+            publish(EventType.BOOKING_CONFIRMED, "ib_filler" + i, instant("downtown-salon.myshopify.com", "ib_filler" + i,
+                    "f" + i + "@example.com", "F", "I"));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> sentEvents().size() == 26);
         publish(EventType.BOOKING_CONFIRMED, "ib_redeliver", b);
         publish(EventType.BOOKING_CONFIRMED, "ib_marker", instant("downtown-salon.myshopify.com", "ib_marker",
                 "m@example.com", "M", "K"));
         await().atMost(Duration.ofSeconds(20)).until(() -> requests(EVENTS).stream()
                 .anyMatch(r -> r.getBodyAsString().contains("ib_marker")));
-        List<String> uniqueIds = requests(EVENTS).stream().map(r -> r.getBodyAsString()
-                .replaceAll(".*\"unique_id\":\"([^\"]+)\".*", "$1")).filter(id -> id.equals("ib_redeliver")).toList();
+        await().atMost(Duration.ofSeconds(5)).until(() -> sentEvents().stream()
+                .filter(e -> "ib_redeliver".equals(e.bookingId())).count() == 2);
+        List<String> uniqueIds = sentEvents().stream().filter(e -> "ib_redeliver".equals(e.bookingId()))
+                .map(SentEvent::uniqueId).toList();
         assertFalse(uniqueIds.isEmpty());
         assertTrue(uniqueIds.size() <= 2, "a repeat, if sent at all, carries the same unique_id: " + uniqueIds);
+        assertEquals(List.of("ib_redeliver", "ib_redeliver"), uniqueIds,
+                "the redelivery reached Klaviyo with the first delivery's unique_id");
     }
 
     @Test
@@ -103,6 +161,23 @@ class KlaviyoEventsTest extends KlaviyoTestBase {
                 .withHeader("Authorization", equalTo("Klaviyo-API-Key pk_test_legacy"))
                 .withRequestBody(equalToJson("{\"data\": {\"attributes\": {\"metric\": {\"data\": {\"attributes\":"
                         + " {\"name\": \"Sesami Appointment Created\"}}}}}}", true, true)));
+    }
+
+    @Test
+    void aShopsOwnMetricNamesWinOverItsAccountsWhichWinOverTheDefaults() {
+        BookingEvent b = instant("legacy-annex.myshopify.com", "ib_annex", "a@example.com", "A", "X");
+        publish(EventType.BOOKING_CONFIRMED, "ib_annex", b);
+        publish(EventType.BOOKING_RESCHEDULED, "ib_annex/rescheduled", b);
+        publish(EventType.BOOKING_CANCELLED, "ib_annex/cancelled", b);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sentEvents().size() == 3);
+        java.util.Map<String, String> metricByUniqueId = new java.util.TreeMap<>();
+        sentEvents().forEach(e -> metricByUniqueId.put(e.uniqueId(),
+                e.attributes().path("metric").path("data").path("attributes").path("name").asText()));
+        assertEquals(java.util.Map.of(
+                "ib_annex", "Annex Appointment Booked", // klaviyo.shops."legacy-annex.myshopify.com"
+                "ib_annex/cancelled", "Sesami Appointment Cancelled", // klaviyo.accounts.legacy
+                "ib_annex/rescheduled", "Rescheduled Appointment"), // klaviyo.metrics default
+                metricByUniqueId);
     }
 
     @Test
@@ -149,6 +224,9 @@ class KlaviyoEventsTest extends KlaviyoTestBase {
 
     @Test
     void redactBecomesADeletionRequestAfterThatCustomersBookings() {
+        // Klaviyo takes its time with the booking: the deletion must still wait for its answer.
+        klaviyo().stubFor(post(urlEqualTo(EVENTS)).atPriority(1).withRequestBody(containing("ib_forget"))
+                .willReturn(aResponse().withStatus(202).withFixedDelay(1000)));
         BookingEvent b = instant("downtown-salon.myshopify.com", "ib_forget", "forget.me@example.com", "F", "M");
         publish(EventType.BOOKING_CONFIRMED, "ib_forget", b);
         publish(EventType.CUSTOMER_REDACT_REQUESTED, "redact-forget", new CustomerRedactRequested(
@@ -159,13 +237,28 @@ class KlaviyoEventsTest extends KlaviyoTestBase {
         KlaviyoSpec.assertValid(KlaviyoSpec.PROFILE_DELETION, body);
         assertEquals("{\"data\":{\"type\":\"data-privacy-deletion-job\",\"attributes\":{\"profile\":{\"data\":"
                 + "{\"type\":\"profile\",\"attributes\":{\"email\":\"forget.me@example.com\"}}}}}}", body);
-        assertTrue(requests(EVENTS).get(0).getLoggedDate().getTime()
-                <= requests(DELETIONS).get(0).getLoggedDate().getTime(), "the booking went first");
+        long booked = requests(EVENTS).get(0).getLoggedDate().getTime();
+        long deleted = requests(DELETIONS).get(0).getLoggedDate().getTime();
+        assertTrue(booked <= deleted, "the booking went first");
+        assertTrue(deleted - booked >= 1000, "the deletion waited for the booking's delayed answer: "
+                + (deleted - booked) + " ms after the booking arrived");
     }
 
     @Test
     void theSpecCheckRejectsAMalformedBody() {
         assertFalse(KlaviyoSpec.errors(KlaviyoSpec.CREATE_EVENT, "{\"data\": {\"type\": \"events\", \"attributes\": {}}}")
                 .isEmpty(), "a wrong type and missing metric/profile/properties must fail validation");
+    }
+
+    @Test
+    void theSpecCheckRejectsAValueSentAsText() {
+        String valid = """
+                {"data": {"type": "event", "attributes": {"properties": {"booking_id": "b"}, "value": 65.00,
+                  "value_currency": "USD", "metric": {"data": {"type": "metric", "attributes": {"name": "Booked"}}},
+                  "profile": {"data": {"type": "profile", "attributes": {"email": "v@example.com"}}}}}}""";
+        assertEquals(java.util.Set.of(), KlaviyoSpec.errors(KlaviyoSpec.CREATE_EVENT, valid));
+        var errors = KlaviyoSpec.errors(KlaviyoSpec.CREATE_EVENT, valid.replace("\"value\": 65.00", "\"value\": \"65.00\""));
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.iterator().next().contains("value"), errors.toString());
     }
 }

@@ -1,6 +1,8 @@
 package io.customerflow.klaviyo.client;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -122,32 +124,39 @@ public class KlaviyoClient {
             }
             throw new Retryable(status, retryAfter);
         }
-        String detail = errorDetail(response);
+        JsonNode errors = errors(response);
+        String detail = errorDetail(errors);
         if (status == 401 || status == 403) {
             throw new KlaviyoFailure("Klaviyo rejected the API key (" + status + "): " + detail, status);
         }
-        throw new KlaviyoFailure("Klaviyo rejected the request (" + status + "): " + detail, status);
+        List<String> pointers = new ArrayList<>();
+        errors.forEach(e -> pointers.add(e.path("source").path("pointer").asText("")));
+        throw new KlaviyoFailure("Klaviyo rejected the request (" + status + "): " + detail, status, pointers);
+    }
+
+    /** Klaviyo's {@code errors} array; empty when the body has none or is unreadable. */
+    private JsonNode errors(Response response) {
+        try {
+            return json.readTree(response.readEntity(String.class)).path("errors");
+        } catch (RuntimeException | java.io.IOException e) {
+            return json.createArrayNode();
+        }
     }
 
     /** Klaviyo's {@code errors[].detail} (and source pointer), for the dead letter's reason. */
-    private String errorDetail(Response response) {
-        try {
-            JsonNode body = json.readTree(response.readEntity(String.class));
-            StringBuilder out = new StringBuilder();
-            for (JsonNode e : body.path("errors")) {
-                if (!out.isEmpty()) {
-                    out.append("; ");
-                }
-                out.append(e.path("detail").asText(e.path("title").asText("error")));
-                String pointer = e.path("source").path("pointer").asText("");
-                if (!pointer.isEmpty()) {
-                    out.append(" at ").append(pointer);
-                }
+    private static String errorDetail(JsonNode errors) {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode e : errors) {
+            if (!out.isEmpty()) {
+                out.append("; ");
             }
-            return out.isEmpty() ? "no detail" : out.toString();
-        } catch (RuntimeException | java.io.IOException e) {
-            return "no readable detail";
+            out.append(e.path("detail").asText(e.path("title").asText("error")));
+            String pointer = e.path("source").path("pointer").asText("");
+            if (!pointer.isEmpty()) {
+                out.append(" at ").append(pointer);
+            }
         }
+        return out.isEmpty() ? "no detail" : out.toString();
     }
 
     private Duration backoff(int attempt) {

@@ -1,5 +1,7 @@
 package io.customerflow.klaviyo.client;
 
+import java.util.List;
+
 /**
  * A request Klaviyo will never accept as it is (validation error, rejected key, unknown account) or one that kept
  * failing: the event is dead-lettered with this message, which carries Klaviyo's error detail.
@@ -7,14 +9,25 @@ package io.customerflow.klaviyo.client;
 public class KlaviyoFailure extends RuntimeException {
 
     private final int status;
+    private final List<String> pointers;
 
     public KlaviyoFailure(String message, int status) {
+        this(message, status, List.of());
+    }
+
+    public KlaviyoFailure(String message, int status, List<String> pointers) {
         super(message);
         this.status = status;
+        this.pointers = List.copyOf(pointers);
     }
 
     /** Klaviyo's HTTP status, or 0 when none (e.g. retries exhausted on timeouts). */
     public int status() {
         return status;
+    }
+
+    /** Whether Klaviyo's errors point only at fields whose JSON pointer ends with {@code suffix}. */
+    public boolean onlyAbout(String suffix) {
+        return !pointers.isEmpty() && pointers.stream().allMatch(p -> p.endsWith(suffix));
     }
 }

@@ -30,6 +30,12 @@ public interface KlaviyoConfig {
     /** Klaviyo accounts (merchants) by any name: their private API key and the shops they serve. */
     Map<String, Account> accounts();
 
+    /**
+     * Settings of single shops by shop domain, e.g. {@code klaviyo.shops."salon.myshopify.com".confirmed-metric}:
+     * a shop's own metric names win over its account's, which win over {@link #metrics()}.
+     */
+    Map<String, Shop> shops();
+
     Delivery delivery();
 
     interface Metrics {
@@ -51,6 +57,14 @@ public interface KlaviyoConfig {
         Set<String> shops();
 
         /** This account's own metric names (e.g. to keep flows built on "Sesami Appointment Created"). */
+        Optional<String> confirmedMetric();
+
+        Optional<String> rescheduledMetric();
+
+        Optional<String> cancelledMetric();
+    }
+
+    interface Shop {
         Optional<String> confirmedMetric();
 
         Optional<String> rescheduledMetric();
@@ -81,6 +95,13 @@ public interface KlaviyoConfig {
         /** First retry delay; doubles per attempt, with jitter. */
         @WithDefault("500ms")
         Duration retryBackoff();
+
+        /**
+         * Event ids remembered as delivered, to skip a redelivery without a request. Only a saving: Klaviyo's
+         * {@code unique_id} (the event's id) is what keeps a redelivery from counting twice.
+         */
+        @WithDefault("100000")
+        int recentlyDelivered();
 
         /** Share of Klaviyo's published rate limits the client allows itself (a margin for clock skew). */
         @WithDefault("0.95")

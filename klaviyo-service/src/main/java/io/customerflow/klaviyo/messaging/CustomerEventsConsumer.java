@@ -14,6 +14,7 @@ import io.customerflow.events.EventRecord;
 import io.customerflow.events.InvalidEventException;
 import io.customerflow.events.RecentIds;
 import io.customerflow.klaviyo.client.KlaviyoFailure;
+import io.customerflow.klaviyo.config.KlaviyoConfig;
 import io.customerflow.klaviyo.service.BookingTracker;
 import io.customerflow.klaviyo.service.KlaviyoDelivery;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,12 +31,14 @@ public class CustomerEventsConsumer {
     private final BookingTracker tracker;
     private final KlaviyoDelivery delivery;
     private final MeterRegistry metrics;
-    private final RecentIds delivered = new RecentIds(100_000);
+    private final RecentIds delivered;
 
-    public CustomerEventsConsumer(BookingTracker tracker, KlaviyoDelivery delivery, MeterRegistry metrics) {
+    public CustomerEventsConsumer(BookingTracker tracker, KlaviyoDelivery delivery, MeterRegistry metrics,
+            KlaviyoConfig config) {
         this.tracker = tracker;
         this.delivery = delivery;
         this.metrics = metrics;
+        this.delivered = new RecentIds(config.delivery().recentlyDelivered());
     }
 
     @Incoming(Channels.CUSTOMER_EVENTS_IN)

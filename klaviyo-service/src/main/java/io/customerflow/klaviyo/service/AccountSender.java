@@ -83,8 +83,26 @@ final class AccountSender {
     }
 
     private void sendOne(Pending p) {
-        client.send(Endpoint.CREATE_EVENT, apiKey, KlaviyoBodies.createEvent(p.work().tracked()))
-                .subscribe().with(ok -> finish(List.of(p), null), f -> finish(List.of(p), f));
+        sendOne(p, p.work().tracked(), true);
+    }
+
+    private void sendOne(Pending p, KlaviyoBodies.TrackedEvent event, boolean mayDropPhone) {
+        client.send(Endpoint.CREATE_EVENT, apiKey, KlaviyoBodies.createEvent(event)).subscribe().with(
+                ok -> finish(List.of(p), null), f -> {
+                    if (mayDropPhone && phoneRefused(f, event)) {
+                        // A well-formed number Klaviyo won't take (e.g. not mobile-eligible): the booking still
+                        // counts, and the profile is still matched by email. Once: another 400 is dead-lettered.
+                        metrics.counter("klaviyo.phone.dropped").increment();
+                        sendOne(p, event.withoutPhone(), false);
+                    } else {
+                        finish(List.of(p), f);
+                    }
+                });
+    }
+
+    private static boolean phoneRefused(Throwable f, KlaviyoBodies.TrackedEvent event) {
+        return f instanceof KlaviyoFailure k && k.status() == 400 && k.onlyAbout("/phone_number")
+                && KlaviyoProfiles.hasPhone(event.profile()) && event.profileKey().startsWith("email:");
     }
 
     private void sendDeletion(Pending p) {

@@ -26,10 +26,12 @@ public class BookingTracker {
     }
 
     private final KlaviyoConfig config;
+    private final MetricNames metricNames;
     private final Map<String, Account> byShop;
 
-    public BookingTracker(KlaviyoConfig config) {
+    public BookingTracker(KlaviyoConfig config, MetricNames metricNames) {
         this.config = config;
+        this.metricNames = metricNames;
         this.byShop = config.accounts().values().stream()
                 .flatMap(a -> a.shops().stream().map(shop -> Map.entry(shop, new Account(a.apiKey(), a))))
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
@@ -41,17 +43,13 @@ public class BookingTracker {
      */
     public Optional<Work> plan(EventRecord<?> event) {
         return switch (event.type()) {
-            case BOOKING_CONFIRMED -> track(event, config.metrics().confirmed(), KlaviyoConfig.Account::confirmedMetric);
-            case BOOKING_RESCHEDULED -> track(event, config.metrics().rescheduled(),
-                    KlaviyoConfig.Account::rescheduledMetric);
-            case BOOKING_CANCELLED -> track(event, config.metrics().cancelled(), KlaviyoConfig.Account::cancelledMetric);
+            case BOOKING_CONFIRMED, BOOKING_RESCHEDULED, BOOKING_CANCELLED -> track(event);
             case CUSTOMER_REDACT_REQUESTED -> deletion(event.dataAs(CustomerRedactRequested.class));
             default -> Optional.empty();
         };
     }
 
-    private Optional<Work> track(EventRecord<?> event, String defaultMetric,
-            java.util.function.Function<KlaviyoConfig.Account, Optional<String>> override) {
+    private Optional<Work> track(EventRecord<?> event) {
         BookingEvent booking = event.dataAs(BookingEvent.class);
         Account account = byShop.get(booking.shop());
         if (account == null) {
@@ -60,9 +58,10 @@ public class BookingTracker {
         if (!KlaviyoBodies.identifiable(booking.customer())) {
             throw new KlaviyoFailure("the booking has no email or E.164 phone: Klaviyo needs a profile identifier", 0);
         }
-        String metric = override.apply(account.config()).orElse(defaultMetric);
+        String metric = metricNames.of(booking.shop(), account.config(), event.type());
         // unique_id = ce_id: a redelivery (or a replay) can't count the same booking step twice.
-        return Optional.of(new Work(account.apiKey(), KlaviyoBodies.track(booking, metric, event.id()), null));
+        return Optional.of(new Work(account.apiKey(), KlaviyoBodies.track(booking, event.type(), metric, event.id()),
+                null));
     }
 
     private Optional<Work> deletion(CustomerRedactRequested redact) {

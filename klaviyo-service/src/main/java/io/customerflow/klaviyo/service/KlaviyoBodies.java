@@ -1,6 +1,7 @@
 package io.customerflow.klaviyo.service;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.customerflow.events.BookingEvent;
 import io.customerflow.events.Customer;
+import io.customerflow.events.EventType;
 
 /**
  * Klaviyo JSON:API request bodies (revision 2026-07-15), as its OpenAPI spec defines them. Event properties are
@@ -18,22 +20,28 @@ import io.customerflow.events.Customer;
 public final class KlaviyoBodies {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final String E164 = "\\+[1-9][0-9]{6,14}";
 
     private KlaviyoBodies() {
     }
 
     /** One tracked booking step: the event attributes, and the profile they belong to. */
     public record TrackedEvent(ObjectNode profile, ObjectNode eventAttributes, String profileKey, String uniqueId,
-            String metric) {
+            String metric, Instant time) {
+
+        /** The same event for a profile Klaviyo refused the phone number of. */
+        public TrackedEvent withoutPhone() {
+            return new TrackedEvent(KlaviyoProfiles.withoutPhone(profile), eventAttributes, profileKey, uniqueId, metric,
+                    time);
+        }
     }
 
     /** Whether the booking's customer can be a Klaviyo profile (email or E.164 phone). */
     public static boolean identifiable(Customer c) {
-        return c != null && (c.email() != null && !c.email().isBlank() || c.phone() != null && c.phone().matches(E164));
+        return c != null && (c.email() != null && !c.email().isBlank() || KlaviyoProfiles.validPhone(c.phone()));
     }
 
-    public static TrackedEvent track(BookingEvent b, String metric, String uniqueId) {
+    /** A booking step ({@code BOOKING_CONFIRMED}, {@code _RESCHEDULED} or {@code _CANCELLED}) as a Klaviyo event. */
+    public static TrackedEvent track(BookingEvent b, EventType step, String metric, String uniqueId) {
         ObjectNode attributes = NODES.objectNode();
         attributes.set("properties", properties(b));
         attributes.put("time", format(b.occurredAt()));
@@ -45,7 +53,8 @@ public final class KlaviyoBodies {
         ObjectNode metricData = attributes.putObject("metric").putObject("data");
         metricData.put("type", "metric");
         metricData.putObject("attributes").put("name", metric);
-        return new TrackedEvent(profile(b), attributes, profileKey(b.customer()), uniqueId, metric);
+        return new TrackedEvent(KlaviyoProfiles.profile(b, step), attributes, KlaviyoProfiles.key(b.customer()), uniqueId,
+                metric, b.occurredAt().toInstant());
     }
 
     /** {@code POST /api/events}: one event, the profile inline. */
@@ -59,7 +68,10 @@ public final class KlaviyoBodies {
         return body;
     }
 
-    /** {@code POST /api/event-bulk-create-jobs}: events grouped by profile. */
+    /**
+     * {@code POST /api/event-bulk-create-jobs}: events grouped by profile. A job carries one profile per group: the
+     * group's profiles merged oldest to newest, so the newest values win and no step's own properties are lost.
+     */
     public static ObjectNode bulkCreateEvents(List<List<TrackedEvent>> byProfile) {
         ObjectNode body = NODES.objectNode();
         ObjectNode data = body.putObject("data");
@@ -69,7 +81,7 @@ public final class KlaviyoBodies {
             ObjectNode entry = entries.addObject();
             entry.put("type", "event-bulk-create");
             ObjectNode attributes = entry.putObject("attributes");
-            attributes.putObject("profile").set("data", events.get(0).profile());
+            attributes.putObject("profile").set("data", KlaviyoProfiles.newest(events));
             var list = attributes.putObject("events").putArray("data");
             for (TrackedEvent e : events) {
                 ObjectNode event = list.addObject();
@@ -94,29 +106,6 @@ public final class KlaviyoBodies {
             attributes.put("phone_number", phone);
         }
         return body;
-    }
-
-    private static ObjectNode profile(BookingEvent b) {
-        Customer c = b.customer();
-        ObjectNode profile = NODES.objectNode();
-        profile.put("type", "profile");
-        ObjectNode attributes = profile.putObject("attributes");
-        if (c.email() != null && !c.email().isBlank()) {
-            attributes.put("email", c.email().trim());
-        }
-        if (c.phone() != null && c.phone().matches(E164)) {
-            attributes.put("phone_number", c.phone());
-        }
-        putIfPresent(attributes, "first_name", c.firstName());
-        putIfPresent(attributes, "last_name", c.lastName());
-        // Kept current by every booking event, so segments like "booked in the last 30 days" need no event filter.
-        ObjectNode properties = attributes.putObject("properties");
-        properties.put("last_booking_at", format(b.occurredAt()));
-        properties.put("last_booking_channel", b.channel().name().toLowerCase());
-        if (b.service() != null) {
-            putIfPresent(properties, "last_booked_service", b.service().title());
-        }
-        return profile;
     }
 
     private static ObjectNode properties(BookingEvent b) {
@@ -159,17 +148,11 @@ public final class KlaviyoBodies {
         return p;
     }
 
-    /** Profiles are matched by email, else phone: the same key groups a profile's events in a bulk job. */
-    static String profileKey(Customer c) {
-        return c.email() != null && !c.email().isBlank() ? "email:" + c.email().trim().toLowerCase()
-                : "phone:" + c.phone();
-    }
-
-    private static String format(java.time.OffsetDateTime t) {
+    static String format(java.time.OffsetDateTime t) {
         return t.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }
 
-    private static void putIfPresent(ObjectNode node, String field, String value) {
+    static void putIfPresent(ObjectNode node, String field, String value) {
         if (value != null && !value.isBlank()) {
             node.put(field, value);
         }

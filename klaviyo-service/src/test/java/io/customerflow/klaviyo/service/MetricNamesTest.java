@@ -1,0 +1,61 @@
+package io.customerflow.klaviyo.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.customerflow.events.EventType;
+import io.customerflow.klaviyo.config.KlaviyoConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/** Metric names resolved shop → account → default from real configuration, and checked at startup. */
+class MetricNamesTest {
+
+    private static final String SHOP = "annex.myshopify.com";
+
+    @Test
+    void aShopsNameWinsOverItsAccountsWhichWinsOverTheDefault() {
+        KlaviyoConfig config = config(Map.of(
+                "klaviyo.shops.\"" + SHOP + "\".confirmed-metric", "Annex Booked",
+                "klaviyo.accounts.a.cancelled-metric", "Account Cancelled"));
+        MetricNames names = new MetricNames(config);
+        KlaviyoConfig.Account account = config.accounts().get("a");
+        assertEquals("Annex Booked", names.of(SHOP, account, EventType.BOOKING_CONFIRMED));
+        assertEquals("Account Cancelled", names.of(SHOP, account, EventType.BOOKING_CANCELLED));
+        assertEquals("Rescheduled Appointment", names.of(SHOP, account, EventType.BOOKING_RESCHEDULED));
+        assertEquals("Booked Appointment", names.of("other.myshopify.com", account, EventType.BOOKING_CONFIRMED));
+    }
+
+    @Test
+    void aNameKlaviyoWouldRefuseStopsTheStart() {
+        String longest = "M".repeat(127);
+        new MetricNames(config(Map.of("klaviyo.shops.\"" + SHOP + "\".confirmed-metric", longest)));
+
+        var tooLong = assertThrows(IllegalStateException.class, () -> new MetricNames(config(Map.of(
+                "klaviyo.shops.\"" + SHOP + "\".rescheduled-metric", longest + "M"))));
+        assertTrue(tooLong.getMessage().contains("klaviyo.shops.\"" + SHOP + "\".rescheduled-metric has 128 characters"),
+                tooLong.getMessage());
+        var blank = assertThrows(IllegalStateException.class, () -> new MetricNames(config(Map.of(
+                "klaviyo.accounts.a.cancelled-metric", " "))));
+        assertTrue(blank.getMessage().contains("klaviyo.accounts.a.cancelled-metric is blank"), blank.getMessage());
+    }
+
+    private static KlaviyoConfig config(Map<String, String> extra) {
+        Map<String, String> properties = new HashMap<>(Map.of(
+                "klaviyo.accounts.a.api-key", "pk_unit",
+                "klaviyo.accounts.a.shops", SHOP));
+        properties.putAll(extra);
+        return new SmallRyeConfigBuilder().withMapping(KlaviyoConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "unit-test", 500)).build()
+                .getConfigMapping(KlaviyoConfig.class);
+    }
+}
