@@ -43,16 +43,22 @@ class TaggingFlowTest extends TaggingTestBase {
     @Test
     void bookingOrderByProductTagLooksTagsUpOncePerProduct() {
         stubOk(SHOP);
-        shopify().stubFor(post(urlPathEqualTo(endpoint(SHOP))).withRequestBody(containing("productTags"))
-                .atPriority(1).willReturn(okJson("{\"data\": {\"nodes\": [{\"id\": \"gid://shopify/Product/8012\","
-                        + " \"tags\": [\"sesami-service\", \"spa\"]}]}, " + cost(990, 100) + "}")));
-        for (int i = 0; i < 5; i++) {
+        stubProductTags(SHOP, 8012L, "sesami-service", "spa");
+        for (int i = 0; i < 100; i++) {
             publish(EventType.ORDER_CREATED, "evt-tag-" + i, order(SHOP, 2000L + i, 300L + i, List.of(), 8012L));
         }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> shopify().findAll(tagsAddFor(SHOP)).size() == 5);
-        shopify().verify(1, postRequestedFor(urlPathEqualTo(endpoint(SHOP))).withRequestBody(containing("productTags"))
-                .withRequestBody(equalToJson("{\"variables\": {\"ids\": [\"gid://shopify/Product/8012\"]}}", true, true)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> shopify().findAll(tagsAddFor(SHOP)).size() == 100);
+        // 100 orders of one product: one look-up, exactly this request.
+        shopify().verify(1, postRequestedFor(urlPathEqualTo(endpoint(SHOP))).withRequestBody(containing("productTags")));
+        shopify().verify(1, postRequestedFor(urlPathEqualTo(endpoint(SHOP)))
+                .withHeader("X-Shopify-Access-Token", equalTo("shpat_test_downtown"))
+                .withRequestBody(equalToJson("""
+                        {"query": "query productTags($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { id tags } } }",
+                         "variables": {"ids": ["gid://shopify/Product/8012"]}}""")));
+        shopify().verify(1, postRequestedFor(urlPathEqualTo(endpoint(SHOP)))
+                .withHeader("X-Shopify-Access-Token", equalTo("shpat_test_downtown"))
+                .withRequestBody(equalToJson(mutationBody("tagsAdd", "gid://shopify/Customer/304", "booked-appointment"))));
         shopify().verify(mutationOn(SHOP, "tagsAdd", "gid://shopify/Customer/304"));
     }
 
@@ -75,7 +81,65 @@ class TaggingFlowTest extends TaggingTestBase {
         publish(EventType.ORDER_CANCELLED, "evt-cancel-1", order(SHOP, 4001L, 500L, BOOKING, 1L));
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 shopify().findAll(mutationOn(SHOP, "tagsRemove", "gid://shopify/Customer/500")).size() == 1);
+        shopify().verify(1, postRequestedFor(urlPathEqualTo(endpoint(SHOP)))
+                .withHeader("X-Shopify-Access-Token", equalTo("shpat_test_downtown"))
+                .withRequestBody(equalToJson(mutationBody("tagsRemove", "gid://shopify/Customer/500", "booked-appointment"))));
         assertEquals(0, shopify().findAll(tagsAddFor(SHOP)).size());
+    }
+
+    /** A booking found only by its product's tag gets the tag on creation, and loses it on cancellation. */
+    @Test
+    void cancellationOfABookingFoundByProductTagRemovesTheTag() {
+        stubOk(SHOP);
+        stubProductTags(SHOP, 8013L, "sesami-service");
+        publish(EventType.ORDER_CREATED, "evt-ptag-create", order(SHOP, 4101L, 510L, List.of(), 8013L));
+        publish(EventType.ORDER_CANCELLED, "evt-ptag-cancel", order(SHOP, 4101L, 510L, List.of(), 8013L));
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                shopify().findAll(mutationOn(SHOP, "tagsRemove", "gid://shopify/Customer/510")).size() == 1);
+        shopify().verify(1, postRequestedFor(urlPathEqualTo(endpoint(SHOP)))
+                .withHeader("X-Shopify-Access-Token", equalTo("shpat_test_downtown"))
+                .withRequestBody(equalToJson(mutationBody("tagsAdd", "gid://shopify/Customer/510", "booked-appointment"))));
+        shopify().verify(1, postRequestedFor(urlPathEqualTo(endpoint(SHOP)))
+                .withHeader("X-Shopify-Access-Token", equalTo("shpat_test_downtown"))
+                .withRequestBody(equalToJson(mutationBody("tagsRemove", "gid://shopify/Customer/510", "booked-appointment"))));
+    }
+
+    @Test
+    void skuPrefixRuleTagsTheOrderItself() {
+        stubOk(SHOP);
+        publish(EventType.ORDER_CREATED, "evt-sku-1", order(SHOP, 820982911946154508L, 520L, List.of(), 8014L, "SVC-MASSAGE-60"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> shopify().findAll(tagsAddFor(SHOP)).size() == 1);
+        shopify().verify(1, postRequestedFor(urlPathEqualTo(endpoint(SHOP)))
+                .withHeader("X-Shopify-Access-Token", equalTo("shpat_test_downtown"))
+                .withRequestBody(equalToJson(mutationBody("tagsAdd", "gid://shopify/Order/820982911946154508",
+                        "service-booking"))));
+    }
+
+    @Test
+    void productIdRuleTagsTheCustomerAndMergesWithOtherRules() {
+        stubOk(SHOP);
+        publish(EventType.ORDER_CREATED, "evt-pid-1", order(SHOP, 4301L, 530L, List.of(), 424243L));
+        publish(EventType.ORDER_CREATED, "evt-pid-2", order(SHOP, 4302L, 531L, BOOKING, 424242L));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> shopify().findAll(tagsAddFor(SHOP)).size() == 2);
+        shopify().verify(1, postRequestedFor(urlPathEqualTo(endpoint(SHOP)))
+                .withHeader("X-Shopify-Access-Token", equalTo("shpat_test_downtown"))
+                .withRequestBody(equalToJson(mutationBody("tagsAdd", "gid://shopify/Customer/530", "gift-voucher"))));
+        // Two matching rules, one customer: one mutation with both tags.
+        shopify().verify(1, postRequestedFor(urlPathEqualTo(endpoint(SHOP)))
+                .withHeader("X-Shopify-Access-Token", equalTo("shpat_test_downtown"))
+                .withRequestBody(equalToJson(mutationBody("tagsAdd", "gid://shopify/Customer/531", "booked-appointment",
+                        "gift-voucher"))));
+    }
+
+    static void stubProductTags(String shop, long productId, String... tags) {
+        shopify().stubFor(post(urlPathEqualTo(endpoint(shop))).withRequestBody(containing("productTags"))
+                .withRequestBody(containing("gid://shopify/Product/" + productId))
+                .atPriority(1).willReturn(okJson("{\"data\": {\"nodes\": [{\"id\": \"gid://shopify/Product/" + productId
+                        + "\", \"tags\": [" + String.join(", ", java.util.Arrays.stream(tags).map(t -> "\"" + t + "\"")
+                                .toList()) + "]}]}, " + cost(990, 100) + "}")));
     }
 
     @Test

@@ -10,6 +10,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import java.time.OffsetDateTime;
 import java.util.List;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -29,6 +31,7 @@ import io.customerflow.events.testing.EventSchemas;
 import io.customerflow.infra.InfraTestResource;
 import io.customerflow.infra.KafkaTestClient;
 import io.customerflow.infra.TestInfrastructure;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 
 /** Real Kafka in, a WireMock Shopify out; order events shaped like ingest's. */
@@ -38,6 +41,9 @@ abstract class TaggingTestBase {
 
     static final String VERSION = "2026-10";
     static KafkaTestClient kafka;
+
+    @Inject
+    MeterRegistry metrics;
 
     @BeforeAll
     static void kafka() {
@@ -58,9 +64,34 @@ abstract class TaggingTestBase {
     }
 
     static String cost(double available, double restoreRate) {
-        return "\"extensions\": {\"cost\": {\"requestedQueryCost\": 10, \"actualQueryCost\": 10, \"throttleStatus\":"
-                + " {\"maximumAvailable\": 1000.0, \"currentlyAvailable\": " + available + ", \"restoreRate\": "
-                + restoreRate + "}}}";
+        return cost(10, available, restoreRate);
+    }
+
+    static String cost(int requested, double available, double restoreRate) {
+        return "\"extensions\": {\"cost\": {\"requestedQueryCost\": " + requested + ", \"actualQueryCost\": "
+                + requested + ", \"throttleStatus\": {\"maximumAvailable\": 1000.0, \"currentlyAvailable\": "
+                + available + ", \"restoreRate\": " + restoreRate + "}}}";
+    }
+
+    /** Shopify's answer when the bucket can't hold the query. */
+    static String throttled(int requested, double available, double restoreRate) {
+        return "{\"errors\": [{\"message\": \"Throttled\", \"extensions\": {\"code\": \"THROTTLED\","
+                + " \"documentation\": \"https://shopify.dev/api/usage/rate-limits\"}}], "
+                + cost(requested, available, restoreRate) + "}";
+    }
+
+    /** The exact GraphQL body of a tagsAdd or tagsRemove. */
+    static String mutationBody(String mutation, String gid, String... tags) {
+        return "{\"query\": \"mutation " + mutation + "($id: ID!, $tags: [String!]!) { " + mutation
+                + "(id: $id, tags: $tags) { node { id } userErrors { field message } } }\", \"variables\": {\"id\": \""
+                + gid + "\", \"tags\": [" + String.join(", ", java.util.Arrays.stream(tags).map(t -> "\"" + t + "\"")
+                        .toList()) + "]}}";
+    }
+
+    /** A counter's value now (0 before its first increment). */
+    double count(String name, String tag, String value) {
+        var counter = metrics.find(name).tag(tag, value).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     static String tagsAddOk(String gid) {
@@ -92,10 +123,15 @@ abstract class TaggingTestBase {
     }
 
     static OrderEvent order(String shop, long orderId, Long customerId, List<Property> properties, Long productId) {
+        return order(shop, orderId, customerId, properties, productId, "SKU-1");
+    }
+
+    static OrderEvent order(String shop, long orderId, Long customerId, List<Property> properties, Long productId,
+            String sku) {
         Customer customer = customerId == null ? null
                 : new Customer(customerId, "c" + customerId + "@example.com", "C", "D", null, "en");
         return new OrderEvent(shop, orderId, "#" + orderId, null, customer,
-                List.of(new OrderLineItem(orderId * 10, productId, 1L, "SKU-1", "Service", "60 Minutes", 1, properties)),
+                List.of(new OrderLineItem(orderId * 10, productId, 1L, sku, "Service", "60 Minutes", 1, properties)),
                 List.of(), OffsetDateTime.parse("2026-11-20T10:00:00Z"), null, null);
     }
 

@@ -14,21 +14,25 @@ final class CostBucket {
     private double restoreRate;
     private long observedAtNanos;
 
-    /** How long to wait before a call of this cost fits in the bucket (zero when it fits now). */
+    /** How long to wait before a call of this cost fits in the bucket (zero when it fits now); reserves the cost. */
     synchronized Duration waitFor(int cost, long nowNanos) {
         if (Double.isNaN(available) || restoreRate <= 0) {
             return Duration.ZERO;
         }
-        double now = availableAt(nowNanos);
-        if (now >= cost) {
-            available = now - cost; // reserve it, so concurrent calls of this shop queue up behind each other
-            observedAtNanos = nowNanos;
+        Duration wait = estimate(cost, nowNanos);
+        // Reserve it, so concurrent calls of this shop queue up behind each other.
+        available = availableAt(nowNanos) - cost;
+        observedAtNanos = nowNanos;
+        return wait;
+    }
+
+    /** How long until a call of this cost would fit, without reserving anything. */
+    synchronized Duration estimate(int cost, long nowNanos) {
+        if (Double.isNaN(available) || restoreRate <= 0) {
             return Duration.ZERO;
         }
-        double seconds = (cost - now) / restoreRate;
-        available = now - cost;
-        observedAtNanos = nowNanos;
-        return Duration.ofNanos((long) (seconds * 1_000_000_000L));
+        double missing = cost - availableAt(nowNanos);
+        return missing <= 0 ? Duration.ZERO : Duration.ofNanos((long) (missing / restoreRate * 1_000_000_000L));
     }
 
     /** What Shopify says is left after a call. */

@@ -37,13 +37,17 @@ public class ShopifyAdminClient {
     static final String TAGS_REMOVE = "mutation tagsRemove($id: ID!, $tags: [String!]!) "
             + "{ tagsRemove(id: $id, tags: $tags) { node { id } userErrors { field message } } }";
     static final String PRODUCT_TAGS = "query productTags($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { id tags } } }";
-    private static final int MAX_THROTTLED_WAITS = 20;
 
     private final TaggingConfig.Shopify config;
     private final ShopRegistry shops;
     private final MeterRegistry metrics;
     private final Map<String, ShopifyGraphqlApi> apis = new ConcurrentHashMap<>();
     private final Map<String, CostBucket> buckets = new ConcurrentHashMap<>();
+    /**
+     * The {@code requestedQueryCost} Shopify last reported per query text: what pacing reserves. (A product look-up's
+     * cost grows with its ids; the last one reported is a close enough guess for the next.)
+     */
+    private final Map<String, Integer> requestedCosts = new ConcurrentHashMap<>();
 
     public ShopifyAdminClient(TaggingConfig config, ShopRegistry shops, MeterRegistry metrics) {
         this.config = config.shopify();
@@ -82,7 +86,8 @@ public class ShopifyAdminClient {
             if (errors.isArray() && !errors.isEmpty()) {
                 List<String> messages = new java.util.ArrayList<>();
                 errors.forEach(e -> messages.add(e.path("message").asText()));
-                throw new TaggingFailure(field + " userErrors: " + String.join("; ", messages));
+                throw new TaggingFailure(TaggingFailure.Reason.USER_ERRORS,
+                        field + " userErrors: " + String.join("; ", messages));
             }
             metrics.counter("tagging.mutations", "mutation", field).increment();
         }).replaceWithVoid();
@@ -92,30 +97,38 @@ public class ShopifyAdminClient {
     Uni<JsonNode> call(String shop, String query, Map<String, Object> variables) {
         String token = shops.accessToken(shop).orElse(null);
         if (token == null) {
-            return Uni.createFrom().failure(new TaggingFailure("no Admin API access token configured for " + shop));
+            return Uni.createFrom().failure(new TaggingFailure(TaggingFailure.Reason.NO_TOKEN,
+                    "no Admin API access token configured for " + shop));
         }
         if (shops.isUninstalled(shop)) {
-            return Uni.createFrom().failure(new TaggingFailure("the app was uninstalled from " + shop));
+            return Uni.createFrom().failure(new TaggingFailure(TaggingFailure.Reason.UNINSTALLED,
+                    "the app was uninstalled from " + shop));
         }
         return attempt(shop, token, new ShopifyGraphqlApi.GraphqlRequest(query, variables), 1, 0, System.nanoTime());
     }
 
     private Uni<JsonNode> attempt(String shop, String token, ShopifyGraphqlApi.GraphqlRequest request, int attempt,
             int throttledWaits, long firstAttempt) {
-        Duration pace = bucket(shop).waitFor(config.assumedCallCost(), System.nanoTime());
+        Duration pace = bucket(shop).waitFor(requestedCost(request.query()), System.nanoTime());
         Uni<Void> paced = Uni.createFrom().voidItem();
         if (!pace.isZero()) {
             metrics.counter("tagging.throttle.waits", "reason", "pacing").increment();
             paced = paced.onItem().delayIt().by(pace);
         }
         return paced.flatMap(v -> api(shop).execute(token, request))
-                .flatMap(response -> handle(shop, response))
+                .flatMap(response -> handle(shop, request.query(), response))
                 .onFailure(Throttled.class).recoverWithUni(t -> {
-                    if (throttledWaits >= MAX_THROTTLED_WAITS) {
-                        return Uni.createFrom().failure(new TaggingFailure("still THROTTLED after "
-                                + throttledWaits + " waits"));
+                    // Temporary: wait for the bucket to hold this query's cost, bounded in time like outages.
+                    Duration wait = ((Throttled) t).wait.plus(
+                            bucket(shop).estimate(requestedCost(request.query()), System.nanoTime()));
+                    Duration throttledFor = Duration.ofNanos(System.nanoTime() - firstAttempt);
+                    if (throttledFor.plus(wait).compareTo(config.giveUpAfter()) > 0) {
+                        return Uni.createFrom().failure(new TaggingFailure(TaggingFailure.Reason.THROTTLED,
+                                "still THROTTLED by Shopify for " + shop + " after " + (throttledWaits + 1)
+                                        + " waits in " + throttledFor.toSeconds() + " s"));
                     }
                     metrics.counter("tagging.throttle.waits", "reason", "throttled").increment();
+                    // With a throttle status the wait is zero here: the next attempt's pacing waits for the bucket.
                     return Uni.createFrom().voidItem().onItem().delayIt().by(((Throttled) t).wait)
                             .flatMap(v -> attempt(shop, token, request, attempt, throttledWaits + 1, firstAttempt));
                 })
@@ -123,8 +136,9 @@ public class ShopifyAdminClient {
                     Duration delay = backoff(attempt, f);
                     Duration retried = Duration.ofNanos(System.nanoTime() - firstAttempt);
                     if (retried.plus(delay).compareTo(config.giveUpAfter()) > 0) {
-                        return Uni.createFrom().failure(new TaggingFailure("Shopify unavailable for " + shop
-                                + " after " + attempt + " attempts in " + retried.toSeconds() + " s: " + describe(f)));
+                        return Uni.createFrom().failure(new TaggingFailure(TaggingFailure.Reason.UNAVAILABLE,
+                                "Shopify unavailable for " + shop + " after " + attempt + " attempts in "
+                                        + retried.toSeconds() + " s: " + describe(f)));
                     }
                     Log.warnf("Shopify call for %s failed (%s), retry %d in %d ms", shop, describe(f), attempt,
                             delay.toMillis());
@@ -133,20 +147,24 @@ public class ShopifyAdminClient {
                 });
     }
 
-    private Uni<JsonNode> handle(String shop, Response response) {
+    private int requestedCost(String query) {
+        return requestedCosts.getOrDefault(query, config.assumedCallCost());
+    }
+
+    private Uni<JsonNode> handle(String shop, String query, Response response) {
         int status = response.getStatus();
         if (status == 401 || status == 403) {
-            throw new TaggingFailure("Shopify answered " + status + " for " + shop
+            throw new TaggingFailure(TaggingFailure.Reason.UNAUTHORIZED, "Shopify answered " + status + " for " + shop
                     + ": the access token is invalid or the app was uninstalled");
         }
         if (status == 404) {
-            throw new TaggingFailure("Shopify answered 404: unknown shop " + shop);
+            throw new TaggingFailure(TaggingFailure.Reason.UNKNOWN_SHOP, "Shopify answered 404: unknown shop " + shop);
         }
         if (status == 429 || status >= 500) {
             throw new RetryableStatus(status, retryAfter(response));
         }
         if (status != 200) {
-            throw new TaggingFailure("Shopify answered " + status + " for " + shop);
+            throw new TaggingFailure(TaggingFailure.Reason.HTTP_STATUS, "Shopify answered " + status + " for " + shop);
         }
         JsonNode body = response.readEntity(JsonNode.class);
         JsonNode cost = body.path("extensions").path("cost");
@@ -155,6 +173,9 @@ public class ShopifyAdminClient {
             bucket(shop).observe(throttle.path("currentlyAvailable").asDouble(),
                     throttle.path("maximumAvailable").asDouble(), throttle.path("restoreRate").asDouble(),
                     System.nanoTime());
+        }
+        if (cost.path("requestedQueryCost").canConvertToInt()) {
+            requestedCosts.put(query, cost.get("requestedQueryCost").asInt());
         }
         if (cost.has("actualQueryCost")) {
             metrics.counter("tagging.api.cost", "shop", "all").increment(cost.path("actualQueryCost").asDouble());
@@ -169,7 +190,7 @@ public class ShopifyAdminClient {
             }
             List<String> messages = new java.util.ArrayList<>();
             errors.forEach(e -> messages.add(e.path("message").asText()));
-            throw new TaggingFailure("GraphQL errors: " + String.join("; ", messages));
+            throw new TaggingFailure(TaggingFailure.Reason.GRAPHQL_ERRORS, "GraphQL errors: " + String.join("; ", messages));
         }
         return Uni.createFrom().item(body.path("data"));
     }
@@ -206,7 +227,7 @@ public class ShopifyAdminClient {
         return apis.computeIfAbsent(shop, s -> QuarkusRestClientBuilder.newBuilder()
                 .baseUri(URI.create(config.urlTemplate().replace("{shop}", s).replace("{version}", config.apiVersion())))
                 .connectTimeout(2, TimeUnit.SECONDS)
-                .readTimeout(10, TimeUnit.SECONDS)
+                .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .property("microprofile.rest.client.disable.default.mapper", true)
                 .build(ShopifyGraphqlApi.class));
     }

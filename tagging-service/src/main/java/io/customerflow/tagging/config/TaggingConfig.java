@@ -40,9 +40,9 @@ public interface TaggingConfig {
         Duration productTagsTtl();
 
         /**
-         * How long 429/5xx answers and timeouts are retried before the event is dead-lettered. Outlasts an outage of
-         * minutes (the shop's lane waits meanwhile), and stays under the consumer's 10-minute limit for an
-         * unacknowledged record.
+         * How long 429/5xx answers, timeouts and THROTTLED answers are retried before the event is dead-lettered.
+         * Outlasts an outage of minutes (the shop's lane waits meanwhile), and stays under the consumer's 10-minute
+         * limit for an unacknowledged record.
          */
         @WithDefault("5m")
         Duration giveUpAfter();
@@ -51,7 +51,14 @@ public interface TaggingConfig {
         @WithDefault("200ms")
         Duration retryBackoff();
 
-        /** Cost assumed for a call before Shopify told us (a simple mutation costs about 10 points). */
+        /** How long to wait for Shopify's answer before the attempt counts as a timeout (retried). */
+        @WithDefault("10s")
+        Duration readTimeout();
+
+        /**
+         * Cost assumed for a query before Shopify has reported its {@code requestedQueryCost} (a simple mutation
+         * costs about 10 points); from then on pacing reserves what Shopify reported.
+         */
         @WithDefault("10")
         int assumedCallCost();
     }

@@ -13,7 +13,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.InvalidEventException;
 import io.customerflow.events.consumer.KeyedLanes;
+import io.customerflow.tagging.client.TaggingFailure;
 import io.customerflow.tagging.service.OrderTagger;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 
 /**
@@ -26,10 +28,12 @@ import io.quarkus.logging.Log;
 public class OrderEventsConsumer {
 
     private final OrderTagger tagger;
+    private final MeterRegistry metrics;
     private final KeyedLanes lanes = new KeyedLanes(512);
 
-    public OrderEventsConsumer(OrderTagger tagger) {
+    public OrderEventsConsumer(OrderTagger tagger, MeterRegistry metrics) {
         this.tagger = tagger;
+        this.metrics = metrics;
     }
 
     @Incoming(Channels.ORDERS_IN)
@@ -39,7 +43,7 @@ public class OrderEventsConsumer {
         try {
             event = EventRecord.read(message.getPayload());
         } catch (InvalidEventException e) {
-            return message.nack(e);
+            return deadLetter(message, "invalid_event", e);
         }
         return lanes.submit(OrderTagger.shopOf(event), () -> tagger.handle(event).subscribeAsCompletionStage(),
                 (outcome, failure) -> {
@@ -47,8 +51,14 @@ public class OrderEventsConsumer {
                         message.ack();
                     } else {
                         Log.warnf("dead-lettering %s %s: %s", event.type(), event.id(), failure.getMessage());
-                        message.nack(failure);
+                        deadLetter(message, failure instanceof TaggingFailure t ? t.reason().tag() : "unexpected", failure);
                     }
                 }).thenCompose(v -> CompletableFuture.completedFuture(null));
+    }
+
+    /** Nacks to the dead-letter topic (the failure's message becomes its reason header), counted by kind. */
+    private CompletionStage<Void> deadLetter(Message<?> message, String reason, Throwable failure) {
+        metrics.counter("tagging.dead.letters", "reason", reason).increment();
+        return message.nack(failure);
     }
 }

@@ -1,43 +1,61 @@
 package io.customerflow.tagging.service;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.customerflow.tagging.client.ShopifyAdminClient;
 import io.customerflow.tagging.config.TaggingConfig;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Product tags per shop, cached with a TTL. Tags aren't in the order webhook; one look-up per shop and product per
- * TTL, for all of an order's unknown products at once.
+ * Product tags per shop, cached for {@code tagging.shopify.product-tags-ttl}. Tags aren't in the order webhook; one
+ * look-up per shop and product per TTL, for all of an order's unknown products at once.
  */
 @ApplicationScoped
 public class ProductTagCache {
 
+    /** Fetches the tags of some products of a shop (the Admin API in the service). */
+    @FunctionalInterface
+    interface Lookup {
+        Uni<Map<Long, Set<String>>> tags(String shop, Collection<Long> productIds);
+    }
+
     private record Entry(Set<String> tags, long expiresAtNanos) {
     }
 
-    private final ShopifyAdminClient client;
+    private final Lookup lookup;
     private final long ttlNanos;
+    private final LongSupplier nanoClock;
     private final Map<String, Map<Long, Entry>> byShop = new ConcurrentHashMap<>();
 
+    @Inject
     public ProductTagCache(ShopifyAdminClient client, TaggingConfig config) {
-        this.client = client;
-        this.ttlNanos = config.shopify().productTagsTtl().toNanos();
+        this(client::productTags, config.shopify().productTagsTtl(), System::nanoTime);
+    }
+
+    /** With a clock of its own, so tests can let entries expire. */
+    ProductTagCache(Lookup lookup, Duration ttl, LongSupplier nanoClock) {
+        this.lookup = lookup;
+        this.ttlNanos = ttl.toNanos();
+        this.nanoClock = nanoClock;
     }
 
     /** Tags of the given products of a shop; unknown products map to no tags. */
     public Uni<Map<Long, Set<String>>> tags(String shop, Set<Long> productIds) {
         Map<Long, Entry> cache = byShop.computeIfAbsent(shop, s -> new ConcurrentHashMap<>());
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         Map<Long, Set<String>> known = new HashMap<>();
-        List<Long> missing = new java.util.ArrayList<>();
+        List<Long> missing = new ArrayList<>();
         for (Long id : productIds) {
             Entry e = cache.get(id);
             if (e != null && e.expiresAtNanos - now > 0) {
@@ -49,8 +67,8 @@ public class ProductTagCache {
         if (missing.isEmpty()) {
             return Uni.createFrom().item(known);
         }
-        return client.productTags(shop, missing).map(found -> {
-            long expires = System.nanoTime() + ttlNanos;
+        return lookup.tags(shop, missing).map(found -> {
+            long expires = nanoClock.getAsLong() + ttlNanos;
             for (Long id : missing) {
                 Set<String> tags = Set.copyOf(found.getOrDefault(id, Set.of()));
                 cache.put(id, new Entry(tags, expires));
@@ -58,9 +76,5 @@ public class ProductTagCache {
             }
             return known;
         });
-    }
-
-    Duration ttl() {
-        return Duration.ofNanos(ttlNanos);
     }
 }
