@@ -153,6 +153,8 @@ final class HostileCorpus {
             String broken = booking.substring(0, random.nextInt(booking.length()));
             all.add(new Hostile("truncated booking", BAD_REQUEST, c -> c.booking(broken, "Bearer " + apiKey)));
         }
+        all.addAll(HostileBookings.invalidFields("Bearer " + apiKey));
+        all.addAll(HostileBookings.invalidHeadersAndPaths("Bearer " + apiKey));
         return all;
     }
 
@@ -228,10 +230,18 @@ final class HostileCorpus {
     }
 
     int booking(String body, String authorization) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/v1/instant-bookings"))
+        return booking("/v1/instant-bookings", body, authorization, null);
+    }
+
+    int booking(String path, String body, String authorization, String idempotencyKey)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
         }
         return send(request);
     }

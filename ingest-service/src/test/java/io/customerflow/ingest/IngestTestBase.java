@@ -5,7 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -79,6 +83,33 @@ abstract class IngestTestBase {
                 .then();
     }
 
+    /**
+     * A webhook signed with the current secret and the usual headers, except those in {@code headers}: each
+     * replaces the usual value, or removes the header when its value is null.
+     */
+    static ValidatableResponse webhook(byte[] body, Map<String, String> headers) {
+        Map<String, String> all = new HashMap<>(Map.of(
+                "X-Shopify-Hmac-Sha256", HmacVerifier.signature(SECRET, body),
+                "X-Shopify-Topic", "orders/create",
+                "X-Shopify-Shop-Domain", SHOP,
+                "X-Shopify-Webhook-Id", UUID.randomUUID().toString(),
+                "X-Shopify-Triggered-At", "2026-11-20T15:12:45.123Z",
+                "X-Shopify-API-Version", "2026-10"));
+        all.putAll(headers);
+        all.values().removeIf(Objects::isNull);
+        return RestAssured.given().contentType("application/json").headers(all).body(body)
+                .post("/webhooks/shopify").then();
+    }
+
+    /** Name/value pairs for {@link #webhook(byte[], Map)}; a null value removes the header. */
+    static Map<String, String> headers(String... namesAndValues) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            map.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return map;
+    }
+
     static ValidatableResponse webhook(String topic, byte[] body) {
         return webhook(topic, body, SECRET, UUID.randomUUID().toString());
     }
@@ -90,6 +121,14 @@ abstract class IngestTestBase {
     /** Proves a negative: nothing arrived in a window long enough for an acknowledged send to show up. */
     List<ConsumerRecord<String, byte[]>> recordsWithin(Duration window) {
         return tail.drain(window);
+    }
+
+    /** The sum of the Prometheus samples whose line starts with {@code name} and carries every given label. */
+    static double metric(String name, String... labels) {
+        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .filter(l -> Arrays.stream(labels).allMatch(l::contains))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     static String header(ConsumerRecord<String, byte[]> record, String name) {

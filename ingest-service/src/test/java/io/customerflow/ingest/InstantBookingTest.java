@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -162,6 +163,120 @@ class InstantBookingTest extends IngestTestBase {
             body.remove(field);
             post("/v1/instant-bookings", body, API_KEY, null).statusCode(400).body("errors.field", hasItem(field));
         }
+    }
+
+    /** A valid reschedule (with start) or cancel body for {@link #TOKYO}. */
+    static ObjectNode validChange(boolean withStart) {
+        ObjectNode change = EventJson.mapper().createObjectNode();
+        change.put("shop", TOKYO);
+        change.putObject("customer").put("email", "taro.yamada@example.jp");
+        if (withStart) {
+            change.put("start", "2026-12-05T10:00:00+09:00");
+        }
+        return change;
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            // Null elements and fields: Bean Validation's @Valid never looks at a null element by itself.
+            "properties|[null]|properties[0]",
+            "properties|[null, {\"name\": \"a\", \"value\": \"b\"}]|properties[0]",
+            "properties|[{\"name\": \"a\"}, {\"name\": null}]|properties[1].name",
+            "properties|[[]]|properties[0]",
+            "properties|{}|properties",
+            "resources|[null]|resources[0]",
+            "resources|\"佐藤\"|resources",
+            "customer|null|customer",
+            "customer|[]|customer",
+            "service|\"svc\"|service",
+            "price|[]|price",
+            "price|{\"amount\": null, \"currency\": \"JPY\"}|price.amount",
+            "location|{}|location",
+            // Times are ISO-8601 strings with an offset: never epoch numbers, never a local time.
+            "start|1796452200|start",
+            "start|1796452200.5|start",
+            "start|\"2026-12-04T15:30:00\"|start",
+            "start|[]|start",
+            // Whole minutes: a fraction is a client bug, not something to truncate.
+            "durationMinutes|60.9|durationMinutes",
+            "durationMinutes|60.0|durationMinutes",
+            "durationMinutes|1e10|durationMinutes",
+            "durationMinutes|true|durationMinutes",
+            "shopifyOrderId|99999999999999999999|shopifyOrderId",
+    })
+    void nullAndWrongTypedValuesAreA400NamingTheField(String field, String json, String reported) throws Exception {
+        ObjectNode body = validBooking();
+        body.set(field, EventJson.mapper().readTree(json));
+
+        post("/v1/instant-bookings", body, API_KEY, null).statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem(reported));
+        assertEquals(List.of(), recordsWithin(Duration.ofMillis(500)));
+    }
+
+    @ParameterizedTest(name = "{0}: {1} = {2}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "reschedule|shop|\"evil.example.com\"|shop",
+            "reschedule|shop|null|shop",
+            "reschedule|customer|null|customer",
+            "reschedule|customer|\"taro\"|customer",
+            "reschedule|customer|{\"email\": \"not-an-email\"}|customer.email",
+            "reschedule|customer|{\"email\": null}|customer.email",
+            "reschedule|start|null|start",
+            "reschedule|start|1796452200|start",
+            "reschedule|start|\"next friday\"|start",
+            "reschedule|durationMinutes|0|durationMinutes",
+            "reschedule|durationMinutes|90.5|durationMinutes",
+            "reschedule|timezone|\"Mars/Olympus_Mons\"|timezone",
+            "reschedule|timezone|[]|timezone",
+            "cancel|shop|null|shop",
+            "cancel|shop|42|shop",
+            "cancel|customer|null|customer",
+            "cancel|customer|[]|customer",
+            "cancel|customer|{\"email\": \"\"}|customer.email",
+            "cancel|customer|{\"email\": \"taro@example.jp\", \"phone\": \"0312345678\"}|customer.phone",
+            "cancel|reason|{}|reason",
+    })
+    void invalidRescheduleAndCancelBodiesAreA400NamingTheField(String action, String field, String json,
+            String reported) throws Exception {
+        ObjectNode body = validChange(action.equals("reschedule"));
+        body.set(field, EventJson.mapper().readTree(json));
+
+        post("/v1/instant-bookings/ib_0123456789abcdef01234567/" + action, body, API_KEY, null).statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem(reported));
+        assertEquals(List.of(), recordsWithin(Duration.ofMillis(500)));
+    }
+
+    @Test
+    void aTooLongCancelReasonIsA400() {
+        ObjectNode body = validChange(false).put("reason", "x".repeat(501));
+        post("/v1/instant-bookings/ib_0123456789abcdef01234567/cancel", body, API_KEY, null).statusCode(400)
+                .body("errors.field", hasItem("reason"));
+    }
+
+    @Test
+    void headerAndPathErrorsNameWhatTheClientSent() {
+        post("/v1/instant-bookings", validBooking(), API_KEY, "k".repeat(256)).statusCode(400)
+                .contentType("application/problem+json").body("errors.field", equalTo(List.of("Idempotency-Key")));
+        for (String action : List.of("reschedule", "cancel")) {
+            post("/v1/instant-bookings/bad!id/" + action, validChange(true), API_KEY, null).statusCode(400)
+                    .contentType("application/problem+json").body("errors.field", equalTo(List.of("id")));
+            post("/v1/instant-bookings/" + "b".repeat(65) + "/" + action, validChange(true), API_KEY, null)
+                    .statusCode(400).body("errors.field", equalTo(List.of("id")));
+        }
+        post("/v1/instant-bookings", "null", API_KEY, null).statusCode(400).body("errors.field", hasItem("body"));
+        assertEquals(List.of(), recordsWithin(Duration.ofMillis(500)));
+    }
+
+    @Test
+    void noPathAroundTheApiKeyCheckEndsInA500() {
+        for (String path : List.of("/v1/instant-bookings;v=1", "/v1/instant-bookings/ib_1;v=1/cancel",
+                "/v1/instant-bookings/ib_1/cancel;v=1")) {
+            int status = post(path, validBooking(), null, null).extract().statusCode();
+            assertTrue(status == 401 || status == 404, path + " got " + status);
+        }
+        assertEquals(List.of(), recordsWithin(Duration.ofMillis(500)));
     }
 
     /** Sets a dotted field to a value; empty means remove, a number stays a number. */

@@ -3,6 +3,7 @@ package io.customerflow.ingest.rest;
 import java.util.Optional;
 
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -29,8 +30,9 @@ public class ApiKeyFilter {
 
     @ServerRequestFilter(preMatching = true)
     public Optional<Response> authenticate(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath();
-        if (!path.equals(PATH) && !path.startsWith(PATH + "/")) {
+        // A prefix test, not an exact one: a path the router still matches to the resource (e.g. with matrix
+        // parameters, ";x=1") must not slip past authentication.
+        if (!request.getUriInfo().getPath().startsWith(PATH)) {
             return Optional.empty();
         }
         Optional<ApiKeys.Client> client = keys.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
@@ -52,9 +54,10 @@ public class ApiKeyFilter {
             this.client = client;
         }
 
+        /** @throws NotAuthorizedException (401) if the request somehow reached a resource unauthenticated */
         public ApiKeys.Client get() {
             if (client == null) {
-                throw new IllegalStateException("no authenticated client on this request");
+                throw new NotAuthorizedException("missing or unknown API key", "Bearer");
             }
             return client;
         }

@@ -11,6 +11,8 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 
 import io.customerflow.ingest.config.IngestConfig;
@@ -40,7 +42,7 @@ public class ExceptionMappers {
     @ServerExceptionMapper
     public Response invalidFields(ConstraintViolationException e) {
         List<Problem.FieldError> errors = e.getConstraintViolations().stream()
-                .map(v -> new Problem.FieldError(fieldName(v.getPropertyPath().toString()), v.getMessage()))
+                .map(v -> new Problem.FieldError(ViolationFields.name(v), v.getMessage()))
                 .sorted(Comparator.comparing(Problem.FieldError::field)).toList();
         return Problem.response(Response.Status.BAD_REQUEST, "invalid fields: "
                 + String.join(", ", errors.stream().map(Problem.FieldError::field).distinct().toList()), errors);
@@ -55,14 +57,32 @@ public class ExceptionMappers {
     /** Malformed JSON, or a value of the wrong type: names the field when Jackson knows it. */
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {
+        String field = null;
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            String field = m.getPath().stream()
+            field = m.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("body");
+                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse(null);
+        } else if (e instanceof InputCoercionException c && c.getProcessor() != null) {
+            field = path(c.getProcessor().getParsingContext()); // a number out of its type's range
+        }
+        if (field != null) {
             return Problem.response(Response.Status.BAD_REQUEST, "invalid value for " + field,
                     List.of(new Problem.FieldError(field, "has the wrong type or format")));
         }
         return Problem.response(Response.Status.BAD_REQUEST, "body is not valid JSON");
+    }
+
+    /** {@code properties[0].name} of the value the parser stopped at; null at the top level. */
+    private static String path(JsonStreamContext context) {
+        String path = null;
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            String step = c.inArray() ? "[" + c.getCurrentIndex() + "]" : c.getCurrentName();
+            if (step == null) {
+                return null;
+            }
+            path = path == null ? step : step + (path.startsWith("[") ? "" : ".") + path;
+        }
+        return path;
     }
 
     @ServerExceptionMapper
@@ -81,6 +101,9 @@ public class ExceptionMappers {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformedJson(json); // Quarkus' reader wraps some parse errors (e.g. number overflow) in a 400
+        }
         Response.Status status = Response.Status.fromStatusCode(e.getResponse().getStatus());
         if (status == null) {
             return e.getResponse();
@@ -100,11 +123,5 @@ public class ExceptionMappers {
         // Class name only: messages may carry input (and so personal data).
         Log.errorf("unexpected %s", e.getClass().getName());
         return Problem.response(Response.Status.INTERNAL_SERVER_ERROR, "unexpected error");
-    }
-
-    /** {@code create.request.customer.email} → {@code customer.email}. */
-    private static String fieldName(String path) {
-        String[] parts = path.split("\\.", 3);
-        return parts.length == 3 ? parts[2] : path;
     }
 }

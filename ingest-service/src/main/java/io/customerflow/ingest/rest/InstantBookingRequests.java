@@ -12,7 +12,14 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 
-/** Bodies of the instant-booking API. Every constraint names its field in the 400 answer. */
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+
+import io.customerflow.ingest.service.IsoOffsetDateTime;
+
+/**
+ * Bodies of the instant-booking API. Every constraint names its field in the 400 answer. Times are ISO-8601
+ * strings with an offset only: an epoch number would be read in an unknown zone and unit.
+ */
 public final class InstantBookingRequests {
 
     static final String SHOP = "[a-z0-9][a-z0-9-]{0,99}\\.myshopify\\.com";
@@ -27,13 +34,14 @@ public final class InstantBookingRequests {
             @NotNull @Pattern(regexp = SHOP, message = "must be a {name}.myshopify.com domain") String shop,
             @NotNull @Valid CustomerInput customer,
             @NotNull @Valid ServiceInput service,
-            @NotNull OffsetDateTime start,
+            @NotNull @JsonDeserialize(using = IsoOffsetDateTime.class) OffsetDateTime start,
             @NotNull @Positive @Max(value = 1440, message = "must be at most 1440 minutes") Integer durationMinutes,
             @NotNull @Pattern(regexp = ZONE, message = "must be an IANA time zone such as Asia/Tokyo") String timezone,
             @Size(max = 20) List<@NotBlank @Size(max = 200) String> resources,
             @Size(max = 200) String location,
             @Valid PriceInput price,
-            @Size(max = 50) List<@Valid PropertyInput> properties,
+            // @Valid alone never checks a null element: it would reach the mapping and fail there (a 500).
+            @Size(max = 50) List<@NotNull @Valid PropertyInput> properties,
             @Positive Long shopifyOrderId) {
     }
 
@@ -41,7 +49,7 @@ public final class InstantBookingRequests {
     public record Reschedule(
             @NotNull @Pattern(regexp = SHOP, message = "must be a {name}.myshopify.com domain") String shop,
             @NotNull @Valid CustomerInput customer,
-            @NotNull OffsetDateTime start,
+            @NotNull @JsonDeserialize(using = IsoOffsetDateTime.class) OffsetDateTime start,
             @Positive @Max(1440) Integer durationMinutes,
             @Pattern(regexp = ZONE, message = "must be an IANA time zone such as Asia/Tokyo") String timezone) {
     }

@@ -6,13 +6,9 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -90,26 +86,5 @@ public final class ShopifyPayloads {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ShopRedact(Long shopId, String shopDomain) {
-    }
-
-    /** An ISO-8601 date-time with offset, as a JSON string; anything else is a mismatched input. */
-    static final class IsoOffsetDateTime extends StdScalarDeserializer<OffsetDateTime> {
-
-        IsoOffsetDateTime() {
-            super(OffsetDateTime.class);
-        }
-
-        @Override
-        public OffsetDateTime deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            if (!p.hasToken(JsonToken.VALUE_STRING)) {
-                return (OffsetDateTime) ctxt.handleUnexpectedToken(OffsetDateTime.class, p);
-            }
-            try {
-                return OffsetDateTime.parse(p.getText());
-            } catch (java.time.format.DateTimeParseException e) {
-                return (OffsetDateTime) ctxt.handleWeirdStringValue(OffsetDateTime.class, p.getText(),
-                        "not an ISO-8601 date-time with offset");
-            }
-        }
     }
 }
