@@ -1,5 +1,6 @@
 package io.customerflow.ingest;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -199,6 +200,43 @@ class ShopifyWebhookTest extends IngestTestBase {
                 .header("X-Shopify-Webhook-Id", "wh-shop").body(body).post("/webhooks/shopify")
                 .then().statusCode(400).body("detail", org.hamcrest.Matchers.containsString("X-Shopify-Shop-Domain"));
         assertEquals(List.of(), recordsWithin(Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void deliveryHeadersAreCheckedAfterTheSignatureAndBeforeTheTopic() {
+        byte[] body = "{\"id\": 1}".getBytes();
+        webhook(body, headers("X-Shopify-Topic", null)).statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("missing header X-Shopify-Topic"));
+        webhook(body, headers("X-Shopify-Topic", " ")).statusCode(400)
+                .body("detail", equalTo("missing header X-Shopify-Topic"));
+        // An unknown topic is ignored only once the delivery itself is well-formed.
+        webhook(body, headers("X-Shopify-Topic", "products/update", "X-Shopify-Shop-Domain", "evil.example.com"))
+                .statusCode(400).body("detail", containsString("X-Shopify-Shop-Domain"));
+        webhook(body, headers("X-Shopify-Topic", "products/update", "X-Shopify-Shop-Domain", null))
+                .statusCode(400).body("detail", containsString("X-Shopify-Shop-Domain"));
+        webhook(body, headers("X-Shopify-Topic", "products/update", "X-Shopify-Webhook-Id", null))
+                .statusCode(400).body("detail", containsString("X-Shopify-Webhook-Id"));
+        webhook(body, headers("X-Shopify-Topic", "products/update", "X-Shopify-Triggered-At", "last tuesday"))
+                .statusCode(400).body("detail", containsString("X-Shopify-Triggered-At"));
+        webhook(body, headers("X-Shopify-Topic", "products/update")).statusCode(200)
+                .body("status", equalTo("ignored"));
+        // The signature still comes first: unsigned and topic-less is a 401, not a 400 that confirms the shape.
+        webhook(body, headers("X-Shopify-Topic", null, "X-Shopify-Hmac-Sha256", null)).statusCode(401);
+        assertEquals(List.of(), recordsWithin(Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void eventIdWinsOverWebhookIdSoEveryDeliveryOfOneEventCollapses() {
+        byte[] body = bookingOrder(5531267941100L);
+        webhook(body, headers("X-Shopify-Event-Id", "evt-7f3a", "X-Shopify-Webhook-Id", "wh-first-delivery"))
+                .statusCode(200).body("status", equalTo("accepted"));
+        // Shopify's second delivery of the same event: a new webhook id, the same event id.
+        webhook(body, headers("X-Shopify-Event-Id", "evt-7f3a", "X-Shopify-Webhook-Id", "wh-second-delivery"))
+                .statusCode(200).body("status", equalTo("duplicate"));
+
+        List<ConsumerRecord<String, byte[]>> records = recordsWithin(Duration.ofSeconds(3));
+        assertEquals(2, records.size(), "one order event and one booking event: " + records);
+        assertEquals(SHOP + "/orders/create/evt-7f3a", header(only(records, Topics.ORDERS), "ce_id"));
     }
 
     private static ConsumerRecord<String, byte[]> only(List<ConsumerRecord<String, byte[]>> records, String topic) {

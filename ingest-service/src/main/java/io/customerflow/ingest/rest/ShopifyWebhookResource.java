@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.customerflow.events.EventRecord;
 import io.customerflow.ingest.messaging.EventPublisher;
+import io.customerflow.ingest.service.BadPayloadException;
 import io.customerflow.ingest.service.HmacVerifier;
 import io.customerflow.ingest.service.WebhookDelivery;
 import io.customerflow.ingest.service.WebhookEvents;
@@ -46,7 +47,9 @@ public class ShopifyWebhookResource {
     @Operation(summary = "Receive a Shopify webhook", description = "Verifies the HMAC of the raw body, then "
             + "publishes the events the topic means and answers 200 only after Kafka acknowledged all of them.")
     @APIResponse(responseCode = "200", description = "Stored in Kafka, a known duplicate, or an ignored topic")
-    @APIResponse(responseCode = "400", description = "Malformed headers or body")
+    @APIResponse(responseCode = "400", description = "Missing or malformed X-Shopify-Topic, X-Shopify-Shop-Domain, "
+            + "X-Shopify-Event-Id/X-Shopify-Webhook-Id or X-Shopify-Triggered-At (checked for every topic), or a "
+            + "malformed body")
     @APIResponse(responseCode = "401", description = "Missing or invalid X-Shopify-Hmac-Sha256")
     @APIResponse(responseCode = "413", description = "Body larger than the limit")
     @APIResponse(responseCode = "415", description = "Not application/json")
@@ -64,22 +67,28 @@ public class ShopifyWebhookResource {
             return Uni.createFrom().item(Problem.response(Response.Status.UNAUTHORIZED,
                     "X-Shopify-Hmac-Sha256 missing or invalid"));
         }
-        WebhookTopic topic = WebhookTopic.of(topicHeader).orElse(null);
-        if (topic == null) {
-            gate.count(topicHeader, WebhookGate.Outcome.IGNORED);
-            return Uni.createFrom().item(Response.ok(new Ack("ignored")).build());
-        }
+        // Headers before the topic: a delivery without a topic, shop or id is malformed (400), whatever its topic.
         WebhookDelivery delivery;
-        List<EventRecord<?>> records;
         try {
             delivery = WebhookDelivery.of(topicHeader, shop, eventId, webhookId, triggeredAt, apiVersion);
-            if (gate.isRepeat(delivery)) {
-                gate.count(topicHeader, WebhookGate.Outcome.DUPLICATE);
-                return Uni.createFrom().item(Response.ok(new Ack("duplicate")).build());
-            }
+        } catch (BadPayloadException e) {
+            gate.count(topicHeader, WebhookGate.Outcome.INVALID);
+            throw e;
+        }
+        WebhookTopic topic = WebhookTopic.of(delivery.topic()).orElse(null);
+        if (topic == null) {
+            gate.count(delivery.topic(), WebhookGate.Outcome.IGNORED);
+            return Uni.createFrom().item(Response.ok(new Ack("ignored")).build());
+        }
+        if (gate.isRepeat(delivery)) {
+            gate.count(delivery.topic(), WebhookGate.Outcome.DUPLICATE);
+            return Uni.createFrom().item(Response.ok(new Ack("duplicate")).build());
+        }
+        List<EventRecord<?>> records;
+        try {
             records = events.events(topic, delivery, body);
         } catch (RuntimeException e) {
-            gate.count(topicHeader, WebhookGate.Outcome.INVALID);
+            gate.count(delivery.topic(), WebhookGate.Outcome.INVALID);
             throw e;
         }
         return publisher.publishAll(records)
@@ -87,7 +96,7 @@ public class ShopifyWebhookResource {
                     gate.accepted(delivery);
                     return Response.ok(new Ack("accepted", records.size())).build();
                 })
-                .onFailure().invoke(f -> gate.count(topicHeader, WebhookGate.Outcome.UNAVAILABLE));
+                .onFailure().invoke(f -> gate.count(delivery.topic(), WebhookGate.Outcome.UNAVAILABLE));
     }
 
     /** The body of a 2xx answer: what happened, and how many events were stored. */
