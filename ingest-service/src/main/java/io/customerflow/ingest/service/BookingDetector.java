@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,12 +32,19 @@ public class BookingDetector {
 
     @Inject
     public BookingDetector(IngestConfig config) {
-        this.marks = config.booking().markProperties();
+        this.marks = config.booking().markProperties().stream().map(BookingDetector::normalized)
+                .collect(Collectors.toUnmodifiableSet());
         this.fields = config.booking().fields();
     }
 
+    /** Marks match as the detail fields do: case-insensitively, ignoring surrounding spaces (in config or order). */
     public boolean isBooking(OrderLineItem item) {
-        return item.properties().stream().anyMatch(p -> marks.contains(p.name()));
+        return item.properties().stream().anyMatch(p -> p.name() != null && marks.contains(normalized(p.name())));
+    }
+
+    /** How property names are compared: storefront themes and merchants vary case and leave stray spaces. */
+    static String normalized(String propertyName) {
+        return propertyName.trim().toLowerCase(Locale.ROOT);
     }
 
     /** One booking per booking line item; {@code occurredAt} is when the step (booked or cancelled) happened. */
@@ -96,8 +104,8 @@ public class BookingDetector {
             if (p.name() == null || p.value() == null || p.value().isBlank()) {
                 continue;
             }
-            String name = p.name().toLowerCase(Locale.ROOT);
-            if (names.stream().anyMatch(n -> n.toLowerCase(Locale.ROOT).equals(name))) {
+            String name = normalized(p.name());
+            if (names.stream().anyMatch(n -> normalized(n).equals(name))) {
                 return p.value().trim();
             }
         }
