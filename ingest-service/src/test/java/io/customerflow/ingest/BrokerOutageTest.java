@@ -20,6 +20,8 @@ class BrokerOutageTest extends IngestTestBase {
     void brokerDownIs503WithRetryAfterInsideTheBoundThenAcceptedWhenBack() {
         KafkaBroker broker = TestInfrastructure.localBroker();
         assumeTrue(broker != null, "needs the broker this JVM started (not an external or containerized one)");
+        double failedBefore = metric("ingest_publish_latency_seconds_count", "outcome=\"timeout\"")
+                + metric("ingest_publish_latency_seconds_count", "outcome=\"refused\"");
         tail.close();
         broker.close();
         try {
@@ -32,6 +34,9 @@ class BrokerOutageTest extends IngestTestBase {
                 assertEquals("5", response.header("Retry-After"));
                 assertTrue(millis < 4000, "answered in " + millis + " ms, Shopify gives up at 5000");
             }
+            double failed = metric("ingest_publish_latency_seconds_count", "outcome=\"timeout\"")
+                    + metric("ingest_publish_latency_seconds_count", "outcome=\"refused\"");
+            assertEquals(3.0, failed - failedBefore, "every failed publish is timed too");
         } finally {
             broker.start();
         }

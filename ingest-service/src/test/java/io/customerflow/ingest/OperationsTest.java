@@ -1,6 +1,7 @@
 package io.customerflow.ingest;
 
 import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,28 @@ class OperationsTest extends IngestTestBase {
         assertTrue(metrics.matches("(?s).*ingest_webhooks_total\\{[^}]*outcome=\"ignored\"[^}]*topic=\"other\"[^}]*} [1-9].*"),
                 "unknown topics counted, under one tag value");
         assertTrue(metrics.contains("ingest_publish_latency_seconds_bucket"), "publish latency histogram");
+        assertTrue(metrics.matches("(?s).*ingest_publish_latency_seconds_count\\{[^}]*outcome=\"acknowledged\"[^}]*} [1-9].*"),
+                "publish latency tagged with its outcome");
+    }
+
+    @Test
+    void metricsCountInstantBookingsByActionAndOutcome() {
+        String accepted = "outcome=\"accepted\"";
+        double acceptedBefore = metric("ingest_instant_bookings_total", "action=\"create\"", accepted);
+        double invalidBefore = metric("ingest_instant_bookings_total", "action=\"cancel\"", "outcome=\"invalid\"");
+        double unauthorizedBefore = metric("ingest_instant_bookings_total", "action=\"create\"", "outcome=\"unauthorized\"");
+        double acknowledgedBefore = metric("ingest_publish_latency_seconds_count", "outcome=\"acknowledged\"");
+
+        InstantBookingTest.post("/v1/instant-bookings", InstantBookingTest.validBooking(), API_KEY, null).statusCode(202);
+        InstantBookingTest.post("/v1/instant-bookings/ib_1/cancel", "{}", API_KEY, null).statusCode(400);
+        InstantBookingTest.post("/v1/instant-bookings", InstantBookingTest.validBooking(), "not-a-key", null).statusCode(401);
+        awaitRecords(1);
+
+        assertEquals(1.0, metric("ingest_instant_bookings_total", "action=\"create\"", accepted) - acceptedBefore);
+        assertEquals(1.0, metric("ingest_instant_bookings_total", "action=\"cancel\"", "outcome=\"invalid\"") - invalidBefore);
+        assertEquals(1.0, metric("ingest_instant_bookings_total", "action=\"create\"", "outcome=\"unauthorized\"")
+                - unauthorizedBefore, "rejected before the resource runs, still counted");
+        assertEquals(1.0, metric("ingest_publish_latency_seconds_count", "outcome=\"acknowledged\"") - acknowledgedBefore);
     }
 
     @Test

@@ -30,7 +30,9 @@ public class EventPublisher {
     private final MutinyEmitter<byte[]> orders;
     private final MutinyEmitter<byte[]> customerEvents;
     private final Duration timeout;
-    private final Timer latency;
+    private final Timer acknowledged;
+    private final Timer timedOut;
+    private final Timer refused;
 
     @Inject
     public EventPublisher(@Channel(Channels.ORDERS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER,
@@ -41,8 +43,17 @@ public class EventPublisher {
         this.orders = orders;
         this.customerEvents = customerEvents;
         this.timeout = config.delivery().publishTimeout();
-        this.latency = Timer.builder("ingest.publish.latency")
-                .description("Time from handing records to Kafka to the broker's acknowledgement of all of them")
+        this.acknowledged = latency(registry, "acknowledged");
+        this.timedOut = latency(registry, "timeout");
+        this.refused = latency(registry, "refused");
+    }
+
+    /** Every outcome is timed: an outage shows as time spent waiting, not as a gap in the histogram. */
+    private static Timer latency(MeterRegistry registry, String outcome) {
+        return Timer.builder("ingest.publish.latency")
+                .description("Time from handing records to Kafka to the broker's acknowledgement of all of them, "
+                        + "or to giving up (outcome timeout or refused)")
+                .tag("outcome", outcome)
                 .publishPercentileHistogram()
                 .register(registry);
     }
@@ -58,7 +69,12 @@ public class EventPublisher {
                 .ifNoItem().after(timeout).failWith(() -> new PublishFailedException("no acknowledgement from Kafka within " + timeout))
                 .onFailure(f -> !(f instanceof PublishFailedException))
                 .transform(f -> new PublishFailedException("Kafka refused the records: " + f.getMessage(), f))
-                .onItem().invoke(() -> latency.record(Duration.ofNanos(System.nanoTime() - start)))
+                .onItemOrFailure().invoke((ok, failure) -> {
+                    // Our own timeout has no cause; a refusal wraps the broker's or client's error.
+                    Timer timer = failure == null ? acknowledged
+                            : failure.getCause() == null ? timedOut : refused;
+                    timer.record(Duration.ofNanos(System.nanoTime() - start));
+                })
                 .replaceWithVoid();
     }
 
