@@ -10,6 +10,8 @@ import java.time.OffsetDateTime;
 import java.util.Set;
 import java.util.TreeSet;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,7 @@ import io.customerflow.events.Topics;
 import io.customerflow.infra.Infrastructure;
 import io.customerflow.infra.TestInfrastructure;
 import io.customerflow.store.messaging.Channels;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -42,6 +45,15 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
             "data_export.id", "data_export.shop", "data_export.subject_hash", "data_export.data_request_id",
             "data_export.requested_at", "data_export.content");
 
+    @Inject
+    MeterRegistry metrics;
+
+    /** store.dead.letters{reason} now (0 before its first increment). */
+    double deadLetters(String reason) {
+        var counter = metrics.find("store.dead.letters").tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     @Test
     void schemaHoldsNoColumnOutsideThePromise() throws Exception {
         Infrastructure.Database db = TestInfrastructure.database();
@@ -59,6 +71,8 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
 
     @Test
     void brokenRecordsGoToTheDeadLetterTopicWithTheReason() {
+        double brokenBefore = deadLetters("broken_record");
+        double sqlBefore = deadLetters("permanent_sql");
         try (var dlq = kafka.tail(Channels.DEAD_LETTER_TOPIC)) {
             var ce = new CloudEvent("broken-1", EventType.BOOKING_CONFIRMED, "/test", null, OffsetDateTime.now());
             kafka.send(Topics.CUSTOMER_EVENTS, "k", ce.toHeaders(), "{\"bookingId\": ".getBytes(StandardCharsets.UTF_8));
@@ -75,6 +89,9 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
             assertTrue(reason1.contains("unknown ce_type"), reason1);
             assertEquals(Topics.CUSTOMER_EVENTS, CloudEvent.header(dead.get(0).headers(), "dead-letter-topic"));
         }
+        // Counted by a fixed reason, so the dashboard needn't guess from the dead-letter producer.
+        assertEquals(2.0, deadLetters("broken_record") - brokenBefore);
+        assertEquals(0.0, deadLetters("permanent_sql") - sqlBefore);
         // The consumer goes on after dead letters.
         confirm(booking("after-dlq.myshopify.com", "ib_after_dlq", io.customerflow.events.BookingChannel.INSTANT,
                 "a@example.com", "A", "B", null, null, OffsetDateTime.now()));
@@ -87,6 +104,8 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
         String shop = "too-long.myshopify.com";
         var tooLong = booking(shop, "ib_too_long_name", BookingChannel.INSTANT, "long@example.com", "L".repeat(300),
                 "Name", null, null, OffsetDateTime.now());
+        double sqlBefore = deadLetters("permanent_sql");
+        double brokenBefore = deadLetters("broken_record");
         try (var dlq = kafka.tail(Channels.DEAD_LETTER_TOPIC)) {
             var ce = new CloudEvent("too-long-1", EventType.BOOKING_CONFIRMED, "/test", null, OffsetDateTime.now());
             // Sent around the schema check of send(): the contract says 255 at most.
@@ -97,6 +116,8 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
             String reason = CloudEvent.header(dead.get(0).headers(), "dead-letter-reason");
             assertTrue(reason.contains("value too long"), reason);
         }
+        assertEquals(1.0, deadLetters("permanent_sql") - sqlBefore);
+        assertEquals(0.0, deadLetters("broken_record") - brokenBefore);
         // Nothing of it was stored (the transaction rolled back), and the consumer goes on.
         confirm(booking(shop, "ib_after_too_long", BookingChannel.INSTANT, "ok@example.com", "Ok", "Fine", null, null,
                 OffsetDateTime.now()));

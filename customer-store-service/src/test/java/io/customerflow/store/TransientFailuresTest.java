@@ -39,6 +39,11 @@ class TransientFailuresTest {
         // Hibernate Reactive and Mutiny wrap the driver's exception: the cause decides.
         assertEquals(transientFailure, TransientFailures.isTransient(
                 new CompletionException(new IllegalStateException("error executing SQL", failure))), sqlState);
+        // What the consumer really meets inside a session: Hibernate's exception around a new SQLException that
+        // keeps the SQLSTATE but not the PgException (seen on the dead-letter topic's cause header).
+        var viaHibernate = new org.hibernate.JDBCException("error executing SQL statement",
+                new java.sql.SQLException("ERROR: " + name, sqlState));
+        assertEquals(transientFailure, TransientFailures.isTransient(new CompletionException(viaHibernate)), sqlState);
     }
 
     @Test

@@ -18,8 +18,12 @@ public final class TransientFailures {
     public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof PgException pg) {
-                String state = pg.getSqlState();
-                return state != null && state.length() >= 2 && TRANSIENT_CLASSES.contains(state.substring(0, 2));
+                return isTransientState(pg.getSqlState());
+            }
+            // Hibernate Reactive hands the driver's error on as a new SQLException with the same SQLSTATE (and
+            // without the PgException as its cause): a deadlock met inside a session arrives like this.
+            if (t instanceof java.sql.SQLException sql) {
+                return isTransientState(sql.getSQLState());
             }
             if (t instanceof ConnectException || t instanceof TimeoutException
                     || t instanceof io.netty.channel.ConnectTimeoutException
@@ -29,6 +33,10 @@ public final class TransientFailures {
             }
         }
         return false;
+    }
+
+    private static boolean isTransientState(String state) {
+        return state != null && state.length() >= 2 && TRANSIENT_CLASSES.contains(state.substring(0, 2));
     }
 
     private static boolean isConnectionMessage(String message) {
