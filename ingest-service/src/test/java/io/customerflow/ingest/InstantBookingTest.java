@@ -128,6 +128,20 @@ class InstantBookingTest extends IngestTestBase {
         assertEquals(List.of(), recordsWithin(Duration.ofSeconds(2)));
     }
 
+    @Test
+    void oneClientsKeyCannotBookForAnotherClientsShop() {
+        String uptownKey = "uptown-test-api-key";
+        ObjectNode uptown = validBooking().put("shop", "uptown-salon.myshopify.com");
+        post("/v1/instant-bookings", uptown, API_KEY, null).statusCode(403);
+        post("/v1/instant-bookings", validBooking(), uptownKey, null).statusCode(403);
+        post("/v1/instant-bookings/ib_0123456789abcdef01234567/cancel", validChange(false), uptownKey, null)
+                .statusCode(403);
+        assertEquals(List.of(), recordsWithin(Duration.ofSeconds(2)), "nothing published for another's shop");
+
+        post("/v1/instant-bookings", uptown, uptownKey, null).statusCode(202);
+        assertEquals(1, recordsWithin(Duration.ofSeconds(5)).size(), "each key books for its own shops");
+    }
+
     @ParameterizedTest(name = "{0} = {1}")
     @CsvSource(delimiter = '|', value = {
             "shop|not-a-shop.example.com",

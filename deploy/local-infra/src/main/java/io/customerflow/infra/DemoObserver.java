@@ -114,7 +114,7 @@ final class DemoObserver {
     }
 
     private static void print(List<DemoCase> cases, PrintStream out) {
-        String row = "%-3s %-22s %-28s %-22s %s%n";
+        String row = "%-3s %-26s %-30s %-22s %s%n";
         out.println();
         out.printf(row, "", "ingest answered", "store (name: bookings)", "Shopify Admin", "Klaviyo events");
         int n = 1;
