@@ -23,7 +23,16 @@ final class LoadClient {
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .executor(Executors.newFixedThreadPool(4)).build();
+            .executor(Executors.newFixedThreadPool(4, daemon())).build();
+
+    /** The client's own threads must not keep the bench's JVM alive once its report is written. */
+    private static java.util.concurrent.ThreadFactory daemon() {
+        return runnable -> {
+            Thread thread = new Thread(runnable, "load-client");
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
 
     /** {@code concurrency} workers each sending requests back to back for {@code duration}. */
     Result closedLoop(int concurrency, Duration duration, LongFunction<HttpRequest> request, int okStatus) throws Exception {

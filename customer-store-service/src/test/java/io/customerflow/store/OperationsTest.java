@@ -42,7 +42,7 @@ class OperationsTest extends StoreTestBase {
                 .contentType(containsString("text/plain")).extract().asString();
         assertTrue(metrics.matches("(?s).*\nstore_events_total\\{[^}]*outcome=\"applied\"[^}]*type=\"booking_confirmed\""
                 + "[^}]*} [1-9].*"), "applied events counted by type and outcome");
-        for (String reason : List.of("broken_record", "permanent_sql", "unexpected")) {
+        for (String reason : List.of("invalid_event", "permanent_sql", "unexpected")) {
             assertTrue(metrics.matches("(?s).*\nstore_dead_letters_total\\{[^}]*reason=\"" + reason + "\"[^}]*} .*"),
                     "dead letters exported by reason, zero included: " + reason);
         }

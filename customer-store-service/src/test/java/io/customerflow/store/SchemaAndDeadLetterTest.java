@@ -71,7 +71,7 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
 
     @Test
     void brokenRecordsGoToTheDeadLetterTopicWithTheReason() {
-        double brokenBefore = deadLetters("broken_record");
+        double brokenBefore = deadLetters("invalid_event");
         double sqlBefore = deadLetters("permanent_sql");
         try (var dlq = kafka.tail(Channels.DEAD_LETTER_TOPIC)) {
             var ce = new CloudEvent("broken-1", EventType.BOOKING_CONFIRMED, "/test", null, OffsetDateTime.now());
@@ -90,7 +90,7 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
             assertEquals(Topics.CUSTOMER_EVENTS, CloudEvent.header(dead.get(0).headers(), "dead-letter-topic"));
         }
         // Counted by a fixed reason, so the dashboard needn't guess from the dead-letter producer.
-        assertEquals(2.0, deadLetters("broken_record") - brokenBefore);
+        assertEquals(2.0, deadLetters("invalid_event") - brokenBefore);
         assertEquals(0.0, deadLetters("permanent_sql") - sqlBefore);
         // The consumer goes on after dead letters.
         confirm(booking("after-dlq.myshopify.com", "ib_after_dlq", io.customerflow.events.BookingChannel.INSTANT,
@@ -105,7 +105,7 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
         var tooLong = booking(shop, "ib_too_long_name", BookingChannel.INSTANT, "long@example.com", "L".repeat(300),
                 "Name", null, null, OffsetDateTime.now());
         double sqlBefore = deadLetters("permanent_sql");
-        double brokenBefore = deadLetters("broken_record");
+        double brokenBefore = deadLetters("invalid_event");
         try (var dlq = kafka.tail(Channels.DEAD_LETTER_TOPIC)) {
             var ce = new CloudEvent("too-long-1", EventType.BOOKING_CONFIRMED, "/test", null, OffsetDateTime.now());
             // Sent around the schema check of send(): the contract says 255 at most.
@@ -117,7 +117,7 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
             assertTrue(reason.contains("value too long"), reason);
         }
         assertEquals(1.0, deadLetters("permanent_sql") - sqlBefore);
-        assertEquals(0.0, deadLetters("broken_record") - brokenBefore);
+        assertEquals(0.0, deadLetters("invalid_event") - brokenBefore);
         // Nothing of it was stored (the transaction rolled back), and the consumer goes on.
         confirm(booking(shop, "ib_after_too_long", BookingChannel.INSTANT, "ok@example.com", "Ok", "Fine", null, null,
                 OffsetDateTime.now()));

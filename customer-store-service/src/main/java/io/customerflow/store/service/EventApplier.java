@@ -72,25 +72,31 @@ public class EventApplier {
     }
 
     private Uni<Outcome> confirmed(Mutiny.Session s, BookingEvent b) {
-        return withCustomer(s, b, customerId -> store.confirmBooking(s, customerId, row(b)).replaceWith(Outcome.APPLIED));
+        return withCustomer(s, b, b.occurredAt(), customerId -> store.confirmBooking(s, customerId, row(b)).replaceWith(Outcome.APPLIED));
     }
 
     /**
      * A cancel or reschedule. When its booking's confirmation hasn't arrived yet, the status is kept on a booking
-     * row of the customer the event names, for the confirmation to complete; it is never dropped.
+     * row of the customer the event names, for the confirmation to complete. Unless that customer, order or shop
+     * was ever redacted: the booking may be one the redaction erased, and a status must not recreate its customer
+     * (a redacted customer's later bookings still come in through their confirmations).
      */
     private Uni<Outcome> status(Mutiny.Session s, BookingEvent b, String status) {
         return store.setBookingStatus(s, b.shop(), b.bookingId(), status, b.occurredAt())
                 .flatMap(known -> known ? Uni.createFrom().item(Outcome.APPLIED)
-                        : withCustomer(s, b, customerId -> store.statusBeforeConfirmation(s, customerId, row(b), status)
-                                .replaceWith(Outcome.APPLIED)));
+                        : withCustomer(s, b, EVER, customerId -> store.statusBeforeConfirmation(s, customerId, row(b),
+                                status).replaceWith(Outcome.APPLIED)));
     }
+
+    /** "Redacted at any time": earlier than any event. */
+    private static final OffsetDateTime EVER = OffsetDateTime.parse("1970-01-01T00:00:00Z");
 
     /**
      * Upserts the event's customer and runs the effect with its id, unless the customer can't be identified or
-     * was redacted (customer, order or shop) at or after the event: an old event must not bring them back.
+     * was redacted (customer, order or shop) at or after {@code redactedSince}: an old event must not bring them back.
      */
-    private Uni<Outcome> withCustomer(Mutiny.Session s, BookingEvent b, Function<Long, Uni<Outcome>> effect) {
+    private Uni<Outcome> withCustomer(Mutiny.Session s, BookingEvent b, OffsetDateTime redactedSince,
+            Function<Long, Uni<Outcome>> effect) {
         var c = b.customer();
         Long shopifyId = c == null ? null : c.shopifyId();
         String email = c == null ? null : c.email();
@@ -103,7 +109,7 @@ public class EventApplier {
         if (b.order() != null) {
             hashes.add(Subjects.orderHash(b.shop(), b.order().id()));
         }
-        return erasures.redactedSince(s, hashes, b.occurredAt()).flatMap(redacted -> {
+        return erasures.redactedSince(s, hashes, redactedSince).flatMap(redacted -> {
             if (redacted) {
                 return Uni.createFrom().item(Outcome.SKIPPED_REDACTED);
             }

@@ -75,6 +75,10 @@ class OperationsTest {
         JsonNode ingest = named(Charts.production(), "PodDisruptionBudget", "-ingest");
         assertEquals(2, ingest.path("spec").path("minAvailable").asInt(), "an explicit minAvailable is kept");
         assertFalse(ingest.path("spec").has("maxUnavailable"), ingest.toString());
+        JsonNode frozen = named(render(c -> c.set("services.tagging.pdb.enabled", "true")
+                .set("services.tagging.pdb.maxUnavailable", "0")), "PodDisruptionBudget", "-tagging");
+        assertTrue(frozen.path("spec").path("maxUnavailable").isInt(), frozen.toString());
+        assertEquals(0, frozen.path("spec").path("maxUnavailable").asInt(), "an explicit 0 is kept, not defaulted to 1");
     }
 
     @Test
