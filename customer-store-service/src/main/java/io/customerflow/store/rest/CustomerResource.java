@@ -34,7 +34,7 @@ import io.smallrye.mutiny.Uni;
 @APIResponse(responseCode = "401", description = "Missing or invalid bearer token")
 public class CustomerResource {
 
-    static final String SHOP = "[a-z0-9][a-z0-9-]{0,99}\\.myshopify\\.com";
+    static final String SHOP = io.customerflow.events.ShopDomains.PATTERN;
 
     private final CustomerQueries queries;
     private final int maxPageSize;

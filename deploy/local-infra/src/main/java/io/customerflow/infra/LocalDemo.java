@@ -48,9 +48,18 @@ public final class LocalDemo {
     private LocalDemo() {
     }
 
-    public static Map<String, String> serviceConfigs(String kafka, PostgresServer pg, String standIn) {
+    /**
+     * Each service's generated file: the local broker and database, the demo credentials, and the stand-in for
+     * Shopify and Klaviyo unless the user points that service elsewhere ({@link LocalSettings#userValue}), in which
+     * case the demo shops or account are left out too, so no demo token ever reaches a real API. Each file declares
+     * {@link LocalSettings#GENERATED_ORDINAL}: everything the user sets wins over it.
+     */
+    public static Map<String, String> serviceConfigs(String kafka, PostgresServer pg, String standIn,
+            LocalSettings settings) {
         String shops = String.join(",", SHOPS);
-        String common = "kafka.bootstrap.servers=" + kafka + "\n";
+        String common = "# written by ./customer-flow up at each start: edit " + settings.connectFile() + " instead\n"
+                + "config_ordinal=" + LocalSettings.GENERATED_ORDINAL + "\n"
+                + "kafka.bootstrap.servers=" + kafka + "\n";
         Map<String, String> configs = new LinkedHashMap<>();
         configs.put("ingest-service", common
                 + "ingest.shopify.webhook-secrets=" + WEBHOOK_SECRET + "\n"
@@ -62,19 +71,22 @@ public final class LocalDemo {
                 + "quarkus.datasource.username=" + PostgresServer.USER + "\n"
                 + "store.api.tokens=" + STORE_TOKEN + "\n");
         StringBuilder tagging = new StringBuilder(common)
-                .append("tagging.shopify.url-template=").append(standIn)
-                .append("/shopify/{shop}/admin/api/{version}/graphql.json\n")
                 // The local run also undoes the tag when a booking order is cancelled (off by default: Flow can't).
                 .append("tagging.rules[1].enabled=true\n");
-        for (int i = 0; i < SHOPS.length; i++) {
-            tagging.append("tagging.shops.shop").append(i).append(".domain=").append(SHOPS[i]).append('\n')
-                    .append("tagging.shops.shop").append(i).append(".access-token=").append(SHOPIFY_TOKEN).append('\n');
+        if (settings.userValue("tagging.shopify.url-template").isEmpty()) {
+            tagging.append("tagging.shopify.url-template=").append(standIn)
+                    .append("/shopify/{shop}/admin/api/{version}/graphql.json\n");
+            for (int i = 0; i < SHOPS.length; i++) {
+                tagging.append("tagging.shops.shop").append(i).append(".domain=").append(SHOPS[i]).append('\n')
+                        .append("tagging.shops.shop").append(i).append(".access-token=").append(SHOPIFY_TOKEN)
+                        .append('\n');
+            }
         }
         configs.put("tagging-service", tagging.toString());
-        configs.put("klaviyo-service", common
-                + "klaviyo.base-url=" + standIn + "/klaviyo\n"
-                + "klaviyo.accounts.demo.api-key=" + KLAVIYO_KEY + "\n"
-                + "klaviyo.accounts.demo.shops=" + shops + "\n");
+        configs.put("klaviyo-service", common + (settings.userValue("klaviyo.base-url").isPresent() ? ""
+                : "klaviyo.base-url=" + standIn + "/klaviyo\n"
+                        + "klaviyo.accounts.demo.api-key=" + KLAVIYO_KEY + "\n"
+                        + "klaviyo.accounts.demo.shops=" + shops + "\n"));
         return configs;
     }
 
@@ -90,13 +102,14 @@ public final class LocalDemo {
                  Kafka 127.0.0.1:%d   PostgreSQL 127.0.0.1:%d (db %s, user %s)
                  logs                 %s
                  demo credentials     webhook secret  %s
-                                      API key         %s   (shops: %s)
+                                      API key         %s   (client demo: its shops are listed above)
                                       store token     %s
+                 your shop            edit %s, then up again
                  try it               ./customer-flow demo       (in another terminal)
                  stop                 Ctrl-C, or ./customer-flow down
                 =====================================================================================
                 """.formatted(STAND_IN_PORT, KAFKA_PORT, POSTGRES_PORT, PostgresServer.DATABASE, PostgresServer.USER,
-                data.resolve("logs"), WEBHOOK_SECRET, API_KEY, String.join(", ", SHOPS), STORE_TOKEN);
+                data.resolve("logs"), WEBHOOK_SECRET, API_KEY, STORE_TOKEN, data.resolve(LocalSettings.CONNECT_FILE));
     }
 
     static String sha256(String value) {

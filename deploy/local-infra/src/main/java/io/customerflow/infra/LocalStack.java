@@ -22,6 +22,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path data;
     private final List<AutoCloseable> running = new ArrayList<>();
     private final Map<String, ServiceProcess> services = new java.util.LinkedHashMap<>();
+    private final Map<String, String> environment = new java.util.HashMap<>();
     private KafkaBroker broker;
     private PostgresServer postgres;
 
@@ -54,8 +55,13 @@ public final class LocalStack implements AutoCloseable {
             throw new IllegalStateException("customer-flow is already up (pid " + Files.readString(pidFile).trim()
                     + "); stop it with ./customer-flow down");
         }
-        if (fresh) {
-            TestInfrastructure.deleteQuietly(data);
+        if (fresh) { // everything but the user's own connect file
+            try (var entries = Files.list(data)) {
+                entries.filter(p -> !p.getFileName().toString().equals(LocalSettings.CONNECT_FILE))
+                        .forEach(TestInfrastructure::deleteQuietly);
+            } catch (java.nio.file.NoSuchFileException nothingYet) {
+                // a first run
+            }
         }
         Files.createDirectories(data.resolve("logs"));
         Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()));
@@ -91,15 +97,22 @@ public final class LocalStack implements AutoCloseable {
         step("starting the Shopify Admin + Klaviyo stand-in on 127.0.0.1:" + ports.standIn());
         SaasStandIn standIn = started(new SaasStandIn(ports.standIn()).start());
 
-        Map<String, String> configs = LocalDemo.serviceConfigs(kafka.bootstrapServers(), pg, standIn.baseUrl());
+        Map<String, String> serviceEnvironment = new java.util.HashMap<>(System.getenv());
+        serviceEnvironment.putAll(environment);
+        LocalSettings settings = new LocalSettings(data, serviceEnvironment);
+        settings.writeTemplateIfMissing();
+        Path configDir = Files.createDirectories(data.resolve("config"));
+        Path connect = Files.writeString(configDir.resolve(LocalSettings.CONNECT_FILE), settings.connectForServices());
+        Map<String, String> configs = LocalDemo.serviceConfigs(kafka.bootstrapServers(), pg, standIn.baseUrl(), settings);
         for (String name : LocalDemo.SERVICES.keySet()) {
             int port = ports.service(name);
             step("starting " + name + " on 127.0.0.1:" + port);
-            Path config = data.resolve("config").resolve(name + ".properties");
-            Files.createDirectories(config.getParent());
-            Files.writeString(config, configs.get(name));
-            services.put(name, started(new ServiceProcess(name, root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar"),
-                    port, config, data.resolve("logs").resolve(name + ".log")).start(Duration.ofMinutes(3))));
+            Path config = Files.writeString(configDir.resolve(name + ".properties"), configs.get(name));
+            ServiceProcess service = started(new ServiceProcess(name,
+                    root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar"), port, List.of(config, connect),
+                    data.resolve("logs").resolve(name + ".log"), environment).start(Duration.ofMinutes(3)));
+            services.put(name, service);
+            Connections.print(service, standIn.baseUrl());
         }
         return standIn;
     }
@@ -135,6 +148,12 @@ public final class LocalStack implements AutoCloseable {
     /** Where the stack keeps its data and logs. */
     public Path dataDirectory() {
         return data;
+    }
+
+    /** Variables the services get on top of the launcher's environment, as if exported before {@code up} (tests). */
+    public LocalStack withEnvironment(Map<String, String> variables) {
+        environment.putAll(variables);
+        return this;
     }
 
     /** A stack in a directory of its own (tests): {@link #close()} stops it. */

@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** One packaged Quarkus service run as its own JVM, with its log in a file, until it answers ready. */
 public final class ServiceProcess implements AutoCloseable {
@@ -20,16 +22,24 @@ public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final Path jar;
     private final int port;
-    private final Path config;
+    private final List<Path> configs;
     private final Path log;
+    private final Map<String, String> environment;
     private Process process;
+    private long logStart;
 
-    public ServiceProcess(String name, Path jar, int port, Path config, Path log) {
+    /**
+     * @param configs     property files in the order Quarkus loads them; each declares its own {@code config_ordinal}
+     *                    (see {@link LocalSettings})
+     * @param environment variables added to the launcher's own for this JVM (tests: an exported override)
+     */
+    public ServiceProcess(String name, Path jar, int port, List<Path> configs, Path log, Map<String, String> environment) {
         this.name = name;
         this.jar = jar;
         this.port = port;
-        this.config = config;
+        this.configs = List.copyOf(configs);
         this.log = log;
+        this.environment = Map.copyOf(environment);
     }
 
     public String name() {
@@ -54,14 +64,17 @@ public final class ServiceProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(log.getParent());
+            logStart = Files.exists(log) ? Files.size(log) : 0;
+            String locations = configs.stream().map(c -> c.toUri().toString()).collect(Collectors.joining(","));
             ProcessBuilder builder = new ProcessBuilder(List.of(KafkaBroker.javaExecutable(), "-Xmx256m",
-                    "-XX:+UseSerialGC", "-Dquarkus.config.locations=" + config.toUri(), "-Dquarkus.http.port=" + port,
+                    "-XX:+UseSerialGC", "-Dquarkus.config.locations=" + locations, "-Dquarkus.http.port=" + port,
                     "-jar", jar.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             // Environment variables outrank the config file: an exported test address (KAFKA_BOOTSTRAP_SERVERS,
             // QUARKUS_DATASOURCE_*) would point this stack's services at another broker or database.
             builder.environment().keySet().removeIf(ServiceProcess::pointsElsewhere);
+            builder.environment().putAll(environment);
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
@@ -71,7 +84,8 @@ public final class ServiceProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 int exit = process.exitValue();
                 process = null;
-                throw new IllegalStateException(name + " exited with " + exit + "; see " + log);
+                throw new IllegalStateException(name + " did not start (exit " + exit + ")" + whyNotStarted()
+                        + "\n  full log: " + log);
             }
             if (ready()) {
                 return this;
@@ -80,6 +94,27 @@ public final class ServiceProcess implements AutoCloseable {
         }
         close(); // never leave a half-started JVM behind
         throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log);
+    }
+
+    /** The lines of this start's log that say why the service stopped (Quarkus names the property at fault). */
+    private String whyNotStarted() {
+        List<String> lines = newLogLines();
+        List<String> reasons = lines.stream().filter(l -> l.contains("SRCFG") || l.contains("cannot work"))
+                .map(l -> l.replaceFirst("^.*?(SRCFG\\d+: |Exception: )", "").strip()).distinct().limit(8).toList();
+        if (reasons.isEmpty()) {
+            reasons = lines.stream().filter(l -> l.contains(" ERROR ")).limit(3).toList();
+        }
+        return reasons.isEmpty() ? "" : ":\n  " + String.join("\n  ", reasons);
+    }
+
+    /** What this service logged since it was started here. */
+    public List<String> newLogLines() {
+        try (var in = Files.newInputStream(log)) {
+            in.skipNBytes(logStart);
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private static boolean pointsElsewhere(String variable) {

@@ -22,7 +22,7 @@ import io.customerflow.ingest.service.IsoOffsetDateTime;
  */
 public final class InstantBookingRequests {
 
-    static final String SHOP = "[a-z0-9][a-z0-9-]{0,99}\\.myshopify\\.com";
+    static final String SHOP = io.customerflow.events.ShopDomains.PATTERN;
     static final String E164 = "\\+[1-9][0-9]{6,14}";
     static final String ZONE = "[A-Za-z][A-Za-z0-9_+\\-]*(/[A-Za-z0-9_+\\-]+){0,2}";
 

@@ -4,6 +4,8 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
+import io.customerflow.events.ShopDomains;
+
 /**
  * The headers of one Shopify webhook delivery that ingest relies on, validated.
  *
@@ -14,7 +16,6 @@ import java.util.regex.Pattern;
 public record WebhookDelivery(String topic, String shop, String deliveryId, OffsetDateTime triggeredAt,
         String apiVersion) {
 
-    private static final Pattern SHOP = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}\\.myshopify\\.com");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     /** @throws BadPayloadException naming the bad header */
@@ -23,7 +24,7 @@ public record WebhookDelivery(String topic, String shop, String deliveryId, Offs
         if (topic == null || topic.isBlank()) {
             throw new BadPayloadException("missing header X-Shopify-Topic");
         }
-        if (shop == null || !SHOP.matcher(shop).matches()) {
+        if (!ShopDomains.isValid(shop)) {
             throw new BadPayloadException("header X-Shopify-Shop-Domain must be a {name}.myshopify.com domain");
         }
         String id = eventId != null && !eventId.isBlank() ? eventId : webhookId;
@@ -45,6 +46,6 @@ public record WebhookDelivery(String topic, String shop, String deliveryId, Offs
     }
 
     public static boolean isShopDomain(String shop) {
-        return shop != null && SHOP.matcher(shop).matches();
+        return ShopDomains.isValid(shop);
     }
 }
