@@ -33,7 +33,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 
-import io.customerflow.infra.DeadLetterReplay;
+import io.customerflow.replay.DeadLetterReplay;
 import io.customerflow.infra.LocalDemo;
 import io.customerflow.infra.LocalStack;
 import io.customerflow.infra.SaasStandIn;

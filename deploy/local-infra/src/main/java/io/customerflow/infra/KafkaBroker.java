@@ -30,6 +30,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final Path workDir;
     private final int port;
+    private int scramPort;
     private Process process;
 
     /**
@@ -40,6 +41,32 @@ public final class KafkaBroker implements AutoCloseable {
     public KafkaBroker(Path workDir, int port) {
         this.workDir = workDir;
         this.port = port == 0 ? FreePorts.find() : port;
+    }
+
+    /**
+     * Also listen on {@code port} with SASL/SCRAM-SHA-512 over plain text, as a production cluster asks its clients
+     * to authenticate (users: {@link #createScramUser}). Call before {@link #start()}.
+     */
+    public KafkaBroker withScramListener(int port) {
+        this.scramPort = port == 0 ? FreePorts.find() : port;
+        return this;
+    }
+
+    /** The SASL/SCRAM listener's address (see {@link #withScramListener}). */
+    public String scramBootstrapServers() {
+        return "127.0.0.1:" + scramPort;
+    }
+
+    /** Adds or changes a SCRAM-SHA-512 user (kept in the cluster metadata, as KRaft keeps them). */
+    public void createScramUser(String user, String password) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
+                    new org.apache.kafka.clients.admin.ScramCredentialInfo(
+                            org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 8192), password)))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create SCRAM user " + user, e);
+        }
     }
 
     public String bootstrapServers() {
@@ -104,11 +131,18 @@ public final class KafkaBroker implements AutoCloseable {
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        String sasl = scramPort == 0 ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + scramPort;
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort + sasl);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + sasl);
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+        if (scramPort != 0) {
+            p.setProperty("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            p.setProperty("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
         p.setProperty("log.dirs", workDir.resolve("data").toString());
         p.setProperty("num.partitions", "3");
         p.setProperty("auto.create.topics.enable", "true");
