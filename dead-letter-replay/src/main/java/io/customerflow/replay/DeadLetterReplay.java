@@ -72,7 +72,10 @@ public final class DeadLetterReplay {
             System.out.println("replayed " + replay(kafka, consumer) + " dead letter(s) of " + consumer);
         } catch (KafkaException e) {
             // Kafka's messages name the broker and mechanism, never the credentials.
-            System.err.println("replay failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            System.err.println("replay failed: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + (e instanceof org.apache.kafka.common.errors.TimeoutException
+                            ? " (is Kafka at " + kafka.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) + " up? The local run's"
+                                    + " broker runs while ./customer-flow up does.)" : ""));
             System.exit(1);
         }
     }

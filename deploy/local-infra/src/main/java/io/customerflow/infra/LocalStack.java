@@ -39,7 +39,14 @@ public final class LocalStack implements AutoCloseable {
         LocalStack stack = new LocalStack(Path.of("").toAbsolutePath());
         String command = args.length == 0 ? "up" : args[0];
         switch (command) {
-            case "up" -> stack.up(List.of(args).contains("--fresh"));
+            case "up" -> {
+                try {
+                    stack.up(List.of(args).contains("--fresh"));
+                } catch (IllegalStateException e) { // says what to fix; the shutdown hook stops what had started
+                    System.err.println("[customer-flow] " + e.getMessage());
+                    System.exit(1);
+                }
+            }
             case "down" -> stack.down();
             default -> {
                 System.err.println("usage: customer-flow up [--fresh] | down | demo | test");
