@@ -42,7 +42,7 @@ public final class Bench {
     private final Report report = new Report();
     private LocalDemo.Ports ports;
     private LocalStack stack;
-    private Sinks sinks;
+    private SinkWatch sinks;
     private long nextBase = 10_000_000L;
 
     private Bench(boolean quick, int burst, String only) {
@@ -68,7 +68,7 @@ public final class Bench {
         stack = LocalStack.in(root, data);
         try {
             SaasStandIn standIn = stack.start(ports);
-            sinks = new Sinks(standIn, ports);
+            sinks = new SinkWatch(standIn, ports);
             report.command = "./customer-flow bench" + (quick ? " --quick" : "") + " --burst " + burst;
             if (only != null) { // one phase, printed; BENCHMARKS.md is left as the last full run wrote it
                 warmUp();

@@ -43,7 +43,8 @@ class OperationsTest extends StoreTestBase {
         assertTrue(metrics.matches("(?s).*\nstore_events_total\\{[^}]*outcome=\"applied\"[^}]*type=\"booking_confirmed\""
                 + "[^}]*} [1-9].*"), "applied events counted by type and outcome");
         for (String reason : List.of("invalid_event", "permanent_sql", "unexpected")) {
-            assertTrue(metrics.matches("(?s).*\nstore_dead_letters_total\\{[^}]*reason=\"" + reason + "\"[^}]*} .*"),
+            assertTrue(metrics.matches("(?s).*\ndead_letters_total\\{[^}]*consumer=\"customer-store\"[^}]*reason=\""
+                    + reason + "\"[^}]*} .*"),
                     "dead letters exported by reason, zero included: " + reason);
         }
         assertTrue(metrics.matches("(?s).*\nkafka_consumer_fetch_manager_records_consumed_total\\{[^}]*"

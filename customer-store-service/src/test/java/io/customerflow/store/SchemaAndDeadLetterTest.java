@@ -48,9 +48,9 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
     @Inject
     MeterRegistry metrics;
 
-    /** store.dead.letters{reason} now (0 before its first increment). */
+    /** dead.letters{consumer=customer-store, reason} now (registered at 0). */
     double deadLetters(String reason) {
-        var counter = metrics.find("store.dead.letters").tag("reason", reason).counter();
+        var counter = metrics.find("dead.letters").tag("consumer", "customer-store").tag("reason", reason).counter();
         return counter == null ? 0 : counter.count();
     }
 

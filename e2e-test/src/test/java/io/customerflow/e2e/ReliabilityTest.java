@@ -57,14 +57,14 @@ class ReliabilityTest {
     static LocalStack stack;
     static SaasStandIn standIn;
     static LocalDemo.Ports ports;
-    static Sinks sinks;
+    static SinkCounts sinks;
 
     @BeforeAll
     static void startTheSystem() throws Exception {
         ports = LocalDemo.Ports.free();
         stack = LocalStack.in(Path.of("..").toAbsolutePath().normalize(), Files.createTempDirectory("customer-flow-faults-"));
         standIn = stack.start(ports);
-        sinks = new Sinks(standIn, ports.service("customer-store-service"), stack.broker().bootstrapServers(), SHOP);
+        sinks = new SinkCounts(standIn, ports.service("customer-store-service"), stack.broker().bootstrapServers(), SHOP);
     }
 
     @AfterAll

@@ -13,7 +13,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * CloudEvents 1.0 attributes in Kafka binary mode: {@code ce_*} headers, JSON data in the value.
  *
- * @param id      stable per business event (see DESIGN.md "No doubles"): consumers dedupe on it
+ * @param id      stable per business event (see docs/DESIGN-NOTES.md, "Event contract"): consumers dedupe on it
  * @param source  who saw it first, e.g. {@code /shopify/{shop}} or {@code /instant-bookings/{shop}}
  * @param subject what it is about, e.g. {@code order/123} or {@code booking/abc}
  */

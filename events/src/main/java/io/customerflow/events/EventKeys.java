@@ -1,7 +1,7 @@
 package io.customerflow.events;
 
 /**
- * Kafka key rules (DESIGN.md). One key per customer on {@link Topics#CUSTOMER_EVENTS} keeps each customer's
+ * Kafka key rules (docs/DESIGN-NOTES.md, "Event contract"). One key per customer on {@link Topics#CUSTOMER_EVENTS} keeps each customer's
  * bookings and privacy requests in one partition, hence in order.
  */
 public final class EventKeys {

@@ -1,6 +1,6 @@
 package io.customerflow.events;
 
-/** Default Kafka topic names of the contract (DESIGN.md, "Events"). Deployments may rename them in config. */
+/** Default Kafka topic names of the contract (docs/DESIGN-NOTES.md, "Event contract"). Deployments may rename them in config. */
 public final class Topics {
 
     /** Order created / updated / cancelled, keyed {@code {shop}/{customer id or email}}. */

@@ -29,8 +29,8 @@ class OperationsTest extends KlaviyoTestBase {
     }
 
     @Test
-    void metricsCountDeadLettersAndExposeKafkaConsumption() {
-        double before = metric("klaviyo_dead_letters_total");
+    void metricsCountDeadLettersByReasonAndExposeKafkaConsumption() {
+        double before = metric("dead_letters_total", "consumer=\"klaviyo\"", "reason=\"invalid_event\"");
         try (var dlq = kafka.tail(Channels.DEAD_LETTER_TOPIC)) {
             RecordHeaders unknownType = new RecordHeaders();
             unknownType.add("ce_id", "ops-broken-1".getBytes());
@@ -39,7 +39,7 @@ class OperationsTest extends KlaviyoTestBase {
             assertEquals(1, dlq.await(1, r -> "ops-broken-1".equals(CloudEvent.header(r.headers(), "ce_id")),
                     Duration.ofSeconds(30)).size());
         }
-        assertEquals(1.0, metric("klaviyo_dead_letters_total") - before);
+        assertEquals(1.0, metric("dead_letters_total", "consumer=\"klaviyo\"", "reason=\"invalid_event\"") - before);
 
         String metrics = scrape();
         assertTrue(metrics.matches("(?s).*\nkafka_consumer_fetch_manager_records_consumed_total\\{[^}]*"

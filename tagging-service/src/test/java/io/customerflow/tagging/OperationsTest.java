@@ -30,7 +30,7 @@ class OperationsTest extends TaggingTestBase {
 
     @Test
     void metricsCountDeadLettersByReasonAndExposeKafkaConsumption() {
-        double before = metric("tagging_dead_letters_total", "reason=\"invalid_event\"");
+        double before = metric("dead_letters_total", "consumer=\"tagging\"", "reason=\"invalid_event\"");
         try (var dlq = kafka.tail(Channels.DEAD_LETTER_TOPIC)) {
             RecordHeaders unknownType = new RecordHeaders();
             unknownType.add("ce_id", "ops-broken-1".getBytes());
@@ -39,7 +39,7 @@ class OperationsTest extends TaggingTestBase {
             assertEquals(1, dlq.await(1, r -> "ops-broken-1".equals(CloudEvent.header(r.headers(), "ce_id")),
                     Duration.ofSeconds(30)).size());
         }
-        assertEquals(1.0, metric("tagging_dead_letters_total", "reason=\"invalid_event\"") - before);
+        assertEquals(1.0, metric("dead_letters_total", "consumer=\"tagging\"", "reason=\"invalid_event\"") - before);
 
         String metrics = scrape();
         assertTrue(metrics.matches("(?s).*\nkafka_consumer_fetch_manager_records_consumed_total\\{[^}]*"

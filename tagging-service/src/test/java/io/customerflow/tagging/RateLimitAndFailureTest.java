@@ -166,7 +166,7 @@ class RateLimitAndFailureTest extends TaggingTestBase {
         shopify().stubFor(post(urlPathEqualTo(endpoint(shop))).inScenario("slow").whenScenarioStateIs("fast")
                 .willReturn(okJson(tagsAddOk("x"))));
         double tagged = count("tagging.events", "outcome", "tagged");
-        double deadLetters = metrics.find("tagging.dead.letters").counters().stream().mapToDouble(c -> c.count()).sum();
+        double deadLetters = metrics.find("dead.letters").tag("consumer", "tagging").counters().stream().mapToDouble(c -> c.count()).sum();
         publish(EventType.ORDER_CREATED, "evt-timeout-1", order(shop, 84L, 94L, BOOKING, 1L));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> count("tagging.events", "outcome", "tagged") == tagged + 1);
@@ -175,7 +175,7 @@ class RateLimitAndFailureTest extends TaggingTestBase {
         long gap = calls.get(1).getLoggedDate().getTime() - calls.get(0).getLoggedDate().getTime();
         // Two calls prove the timeout fired: the first call's answer (after 4 s) is a success and would need no retry.
         assertTrue(gap >= 1900, "retried after the 2 s read timeout: " + gap + " ms");
-        assertEquals(deadLetters, metrics.find("tagging.dead.letters").counters().stream().mapToDouble(c -> c.count()).sum());
+        assertEquals(deadLetters, metrics.find("dead.letters").tag("consumer", "tagging").counters().stream().mapToDouble(c -> c.count()).sum());
     }
 
     @Test
@@ -229,16 +229,16 @@ class RateLimitAndFailureTest extends TaggingTestBase {
                 added.put(reason, n - before.getOrDefault(reason, 0.0));
             }
         });
-        assertEquals(Map.of("user_errors", 1.0, "no_token", 1.0, "unauthorized", 2.0, "unavailable", 1.0,
+        assertEquals(Map.of("rejected", 1.0, "no_credentials", 1.0, "unauthorized", 2.0, "gave_up", 1.0,
                 "uninstalled", 1.0), added);
         String scrape = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
-        assertTrue(scrape.matches("(?s).*\ntagging_dead_letters_total\\{[^}]*reason=\"unauthorized\"[^}]*} [2-9].*"),
-                "Prometheus: tagging_dead_letters_total{reason}");
+        assertTrue(scrape.matches("(?s).*\ndead_letters_total\\{[^}]*consumer=\"tagging\"[^}]*reason=\"unauthorized\"[^}]*} [2-9].*"),
+                "Prometheus: dead_letters_total{consumer,reason}");
     }
 
     private Map<String, Double> deadLetterCounts() {
         Map<String, Double> counts = new java.util.HashMap<>();
-        metrics.find("tagging.dead.letters").counters().forEach(c -> counts.put(c.getId().getTag("reason"), c.count()));
+        metrics.find("dead.letters").tag("consumer", "tagging").counters().forEach(c -> counts.put(c.getId().getTag("reason"), c.count()));
         return counts;
     }
 }

@@ -11,6 +11,17 @@ public interface StoreConfig {
 
     Api api();
 
+    Consumer consumer();
+
+    interface Consumer {
+        /**
+         * How long applying one event may take before it counts as a transient failure and is retried (a database
+         * call that never answers, e.g. a connection lost without a reset, must not stall the partition forever).
+         */
+        @WithDefault("30s")
+        java.time.Duration applyTimeout();
+    }
+
     interface Api {
         /**
          * Bearer tokens accepted by the query API (operators, the merchant app). Several during a rotation.

@@ -14,17 +14,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.customerflow.events.CustomerDataRequested;
 import io.customerflow.events.Emails;
 import io.customerflow.store.model.Customer;
-import io.customerflow.store.repository.EventStore;
+import io.customerflow.store.repository.StoreWrites;
 import io.smallrye.mutiny.Uni;
 
 /** Shopify's {@code customers/data_request}: an export of everything held about the customer. */
 @ApplicationScoped
 public class DataExports {
 
-    private final EventStore store;
+    private final StoreWrites store;
     private final ObjectMapper json;
 
-    public DataExports(EventStore store, ObjectMapper json) {
+    public DataExports(StoreWrites store, ObjectMapper json) {
         this.store = store;
         this.json = json;
     }

@@ -16,16 +16,16 @@ import io.customerflow.events.Emails;
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.ShopRedactRequested;
 import io.customerflow.store.repository.Erasures;
-import io.customerflow.store.repository.EventStore;
-import io.customerflow.store.repository.EventStore.BookingRow;
-import io.customerflow.store.repository.EventStore.CustomerRow;
+import io.customerflow.store.repository.StoreWrites;
+import io.customerflow.store.repository.StoreWrites.BookingRow;
+import io.customerflow.store.repository.StoreWrites.CustomerRow;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Applies one event to the store, exactly once: the event id and the effect commit in one transaction, so a
  * redelivered event finds its id and changes nothing. Booking events converge whatever order they arrive in
- * (Shopify doesn't guarantee webhook order): see {@link EventStore#NEWER}.
+ * (Shopify doesn't guarantee webhook order): see {@link StoreWrites#NEWER}.
  */
 @ApplicationScoped
 public class EventApplier {
@@ -36,12 +36,12 @@ public class EventApplier {
     }
 
     private final Mutiny.SessionFactory sessions;
-    private final EventStore store;
+    private final StoreWrites store;
     private final Erasures erasures;
     private final DataExports exports;
     private final MeterRegistry registry;
 
-    public EventApplier(Mutiny.SessionFactory sessions, EventStore store, Erasures erasures, DataExports exports,
+    public EventApplier(Mutiny.SessionFactory sessions, StoreWrites store, Erasures erasures, DataExports exports,
             MeterRegistry registry) {
         this.sessions = sessions;
         this.store = store;

@@ -20,7 +20,7 @@ import io.customerflow.ingest.service.BadPayloadException;
 import io.customerflow.ingest.service.HmacVerifier;
 import io.customerflow.ingest.service.WebhookDelivery;
 import io.customerflow.ingest.service.WebhookEvents;
-import io.customerflow.ingest.service.WebhookGate;
+import io.customerflow.ingest.service.WebhookDeliveries;
 import io.customerflow.ingest.service.WebhookTopic;
 import io.smallrye.mutiny.Uni;
 
@@ -31,14 +31,14 @@ public class ShopifyWebhookResource {
     private final HmacVerifier hmac;
     private final WebhookEvents events;
     private final EventPublisher publisher;
-    private final WebhookGate gate;
+    private final WebhookDeliveries deliveries;
 
     public ShopifyWebhookResource(HmacVerifier hmac, WebhookEvents events, EventPublisher publisher,
-            WebhookGate gate) {
+            WebhookDeliveries deliveries) {
         this.hmac = hmac;
         this.events = events;
         this.publisher = publisher;
-        this.gate = gate;
+        this.deliveries = deliveries;
     }
 
     @POST
@@ -47,9 +47,9 @@ public class ShopifyWebhookResource {
     @Operation(summary = "Receive a Shopify webhook", description = "Verifies the HMAC of the raw body, then "
             + "publishes the events the topic means and answers 200 only after Kafka acknowledged all of them.")
     @APIResponse(responseCode = "200", description = "Stored in Kafka, a known duplicate, or an ignored topic")
-    @APIResponse(responseCode = "400", description = "Missing or malformed X-Shopify-Topic, X-Shopify-Shop-Domain, "
-            + "X-Shopify-Event-Id/X-Shopify-Webhook-Id or X-Shopify-Triggered-At (checked for every topic), or a "
-            + "malformed body")
+    @APIResponse(responseCode = "400", description = "Missing or malformed X-Shopify-Topic, X-Shopify-Shop-Domain or "
+            + "X-Shopify-Event-Id/X-Shopify-Webhook-Id, a malformed X-Shopify-Triggered-At (a missing one means the "
+            + "time of receipt), all checked for every topic; or a malformed body")
     @APIResponse(responseCode = "401", description = "Missing or invalid X-Shopify-Hmac-Sha256")
     @APIResponse(responseCode = "413", description = "Body larger than the limit")
     @APIResponse(responseCode = "415", description = "Not application/json")
@@ -63,7 +63,7 @@ public class ShopifyWebhookResource {
             @HeaderParam("X-Shopify-Triggered-At") String triggeredAt,
             @HeaderParam("X-Shopify-API-Version") String apiVersion) {
         if (!hmac.verify(body, signature)) {
-            gate.count(topicHeader, WebhookGate.Outcome.UNAUTHORIZED);
+            deliveries.count(topicHeader, WebhookDeliveries.Outcome.UNAUTHORIZED);
             return Uni.createFrom().item(Problem.response(Response.Status.UNAUTHORIZED,
                     "X-Shopify-Hmac-Sha256 missing or invalid"));
         }
@@ -72,31 +72,31 @@ public class ShopifyWebhookResource {
         try {
             delivery = WebhookDelivery.of(topicHeader, shop, eventId, webhookId, triggeredAt, apiVersion);
         } catch (BadPayloadException e) {
-            gate.count(topicHeader, WebhookGate.Outcome.INVALID);
+            deliveries.count(topicHeader, WebhookDeliveries.Outcome.INVALID);
             throw e;
         }
         WebhookTopic topic = WebhookTopic.of(delivery.topic()).orElse(null);
         if (topic == null) {
-            gate.count(delivery.topic(), WebhookGate.Outcome.IGNORED);
+            deliveries.count(delivery.topic(), WebhookDeliveries.Outcome.IGNORED);
             return Uni.createFrom().item(Response.ok(new Ack("ignored")).build());
         }
-        if (gate.isRepeat(delivery)) {
-            gate.count(delivery.topic(), WebhookGate.Outcome.DUPLICATE);
+        if (deliveries.isRepeat(delivery)) {
+            deliveries.count(delivery.topic(), WebhookDeliveries.Outcome.DUPLICATE);
             return Uni.createFrom().item(Response.ok(new Ack("duplicate")).build());
         }
         List<EventRecord<?>> records;
         try {
             records = events.events(topic, delivery, body);
         } catch (RuntimeException e) {
-            gate.count(delivery.topic(), WebhookGate.Outcome.INVALID);
+            deliveries.count(delivery.topic(), WebhookDeliveries.Outcome.INVALID);
             throw e;
         }
         return publisher.publishAll(records)
                 .onItem().transform(ok -> {
-                    gate.accepted(delivery);
+                    deliveries.accepted(delivery);
                     return Response.ok(new Ack("accepted", records.size())).build();
                 })
-                .onFailure().invoke(f -> gate.count(delivery.topic(), WebhookGate.Outcome.UNAVAILABLE));
+                .onFailure().invoke(f -> deliveries.count(delivery.topic(), WebhookDeliveries.Outcome.UNAVAILABLE));
     }
 
     /** The body of a 2xx answer: what happened, and how many events were stored. */

@@ -20,7 +20,7 @@ import io.customerflow.events.Property;
 import io.customerflow.ingest.config.IngestConfig;
 
 /**
- * Finds the booking line items of a checkout order by the booking app's marks (DESIGN.md): by default a
+ * Finds the booking line items of a checkout order by the booking app's marks (docs/DESIGN-NOTES.md, "Event contract"): by default a
  * {@code Duration} property, or the hidden, never-translated {@code _reservation_token} / {@code _session-id}.
  * Each becomes one booking, carrying the details its properties give.
  */

@@ -15,7 +15,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.customerflow.events.consumer.Backoff;
+import io.customerflow.consumer.Backoff;
+import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.klaviyo.config.KlaviyoConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -60,7 +61,7 @@ public class KlaviyoClient {
         try {
             text = json.writeValueAsString(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return Uni.createFrom().failure(new KlaviyoFailure("body not serializable", 0));
+            return Uni.createFrom().failure(new KlaviyoFailure(DeadLetterReason.UNEXPECTED, "body not serializable", 0));
         }
         String auth = "Klaviyo-API-Key " + apiKey;
         Function<String, Uni<Response>> call = switch (endpoint) {
@@ -82,7 +83,7 @@ public class KlaviyoClient {
                     Duration delay = f instanceof Retryable r && r.retryAfter != null ? r.retryAfter : backoff(attempt);
                     Duration retried = Duration.ofNanos(System.nanoTime() - firstAttempt);
                     if (retried.plus(delay).compareTo(config.delivery().giveUpAfter()) > 0) {
-                        return Uni.createFrom().failure(new KlaviyoFailure("Klaviyo unavailable after " + attempt
+                        return Uni.createFrom().failure(new KlaviyoFailure(DeadLetterReason.GAVE_UP, "Klaviyo unavailable after " + attempt
                                 + " attempts in " + retried.toSeconds() + " s: " + describe(f),
                                 f instanceof Retryable r ? r.status : 0));
                     }
@@ -127,11 +128,11 @@ public class KlaviyoClient {
         JsonNode errors = errors(response);
         String detail = errorDetail(errors);
         if (status == 401 || status == 403) {
-            throw new KlaviyoFailure("Klaviyo rejected the API key (" + status + "): " + detail, status);
+            throw new KlaviyoFailure(DeadLetterReason.UNAUTHORIZED, "Klaviyo rejected the API key (" + status + "): " + detail, status);
         }
         List<String> pointers = new ArrayList<>();
         errors.forEach(e -> pointers.add(e.path("source").path("pointer").asText("")));
-        throw new KlaviyoFailure("Klaviyo rejected the request (" + status + "): " + detail, status, pointers);
+        throw new KlaviyoFailure(DeadLetterReason.REJECTED, "Klaviyo rejected the request (" + status + "): " + detail, status, pointers);
     }
 
     /** Klaviyo's {@code errors} array; empty when the body has none or is unreadable. */

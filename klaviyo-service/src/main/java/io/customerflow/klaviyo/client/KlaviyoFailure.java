@@ -2,23 +2,32 @@ package io.customerflow.klaviyo.client;
 
 import java.util.List;
 
+import io.customerflow.consumer.DeadLetterReason;
+
 /**
  * A request Klaviyo will never accept as it is (validation error, rejected key, unknown account) or one that kept
  * failing: the event is dead-lettered with this message, which carries Klaviyo's error detail.
  */
 public class KlaviyoFailure extends RuntimeException {
 
+    private final DeadLetterReason reason;
     private final int status;
     private final List<String> pointers;
 
-    public KlaviyoFailure(String message, int status) {
-        this(message, status, List.of());
+    public KlaviyoFailure(DeadLetterReason reason, String message, int status) {
+        this(reason, message, status, List.of());
     }
 
-    public KlaviyoFailure(String message, int status, List<String> pointers) {
+    public KlaviyoFailure(DeadLetterReason reason, String message, int status, List<String> pointers) {
         super(message);
+        this.reason = reason;
         this.status = status;
         this.pointers = List.copyOf(pointers);
+    }
+
+    /** Why, in the consumers' shared words: the {@code reason} of the dead-letter metric. */
+    public DeadLetterReason reason() {
+        return reason;
     }
 
     /** Klaviyo's HTTP status, or 0 when none (e.g. retries exhausted on timeouts). */

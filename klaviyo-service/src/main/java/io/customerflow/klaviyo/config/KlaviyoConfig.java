@@ -81,6 +81,13 @@ public interface KlaviyoConfig {
         @WithDefault("1000")
         int bulkSize();
 
+        /**
+         * Events taken from Kafka and not yet accepted by Klaviyo, across all accounts; beyond it the consumer pauses
+         * its partitions, so an account Klaviyo throttles can't grow the backlog held in memory without bound.
+         */
+        @WithDefault("20000")
+        int maxQueued();
+
         /** Requests of one account in flight at once. */
         @WithDefault("16")
         int concurrency();

@@ -10,12 +10,14 @@ import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import io.customerflow.consumer.DeadLetterReason;
+import io.customerflow.consumer.DeadLetters;
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.InvalidEventException;
 import io.customerflow.events.RecentIds;
 import io.customerflow.klaviyo.client.KlaviyoFailure;
 import io.customerflow.klaviyo.config.KlaviyoConfig;
-import io.customerflow.klaviyo.service.BookingTracker;
+import io.customerflow.klaviyo.service.KlaviyoWorkPlanner;
 import io.customerflow.klaviyo.service.KlaviyoDelivery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -28,16 +30,18 @@ import io.quarkus.logging.Log;
 @ApplicationScoped
 public class CustomerEventsConsumer {
 
-    private final BookingTracker tracker;
+    private final KlaviyoWorkPlanner planner;
     private final KlaviyoDelivery delivery;
     private final MeterRegistry metrics;
+    private final DeadLetters deadLetters;
     private final RecentIds delivered;
 
-    public CustomerEventsConsumer(BookingTracker tracker, KlaviyoDelivery delivery, MeterRegistry metrics,
+    public CustomerEventsConsumer(KlaviyoWorkPlanner planner, KlaviyoDelivery delivery, MeterRegistry metrics,
             KlaviyoConfig config) {
-        this.tracker = tracker;
+        this.planner = planner;
         this.delivery = delivery;
         this.metrics = metrics;
+        this.deadLetters = new DeadLetters(metrics, "klaviyo");
         this.delivered = new RecentIds(config.delivery().recentlyDelivered());
     }
 
@@ -45,14 +49,14 @@ public class CustomerEventsConsumer {
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public CompletionStage<Void> consume(Message<ConsumerRecord<String, byte[]>> message) {
         EventRecord<?> event;
-        Optional<BookingTracker.Work> work;
+        Optional<KlaviyoWorkPlanner.Work> work;
         try {
             event = EventRecord.read(message.getPayload());
             // Klaviyo dedupes on unique_id anyway; this only saves a request for a redelivery seen here.
             if (delivered.contains(event.id())) {
                 return message.ack();
             }
-            work = tracker.plan(event);
+            work = planner.plan(event);
         } catch (InvalidEventException | KlaviyoFailure e) {
             return deadLetter(message, e);
         }
@@ -71,9 +75,10 @@ public class CustomerEventsConsumer {
         });
     }
 
-    private CompletionStage<Void> deadLetter(Message<?> message, Throwable reason) {
-        Log.warnf("dead-lettering a record: %s", reason.getMessage());
-        metrics.counter("klaviyo.dead.letters").increment();
-        return message.nack(reason);
+    private CompletionStage<Void> deadLetter(Message<?> message, Throwable failure) {
+        Log.warnf("dead-lettering a record: %s", failure.getMessage());
+        deadLetters.count(failure instanceof KlaviyoFailure k ? k.reason()
+                : failure instanceof InvalidEventException ? DeadLetterReason.INVALID_EVENT : DeadLetterReason.UNEXPECTED);
+        return message.nack(failure);
     }
 }

@@ -24,7 +24,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 final class AccountSender {
 
     /** One event's work and where its outcome goes (ack or nack of the Kafka record). */
-    record Pending(BookingTracker.Work work, BiConsumer<Void, Throwable> done) {
+    record Pending(KlaviyoWorkPlanner.Work work, BiConsumer<Void, Throwable> done) {
     }
 
     private final String apiKey;

@@ -7,7 +7,7 @@ import java.util.function.BiConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.customerflow.events.consumer.Admission;
+import io.customerflow.consumer.Admission;
 import io.customerflow.klaviyo.client.KlaviyoClient;
 import io.customerflow.klaviyo.config.KlaviyoConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,9 +20,10 @@ public class KlaviyoDelivery {
     private final KlaviyoConfig config;
     private final MeterRegistry metrics;
     private final Map<String, AccountSender> senders = new ConcurrentHashMap<>();
-    private final Admission admission = new Admission(20_000);
+    private final Admission admission;
 
     public KlaviyoDelivery(KlaviyoClient client, KlaviyoConfig config, MeterRegistry metrics) {
+        this.admission = new Admission(config.delivery().maxQueued());
         this.client = client;
         this.config = config;
         this.metrics = metrics;
@@ -34,7 +35,7 @@ public class KlaviyoDelivery {
      *
      * @return completes when the caller may hand over more
      */
-    public CompletableFuture<Void> deliver(BookingTracker.Work work, BiConsumer<Void, Throwable> done) {
+    public CompletableFuture<Void> deliver(KlaviyoWorkPlanner.Work work, BiConsumer<Void, Throwable> done) {
         CompletableFuture<Void> admitted = admission.admit();
         senders.computeIfAbsent(work.apiKey(), key -> new AccountSender(key, client, config.delivery(), metrics))
                 .submit(new AccountSender.Pending(work, (v, failure) -> {

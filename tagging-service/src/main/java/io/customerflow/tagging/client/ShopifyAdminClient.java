@@ -16,7 +16,8 @@ import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.customerflow.events.consumer.Backoff;
+import io.customerflow.consumer.Backoff;
+import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.tagging.config.TaggingConfig;
 import io.customerflow.tagging.service.ShopRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -86,7 +87,7 @@ public class ShopifyAdminClient {
             if (errors.isArray() && !errors.isEmpty()) {
                 List<String> messages = new java.util.ArrayList<>();
                 errors.forEach(e -> messages.add(e.path("message").asText()));
-                throw new TaggingFailure(TaggingFailure.Reason.USER_ERRORS,
+                throw new TaggingFailure(DeadLetterReason.REJECTED,
                         field + " userErrors: " + String.join("; ", messages));
             }
             metrics.counter("tagging.mutations", "mutation", field).increment();
@@ -97,11 +98,11 @@ public class ShopifyAdminClient {
     Uni<JsonNode> call(String shop, String query, Map<String, Object> variables) {
         String token = shops.accessToken(shop).orElse(null);
         if (token == null) {
-            return Uni.createFrom().failure(new TaggingFailure(TaggingFailure.Reason.NO_TOKEN,
+            return Uni.createFrom().failure(new TaggingFailure(DeadLetterReason.NO_CREDENTIALS,
                     "no Admin API access token configured for " + shop));
         }
         if (shops.isUninstalled(shop)) {
-            return Uni.createFrom().failure(new TaggingFailure(TaggingFailure.Reason.UNINSTALLED,
+            return Uni.createFrom().failure(new TaggingFailure(DeadLetterReason.UNINSTALLED,
                     "the app was uninstalled from " + shop));
         }
         return attempt(shop, token, new ShopifyGraphqlApi.GraphqlRequest(query, variables), 1, 0, System.nanoTime());
@@ -123,7 +124,7 @@ public class ShopifyAdminClient {
                             bucket(shop).estimate(requestedCost(request.query()), System.nanoTime()));
                     Duration throttledFor = Duration.ofNanos(System.nanoTime() - firstAttempt);
                     if (throttledFor.plus(wait).compareTo(config.giveUpAfter()) > 0) {
-                        return Uni.createFrom().failure(new TaggingFailure(TaggingFailure.Reason.THROTTLED,
+                        return Uni.createFrom().failure(new TaggingFailure(DeadLetterReason.GAVE_UP,
                                 "still THROTTLED by Shopify for " + shop + " after " + (throttledWaits + 1)
                                         + " waits in " + throttledFor.toSeconds() + " s"));
                     }
@@ -136,7 +137,7 @@ public class ShopifyAdminClient {
                     Duration delay = backoff(attempt, f);
                     Duration retried = Duration.ofNanos(System.nanoTime() - firstAttempt);
                     if (retried.plus(delay).compareTo(config.giveUpAfter()) > 0) {
-                        return Uni.createFrom().failure(new TaggingFailure(TaggingFailure.Reason.UNAVAILABLE,
+                        return Uni.createFrom().failure(new TaggingFailure(DeadLetterReason.GAVE_UP,
                                 "Shopify unavailable for " + shop + " after " + attempt + " attempts in "
                                         + retried.toSeconds() + " s: " + describe(f)));
                     }
@@ -154,17 +155,17 @@ public class ShopifyAdminClient {
     private Uni<JsonNode> handle(String shop, String query, Response response) {
         int status = response.getStatus();
         if (status == 401 || status == 403) {
-            throw new TaggingFailure(TaggingFailure.Reason.UNAUTHORIZED, "Shopify answered " + status + " for " + shop
+            throw new TaggingFailure(DeadLetterReason.UNAUTHORIZED, "Shopify answered " + status + " for " + shop
                     + ": the access token is invalid or the app was uninstalled");
         }
         if (status == 404) {
-            throw new TaggingFailure(TaggingFailure.Reason.UNKNOWN_SHOP, "Shopify answered 404: unknown shop " + shop);
+            throw new TaggingFailure(DeadLetterReason.REJECTED, "Shopify answered 404: unknown shop " + shop);
         }
         if (status == 429 || status >= 500) {
             throw new RetryableStatus(status, retryAfter(response));
         }
         if (status != 200) {
-            throw new TaggingFailure(TaggingFailure.Reason.HTTP_STATUS, "Shopify answered " + status + " for " + shop);
+            throw new TaggingFailure(DeadLetterReason.REJECTED, "Shopify answered " + status + " for " + shop);
         }
         JsonNode body = response.readEntity(JsonNode.class);
         JsonNode cost = body.path("extensions").path("cost");
@@ -190,7 +191,7 @@ public class ShopifyAdminClient {
             }
             List<String> messages = new java.util.ArrayList<>();
             errors.forEach(e -> messages.add(e.path("message").asText()));
-            throw new TaggingFailure(TaggingFailure.Reason.GRAPHQL_ERRORS, "GraphQL errors: " + String.join("; ", messages));
+            throw new TaggingFailure(DeadLetterReason.REJECTED, "GraphQL errors: " + String.join("; ", messages));
         }
         return Uni.createFrom().item(body.path("data"));
     }

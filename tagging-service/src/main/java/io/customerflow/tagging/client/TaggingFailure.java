@@ -1,6 +1,6 @@
 package io.customerflow.tagging.client;
 
-import java.util.Locale;
+import io.customerflow.consumer.DeadLetterReason;
 
 /**
  * A call that will never succeed as it is (no token, uninstalled shop, {@code userErrors}, retries exhausted):
@@ -8,24 +8,15 @@ import java.util.Locale;
  */
 public class TaggingFailure extends RuntimeException {
 
-    /** Why, in a few fixed words: the {@code reason} of the dead-letter metric (the message names the shop). */
-    public enum Reason {
-        NO_TOKEN, UNINSTALLED, UNAUTHORIZED, UNKNOWN_SHOP, USER_ERRORS, GRAPHQL_ERRORS, HTTP_STATUS, UNAVAILABLE,
-        THROTTLED;
+    private final DeadLetterReason reason;
 
-        public String tag() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    private final Reason reason;
-
-    public TaggingFailure(Reason reason, String message) {
+    public TaggingFailure(DeadLetterReason reason, String message) {
         super(message);
         this.reason = reason;
     }
 
-    public Reason reason() {
+    /** Why, in the consumers' shared words: the {@code reason} of the dead-letter metric (the message names the shop). */
+    public DeadLetterReason reason() {
         return reason;
     }
 }

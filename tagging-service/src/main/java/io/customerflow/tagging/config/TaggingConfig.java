@@ -23,6 +23,21 @@ public interface TaggingConfig {
     /** The rules, evaluated in order for every order event. Validated at start: a bad rule stops the service. */
     List<Rule> rules();
 
+    Consumer consumer();
+
+    interface Consumer {
+        /**
+         * Records taken from Kafka and not yet done, across all shops' lanes; beyond it the consumer pauses its
+         * partitions (a slow shop can't make the service hold an unbounded backlog in memory).
+         */
+        @WithDefault("512")
+        int maxInFlight();
+
+        /** Event ids remembered as done, to skip a redelivery without a Shopify call (tagsAdd is idempotent anyway). */
+        @WithDefault("50000")
+        int recentlyDone();
+    }
+
     interface Shopify {
         /**
          * Admin GraphQL endpoint; {@code {shop}} and {@code {version}} are filled in. Tests and the local run point

@@ -12,7 +12,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.InvalidEventException;
-import io.customerflow.events.consumer.KeyedLanes;
+import io.customerflow.consumer.DeadLetterReason;
+import io.customerflow.consumer.DeadLetters;
+import io.customerflow.consumer.KeyedLanes;
+import io.customerflow.tagging.config.TaggingConfig;
 import io.customerflow.tagging.client.TaggingFailure;
 import io.customerflow.tagging.service.OrderTagger;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,12 +31,13 @@ import io.quarkus.logging.Log;
 public class OrderEventsConsumer {
 
     private final OrderTagger tagger;
-    private final MeterRegistry metrics;
-    private final KeyedLanes lanes = new KeyedLanes(512);
+    private final DeadLetters deadLetters;
+    private final KeyedLanes lanes;
 
-    public OrderEventsConsumer(OrderTagger tagger, MeterRegistry metrics) {
+    public OrderEventsConsumer(OrderTagger tagger, MeterRegistry metrics, TaggingConfig config) {
         this.tagger = tagger;
-        this.metrics = metrics;
+        this.deadLetters = new DeadLetters(metrics, "tagging");
+        this.lanes = new KeyedLanes(config.consumer().maxInFlight());
     }
 
     @Incoming(Channels.ORDERS_IN)
@@ -43,7 +47,7 @@ public class OrderEventsConsumer {
         try {
             event = EventRecord.read(message.getPayload());
         } catch (InvalidEventException e) {
-            return deadLetter(message, "invalid_event", e);
+            return deadLetter(message, DeadLetterReason.INVALID_EVENT, e);
         }
         return lanes.submit(OrderTagger.shopOf(event), () -> tagger.handle(event).subscribeAsCompletionStage(),
                 (outcome, failure) -> {
@@ -51,14 +55,14 @@ public class OrderEventsConsumer {
                         message.ack();
                     } else {
                         Log.warnf("dead-lettering %s %s: %s", event.type(), event.id(), failure.getMessage());
-                        deadLetter(message, failure instanceof TaggingFailure t ? t.reason().tag() : "unexpected", failure);
+                        deadLetter(message, failure instanceof TaggingFailure t ? t.reason() : DeadLetterReason.UNEXPECTED, failure);
                     }
                 }).thenCompose(v -> CompletableFuture.completedFuture(null));
     }
 
     /** Nacks to the dead-letter topic (the failure's message becomes its reason header), counted by kind. */
-    private CompletionStage<Void> deadLetter(Message<?> message, String reason, Throwable failure) {
-        metrics.counter("tagging.dead.letters", "reason", reason).increment();
+    private CompletionStage<Void> deadLetter(Message<?> message, DeadLetterReason reason, Throwable failure) {
+        deadLetters.count(reason);
         return message.nack(failure);
     }
 }

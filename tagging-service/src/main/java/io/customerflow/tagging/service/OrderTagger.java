@@ -17,6 +17,7 @@ import io.customerflow.events.EventType;
 import io.customerflow.events.OrderEvent;
 import io.customerflow.events.RecentIds;
 import io.customerflow.tagging.client.ShopifyAdminClient;
+import io.customerflow.tagging.config.TaggingConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
@@ -37,10 +38,11 @@ public class OrderTagger {
     private final ProductTagCache productTags;
     private final ShopRegistry shops;
     private final MeterRegistry metrics;
-    private final RecentIds done = new RecentIds(50_000);
+    private final RecentIds done;
 
     public OrderTagger(RuleSet rules, ShopifyAdminClient shopify, ProductTagCache productTags,
-            ShopRegistry shops, MeterRegistry metrics) {
+            ShopRegistry shops, MeterRegistry metrics, TaggingConfig config) {
+        this.done = new RecentIds(config.consumer().recentlyDone());
         this.rules = rules.enabled();
         this.shopify = shopify;
         this.productTags = productTags;

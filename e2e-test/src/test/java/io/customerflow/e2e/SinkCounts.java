@@ -32,7 +32,7 @@ import io.customerflow.infra.SaasStandIn;
  * What reached each sink, counted from outside: the store's query API, the Shopify mutations and Klaviyo events the
  * stand-in carried out, and the dead-letter topics.
  */
-final class Sinks {
+final class SinkCounts {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -41,7 +41,7 @@ final class Sinks {
     private final String kafka;
     private final String shop;
 
-    Sinks(SaasStandIn standIn, int storePort, String kafka, String shop) {
+    SinkCounts(SaasStandIn standIn, int storePort, String kafka, String shop) {
         this.standIn = standIn;
         this.storePort = storePort;
         this.kafka = kafka;

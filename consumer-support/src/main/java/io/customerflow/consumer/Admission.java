@@ -1,4 +1,4 @@
-package io.customerflow.events.consumer;
+package io.customerflow.consumer;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -14,7 +14,7 @@ import io.smallrye.mutiny.Uni;
  * read-then-write). Every method runs in the caller's transaction.
  */
 @ApplicationScoped
-public class EventStore {
+public class StoreWrites {
 
     /** Records the event id; false when it was processed before (the effect must then be skipped). */
     public Uni<Boolean> markProcessed(Mutiny.Session s, String eventId) {

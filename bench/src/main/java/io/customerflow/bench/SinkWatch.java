@@ -12,7 +12,7 @@ import io.customerflow.infra.LocalDemo;
 import io.customerflow.infra.SaasStandIn;
 
 /** When each order's effect arrived in each sink (epoch ms), keyed by order id (= customer id in the bench). */
-final class Sinks {
+final class SinkWatch {
 
     private static final Pattern CUSTOMER_GID = Pattern.compile("gid://shopify/Customer/(\\d+)");
     private static final Pattern UNIQUE_ID = Pattern.compile("\"unique_id\":\"" + Pattern.quote(Traffic.SHOP) + "/(\\d+)/");
@@ -20,7 +20,7 @@ final class Sinks {
     private final SaasStandIn standIn;
     private final LocalDemo.Ports ports;
 
-    Sinks(SaasStandIn standIn, LocalDemo.Ports ports) {
+    SinkWatch(SaasStandIn standIn, LocalDemo.Ports ports) {
         this.standIn = standIn;
         this.ports = ports;
     }

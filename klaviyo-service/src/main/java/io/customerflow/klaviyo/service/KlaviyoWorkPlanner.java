@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.events.BookingEvent;
 import io.customerflow.events.CustomerRedactRequested;
 import io.customerflow.events.EventRecord;
@@ -16,7 +17,7 @@ import io.customerflow.klaviyo.config.KlaviyoConfig;
 
 /** Decides what Klaviyo gets for an event: a tracked booking step, a profile deletion, or nothing. */
 @ApplicationScoped
-public class BookingTracker {
+public class KlaviyoWorkPlanner {
 
     /** Work for one Klaviyo account: exactly one of {@code tracked} and {@code deletion} is set. */
     public record Work(String apiKey, KlaviyoBodies.TrackedEvent tracked, ObjectNode deletion) {
@@ -29,7 +30,7 @@ public class BookingTracker {
     private final MetricNames metricNames;
     private final Map<String, Account> byShop;
 
-    public BookingTracker(KlaviyoConfig config, MetricNames metricNames) {
+    public KlaviyoWorkPlanner(KlaviyoConfig config, MetricNames metricNames) {
         this.config = config;
         this.metricNames = metricNames;
         this.byShop = config.accounts().values().stream()
@@ -53,10 +54,10 @@ public class BookingTracker {
         BookingEvent booking = event.dataAs(BookingEvent.class);
         Account account = byShop.get(booking.shop());
         if (account == null) {
-            throw new KlaviyoFailure("no Klaviyo account configured for shop " + booking.shop(), 0);
+            throw new KlaviyoFailure(DeadLetterReason.NO_CREDENTIALS, "no Klaviyo account configured for shop " + booking.shop(), 0);
         }
         if (!KlaviyoBodies.identifiable(booking.customer())) {
-            throw new KlaviyoFailure("the booking has no email or E.164 phone: Klaviyo needs a profile identifier", 0);
+            throw new KlaviyoFailure(DeadLetterReason.MISSING_DATA, "the booking has no email or E.164 phone: Klaviyo needs a profile identifier", 0);
         }
         String metric = metricNames.of(booking.shop(), account.config(), event.type());
         // unique_id = ce_id: a redelivery (or a replay) can't count the same booking step twice.

@@ -1,4 +1,4 @@
-package io.customerflow.events.consumer;
+package io.customerflow.consumer;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package io.customerflow.events.consumer;
+package io.customerflow.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /** Counts every webhook by topic and outcome, and remembers accepted deliveries to drop exact repeats. */
 @ApplicationScoped
-public class WebhookGate {
+public class WebhookDeliveries {
 
     /** What became of one webhook request. */
     public enum Outcome {
@@ -23,7 +23,7 @@ public class WebhookGate {
     private final MeterRegistry registry;
 
     @Inject
-    public WebhookGate(IngestConfig config, MeterRegistry registry) {
+    public WebhookDeliveries(IngestConfig config, MeterRegistry registry) {
         this.recent = new RecentIds(config.shopify().recentWebhookIds());
         this.registry = registry;
     }

@@ -1,4 +1,4 @@
-package io.customerflow.events.consumer;
+package io.customerflow.consumer;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
