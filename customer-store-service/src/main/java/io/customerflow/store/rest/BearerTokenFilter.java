@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import io.customerflow.problem.Problem;
 import io.customerflow.store.config.StoreConfig;
 
 /** The query API ({@code /v1/...}) takes a bearer token from config; health, metrics and OpenAPI stay open. */

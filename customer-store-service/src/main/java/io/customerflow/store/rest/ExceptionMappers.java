@@ -1,44 +1,17 @@
 package io.customerflow.store.rest;
 
-import jakarta.validation.ConstraintViolationException;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import io.quarkus.logging.Log;
+import io.customerflow.problem.Problem;
 
-/** Every failure as problem+json. */
+/** The store's own failures as problem+json; the ones every service shares are in {@code ProblemMappers}. */
 public class ExceptionMappers {
 
-    @ServerExceptionMapper
-    public Response invalid(ConstraintViolationException e) {
-        String detail = e.getConstraintViolations().stream()
-                .map(v -> lastNode(v.getPropertyPath().toString()) + " " + v.getMessage()).sorted()
-                .reduce((a, b) -> a + "; " + b).orElse("invalid request");
-        return Problem.response(Response.Status.BAD_REQUEST, detail);
-    }
-
+    /** A query parameter that parses but means nothing (e.g. a date range ending before it starts). */
     @ServerExceptionMapper
     public Response illegalArgument(IllegalArgumentException e) {
         return Problem.response(Response.Status.BAD_REQUEST, e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
-        Response.Status status = Response.Status.fromStatusCode(e.getResponse().getStatus());
-        return status == null ? e.getResponse() : Problem.response(status, e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(RuntimeException e) {
-        // Class name only at ERROR: messages may carry input; the stack trace is there at DEBUG.
-        Log.errorf("unexpected %s", e.getClass().getName());
-        Log.debug("unexpected failure", e);
-        return Problem.response(Response.Status.INTERNAL_SERVER_ERROR, "unexpected error");
-    }
-
-    private static String lastNode(String path) {
-        return path.substring(path.lastIndexOf('.') + 1);
     }
 }

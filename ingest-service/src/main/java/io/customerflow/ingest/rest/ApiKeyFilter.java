@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.customerflow.ingest.service.ApiKeys;
+import io.customerflow.problem.Problem;
 
 /**
  * Authenticates instant-booking clients before their body is even read: an unknown key gets 401 whatever it

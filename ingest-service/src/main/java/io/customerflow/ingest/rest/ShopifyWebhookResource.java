@@ -18,10 +18,11 @@ import io.customerflow.events.EventRecord;
 import io.customerflow.ingest.messaging.EventPublisher;
 import io.customerflow.ingest.service.BadPayloadException;
 import io.customerflow.ingest.service.HmacVerifier;
+import io.customerflow.ingest.service.WebhookDeliveries;
 import io.customerflow.ingest.service.WebhookDelivery;
 import io.customerflow.ingest.service.WebhookEvents;
-import io.customerflow.ingest.service.WebhookDeliveries;
 import io.customerflow.ingest.service.WebhookTopic;
+import io.customerflow.problem.Problem;
 import io.smallrye.mutiny.Uni;
 
 /** Every Shopify webhook topic arrives here; the topic comes from {@code X-Shopify-Topic}. */

@@ -1,4 +1,4 @@
-package io.customerflow.ingest.rest;
+package io.customerflow.problem;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
@@ -17,12 +17,12 @@ import jakarta.ws.rs.QueryParam;
  * Bean Validation's own path ({@code create.request.properties[0].<list element>}) names Java methods and
  * parameters the client never saw.
  */
-final class ViolationFields {
+public final class ViolationFields {
 
     private ViolationFields() {
     }
 
-    static String name(ConstraintViolation<?> violation) {
+    public static String name(ConstraintViolation<?> violation) {
         StringBuilder field = new StringBuilder();
         String parameter = null;
         Path.MethodNode method = null;

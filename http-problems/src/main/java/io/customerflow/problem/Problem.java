@@ -1,4 +1,4 @@
-package io.customerflow.ingest.rest;
+package io.customerflow.problem;
 
 import java.util.List;
 
