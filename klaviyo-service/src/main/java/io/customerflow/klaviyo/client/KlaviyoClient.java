@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.customerflow.consumer.Backoff;
 import io.customerflow.consumer.DeadLetterReason;
+import io.customerflow.consumer.SaasRetries;
 import io.customerflow.klaviyo.config.KlaviyoConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -69,31 +70,40 @@ public class KlaviyoClient {
             case BULK_CREATE_EVENTS -> b -> api.bulkCreateEvents(auth, config.revision(), b);
             case PROFILE_DELETION -> b -> api.requestProfileDeletion(auth, config.revision(), b);
         };
-        return attempt(endpoint, apiKey, () -> call.apply(text), 1, System.nanoTime());
-    }
+        return SaasRetries.run(new SaasRetries.Client<Void>() {
+            @Override
+            public Uni<Void> attempt() {
+                return paced(limiter(endpoint, apiKey)).flatMap(v -> call.apply(text))
+                        .flatMap(response -> handle(endpoint, apiKey, response))
+                        // Should the client's default mapper turn a 4xx/5xx into an exception, judge its response alike.
+                        .onFailure(jakarta.ws.rs.WebApplicationException.class).recoverWithUni(e -> Uni.createFrom()
+                                .deferred(() -> handle(endpoint, apiKey,
+                                        ((jakarta.ws.rs.WebApplicationException) e).getResponse())));
+            }
 
-    private Uni<Void> attempt(Endpoint endpoint, String apiKey, java.util.function.Supplier<Uni<Response>> call,
-            int attempt, long firstAttempt) {
-        return paced(limiter(endpoint, apiKey)).flatMap(v -> call.get())
-                .flatMap(response -> handle(endpoint, apiKey, response))
-                // Should the client's default mapper turn a 4xx/5xx into an exception, judge its response the same way.
-                .onFailure(jakarta.ws.rs.WebApplicationException.class).recoverWithUni(e -> Uni.createFrom().deferred(
-                        () -> handle(endpoint, apiKey, ((jakarta.ws.rs.WebApplicationException) e).getResponse())))
-                .onFailure(f -> !(f instanceof KlaviyoFailure)).recoverWithUni(f -> {
-                    Duration delay = f instanceof Retryable r && r.retryAfter != null ? r.retryAfter : backoff(attempt);
-                    Duration retried = Duration.ofNanos(System.nanoTime() - firstAttempt);
-                    if (retried.plus(delay).compareTo(config.delivery().giveUpAfter()) > 0) {
-                        return Uni.createFrom().failure(new KlaviyoFailure(DeadLetterReason.GAVE_UP, "Klaviyo unavailable after " + attempt
-                                + " attempts in " + retried.toSeconds() + " s: " + describe(f),
-                                f instanceof Retryable r ? r.status : 0));
-                    }
-                    metrics.counter("klaviyo.retries", "endpoint", endpoint.name().toLowerCase(), "cause", describe(f))
-                            .increment();
-                    Log.debugf("Klaviyo %s failed (%s), retry %d in %d ms", endpoint, describe(f), attempt,
-                            delay.toMillis());
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                            .flatMap(v -> attempt(endpoint, apiKey, call, attempt + 1, firstAttempt));
-                });
+            @Override
+            public SaasRetries.Decision decide(Throwable failure, int attempt) {
+                return failure instanceof KlaviyoFailure ? SaasRetries.Decision.permanent()
+                        : SaasRetries.Decision.retry(SaasRetries.delay(failure, config.delivery().retryBackoff(),
+                                attempt, Duration.ofSeconds(60)), SaasRetries.describe(failure));
+            }
+
+            @Override
+            public void retrying(SaasRetries.Decision decision, int attempt) {
+                metrics.counter("klaviyo.retries", "endpoint", endpoint.name().toLowerCase(), "cause", decision.cause())
+                        .increment();
+                Log.debugf("Klaviyo %s failed (%s), retry %d in %d ms", endpoint, decision.cause(), attempt,
+                        decision.delay().toMillis());
+            }
+
+            @Override
+            public Throwable gaveUp(Throwable last, SaasRetries.Decision decision, int attempts, int waits,
+                    Duration spent) {
+                return new KlaviyoFailure(DeadLetterReason.GAVE_UP, "Klaviyo unavailable after " + attempts
+                        + " attempts in " + spent.toSeconds() + " s: " + decision.cause(),
+                        last instanceof SaasRetries.RetryableStatus r ? r.status() : 0);
+            }
+        }, config.delivery().giveUpAfter());
     }
 
     /**
@@ -123,7 +133,7 @@ public class KlaviyoClient {
                 // Klaviyo's limits are per account: every call of this key to this endpoint backs off, not only this one.
                 limiter(endpoint, apiKey).blockUntil(System.nanoTime() + retryAfter.toNanos());
             }
-            throw new Retryable(status, retryAfter);
+            throw new SaasRetries.RetryableStatus(status, retryAfter);
         }
         JsonNode errors = errors(response);
         String detail = errorDetail(errors);
@@ -160,10 +170,6 @@ public class KlaviyoClient {
         return out.isEmpty() ? "no detail" : out.toString();
     }
 
-    private Duration backoff(int attempt) {
-        return Backoff.exponential(config.delivery().retryBackoff(), attempt, Duration.ofSeconds(60));
-    }
-
     private RateLimiter limiter(Endpoint endpoint, String apiKey) {
         // Limits are per account: all of this service's calls with one key share them.
         return limiters.computeIfAbsent(endpoint + "|" + apiKey,
@@ -172,21 +178,5 @@ public class KlaviyoClient {
 
     private static Duration retryAfter(Response response) {
         return Backoff.retryAfter(response.getHeaderString("Retry-After"));
-    }
-
-    private static String describe(Throwable f) {
-        return f instanceof Retryable r ? "HTTP " + r.status : f.getClass().getSimpleName();
-    }
-
-    /** 408, 429 or 5xx: worth retrying, after Retry-After when given. */
-    static final class Retryable extends RuntimeException {
-        final int status;
-        final Duration retryAfter;
-
-        Retryable(int status, Duration retryAfter) {
-            super("HTTP " + status, null, false, false);
-            this.status = status;
-            this.retryAfter = retryAfter;
-        }
     }
 }

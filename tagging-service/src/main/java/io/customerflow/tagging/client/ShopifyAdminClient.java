@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.customerflow.consumer.Backoff;
 import io.customerflow.consumer.DeadLetterReason;
+import io.customerflow.consumer.SaasRetries;
 import io.customerflow.tagging.config.TaggingConfig;
 import io.customerflow.tagging.service.ShopRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,41 +34,31 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ShopifyAdminClient {
 
-    static final String TAGS_ADD = "mutation tagsAdd($id: ID!, $tags: [String!]!) "
-            + "{ tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } } }";
-    static final String TAGS_REMOVE = "mutation tagsRemove($id: ID!, $tags: [String!]!) "
-            + "{ tagsRemove(id: $id, tags: $tags) { node { id } userErrors { field message } } }";
-    static final String PRODUCT_TAGS = "query productTags($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { id tags } } }";
-
     private final TaggingConfig.Shopify config;
     private final ShopRegistry shops;
     private final MeterRegistry metrics;
     private final Map<String, ShopifyGraphqlApi> apis = new ConcurrentHashMap<>();
-    private final Map<String, CostBucket> buckets = new ConcurrentHashMap<>();
-    /**
-     * The {@code requestedQueryCost} Shopify last reported per query text: what pacing reserves. (A product look-up's
-     * cost grows with its ids; the last one reported is a close enough guess for the next.)
-     */
-    private final Map<String, Integer> requestedCosts = new ConcurrentHashMap<>();
+    private final ShopCostBudgets budgets;
 
     public ShopifyAdminClient(TaggingConfig config, ShopRegistry shops, MeterRegistry metrics) {
         this.config = config.shopify();
+        this.budgets = new ShopCostBudgets(this.config.assumedCallCost());
         this.shops = shops;
         this.metrics = metrics;
     }
 
     public Uni<Void> tagsAdd(String shop, String gid, List<String> tags) {
-        return mutate(shop, "tagsAdd", TAGS_ADD, gid, tags);
+        return mutate(shop, "tagsAdd", ShopifyQueries.TAGS_ADD, gid, tags);
     }
 
     public Uni<Void> tagsRemove(String shop, String gid, List<String> tags) {
-        return mutate(shop, "tagsRemove", TAGS_REMOVE, gid, tags);
+        return mutate(shop, "tagsRemove", ShopifyQueries.TAGS_REMOVE, gid, tags);
     }
 
     /** Tags of each product id (products Shopify doesn't return are absent). */
     public Uni<Map<Long, Set<String>>> productTags(String shop, Collection<Long> productIds) {
         List<String> gids = productIds.stream().map(id -> "gid://shopify/Product/" + id).toList();
-        return call(shop, PRODUCT_TAGS, Map.of("ids", gids)).map(data -> {
+        return call(shop, ShopifyQueries.PRODUCT_TAGS, Map.of("ids", gids)).map(data -> {
             Map<Long, Set<String>> tags = new HashMap<>();
             for (JsonNode node : data.path("nodes")) {
                 if (node.hasNonNull("id")) {
@@ -105,51 +96,51 @@ public class ShopifyAdminClient {
             return Uni.createFrom().failure(new TaggingFailure(DeadLetterReason.UNINSTALLED,
                     "the app was uninstalled from " + shop));
         }
-        return attempt(shop, token, new ShopifyGraphqlApi.GraphqlRequest(query, variables), 1, 0, System.nanoTime());
-    }
+        ShopifyGraphqlApi.GraphqlRequest request = new ShopifyGraphqlApi.GraphqlRequest(query, variables);
+        return SaasRetries.run(new SaasRetries.Client<JsonNode>() {
+            @Override
+            public Uni<JsonNode> attempt() {
+                Duration pace = budgets.reserve(shop, query);
+                Uni<Void> paced = Uni.createFrom().voidItem();
+                if (!pace.isZero()) {
+                    metrics.counter("tagging.throttle.waits", "reason", "pacing").increment();
+                    paced = paced.onItem().delayIt().by(pace);
+                }
+                return paced.flatMap(v -> api(shop).execute(token, request)).flatMap(r -> handle(shop, query, r));
+            }
 
-    private Uni<JsonNode> attempt(String shop, String token, ShopifyGraphqlApi.GraphqlRequest request, int attempt,
-            int throttledWaits, long firstAttempt) {
-        Duration pace = bucket(shop).waitFor(requestedCost(request.query()), System.nanoTime());
-        Uni<Void> paced = Uni.createFrom().voidItem();
-        if (!pace.isZero()) {
-            metrics.counter("tagging.throttle.waits", "reason", "pacing").increment();
-            paced = paced.onItem().delayIt().by(pace);
-        }
-        return paced.flatMap(v -> api(shop).execute(token, request))
-                .flatMap(response -> handle(shop, request.query(), response))
-                .onFailure(Throttled.class).recoverWithUni(t -> {
-                    // Temporary: wait for the bucket to hold this query's cost, bounded in time like outages.
-                    Duration wait = ((Throttled) t).wait.plus(
-                            bucket(shop).estimate(requestedCost(request.query()), System.nanoTime()));
-                    Duration throttledFor = Duration.ofNanos(System.nanoTime() - firstAttempt);
-                    if (throttledFor.plus(wait).compareTo(config.giveUpAfter()) > 0) {
-                        return Uni.createFrom().failure(new TaggingFailure(DeadLetterReason.GAVE_UP,
-                                "still THROTTLED by Shopify for " + shop + " after " + (throttledWaits + 1)
-                                        + " waits in " + throttledFor.toSeconds() + " s"));
-                    }
+            @Override
+            public SaasRetries.Decision decide(Throwable failure, int attempt) {
+                if (failure instanceof TaggingFailure) {
+                    return SaasRetries.Decision.permanent();
+                }
+                if (failure instanceof Throttled t) { // not a failed attempt: wait until the bucket holds the cost
+                    return SaasRetries.Decision.waitFor(t.wait.plus(budgets.untilFits(shop, query)), "THROTTLED");
+                }
+                return SaasRetries.Decision.retry(SaasRetries.delay(failure, config.retryBackoff(), attempt,
+                        Duration.ofSeconds(30)), SaasRetries.describe(failure));
+            }
+
+            @Override
+            public void retrying(SaasRetries.Decision decision, int attempt) {
+                if (decision.kind() == SaasRetries.Decision.Kind.WAIT) {
                     metrics.counter("tagging.throttle.waits", "reason", "throttled").increment();
-                    // With a throttle status the wait is zero here: the next attempt's pacing waits for the bucket.
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(((Throttled) t).wait)
-                            .flatMap(v -> attempt(shop, token, request, attempt, throttledWaits + 1, firstAttempt));
-                })
-                .onFailure(f -> !(f instanceof TaggingFailure)).recoverWithUni(f -> {
-                    Duration delay = backoff(attempt, f);
-                    Duration retried = Duration.ofNanos(System.nanoTime() - firstAttempt);
-                    if (retried.plus(delay).compareTo(config.giveUpAfter()) > 0) {
-                        return Uni.createFrom().failure(new TaggingFailure(DeadLetterReason.GAVE_UP,
-                                "Shopify unavailable for " + shop + " after " + attempt + " attempts in "
-                                        + retried.toSeconds() + " s: " + describe(f)));
-                    }
-                    Log.warnf("Shopify call for %s failed (%s), retry %d in %d ms", shop, describe(f), attempt,
-                            delay.toMillis());
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                            .flatMap(v -> attempt(shop, token, request, attempt + 1, throttledWaits, firstAttempt));
-                });
-    }
+                } else {
+                    Log.warnf("Shopify call for %s failed (%s), retry %d in %d ms", shop, decision.cause(), attempt,
+                            decision.delay().toMillis());
+                }
+            }
 
-    private int requestedCost(String query) {
-        return requestedCosts.getOrDefault(query, config.assumedCallCost());
+            @Override
+            public Throwable gaveUp(Throwable last, SaasRetries.Decision decision, int attempts, int waits,
+                    Duration spent) {
+                return new TaggingFailure(DeadLetterReason.GAVE_UP, decision.kind() == SaasRetries.Decision.Kind.WAIT
+                        ? "still THROTTLED by Shopify for " + shop + " after " + (waits + 1) + " waits in "
+                                + spent.toSeconds() + " s"
+                        : "Shopify unavailable for " + shop + " after " + attempts + " attempts in "
+                                + spent.toSeconds() + " s: " + decision.cause());
+            }
+        }, config.giveUpAfter());
     }
 
     private Uni<JsonNode> handle(String shop, String query, Response response) {
@@ -162,22 +153,14 @@ public class ShopifyAdminClient {
             throw new TaggingFailure(DeadLetterReason.REJECTED, "Shopify answered 404: unknown shop " + shop);
         }
         if (status == 429 || status >= 500) {
-            throw new RetryableStatus(status, retryAfter(response));
+            throw new SaasRetries.RetryableStatus(status, retryAfter(response));
         }
         if (status != 200) {
             throw new TaggingFailure(DeadLetterReason.REJECTED, "Shopify answered " + status + " for " + shop);
         }
         JsonNode body = response.readEntity(JsonNode.class);
         JsonNode cost = body.path("extensions").path("cost");
-        JsonNode throttle = cost.path("throttleStatus");
-        if (throttle.isObject()) {
-            bucket(shop).observe(throttle.path("currentlyAvailable").asDouble(),
-                    throttle.path("maximumAvailable").asDouble(), throttle.path("restoreRate").asDouble(),
-                    System.nanoTime());
-        }
-        if (cost.path("requestedQueryCost").canConvertToInt()) {
-            requestedCosts.put(query, cost.get("requestedQueryCost").asInt());
-        }
+        budgets.observe(shop, query, cost);
         if (cost.has("actualQueryCost")) {
             metrics.counter("tagging.api.cost", "shop", "all").increment(cost.path("actualQueryCost").asDouble());
         }
@@ -186,7 +169,7 @@ public class ShopifyAdminClient {
             for (JsonNode e : errors) {
                 if ("THROTTLED".equals(e.path("extensions").path("code").asText())) {
                     // With a throttle status the bucket now knows when the call fits: pacing waits for it.
-                    throw new Throttled(throttle.isObject() ? Duration.ZERO : restoreWait(cost, throttle));
+                    throw new Throttled(budgets.throttledWait(cost));
                 }
             }
             List<String> messages = new java.util.ArrayList<>();
@@ -196,32 +179,8 @@ public class ShopifyAdminClient {
         return Uni.createFrom().item(body.path("data"));
     }
 
-    /** Until the bucket holds the requested cost again, plus a small margin. */
-    private Duration restoreWait(JsonNode cost, JsonNode throttle) {
-        double requested = cost.path("requestedQueryCost").asDouble(config.assumedCallCost());
-        double available = throttle.path("currentlyAvailable").asDouble(0);
-        double rate = throttle.path("restoreRate").asDouble(50);
-        double seconds = Math.max(0, requested - available) / Math.max(rate, 1);
-        return Duration.ofMillis((long) (seconds * 1000) + 50);
-    }
-
-    private Duration backoff(int attempt, Throwable f) {
-        if (f instanceof RetryableStatus r && r.retryAfter != null) {
-            return r.retryAfter;
-        }
-        return Backoff.exponential(config.retryBackoff(), attempt, Duration.ofSeconds(30));
-    }
-
     private static Duration retryAfter(Response response) {
         return Backoff.retryAfter(response.getHeaderString("Retry-After"));
-    }
-
-    private static String describe(Throwable f) {
-        return f instanceof RetryableStatus r ? "HTTP " + r.status : f.getClass().getSimpleName();
-    }
-
-    private CostBucket bucket(String shop) {
-        return buckets.computeIfAbsent(shop, s -> new CostBucket());
     }
 
     private ShopifyGraphqlApi api(String shop) {
@@ -240,18 +199,6 @@ public class ShopifyAdminClient {
         Throttled(Duration wait) {
             super("THROTTLED", null, false, false);
             this.wait = wait;
-        }
-    }
-
-    /** 429 or 5xx: worth retrying. */
-    static final class RetryableStatus extends RuntimeException {
-        final int status;
-        final Duration retryAfter;
-
-        RetryableStatus(int status, Duration retryAfter) {
-            super("HTTP " + status, null, false, false);
-            this.status = status;
-            this.retryAfter = retryAfter;
         }
     }
 }

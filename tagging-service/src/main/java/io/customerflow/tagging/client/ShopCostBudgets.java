@@ -1,0 +1,71 @@
+package io.customerflow.tagging.client;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Each shop's Admin API cost budget as Shopify reports it ({@code extensions.cost}): one {@link CostBucket} per shop,
+ * and the {@code requestedQueryCost} Shopify last reported per query text, which is what pacing reserves. (A product
+ * look-up's cost grows with its ids; the last one reported is a close enough guess for the next.)
+ */
+final class ShopCostBudgets {
+
+    private final Map<String, CostBucket> buckets = new ConcurrentHashMap<>();
+    private final Map<String, Integer> requestedCosts = new ConcurrentHashMap<>();
+    private final int assumedCallCost;
+
+    /** @param assumedCallCost what a query is taken to cost before Shopify has reported its cost */
+    ShopCostBudgets(int assumedCallCost) {
+        this.assumedCallCost = assumedCallCost;
+    }
+
+    /** How long to wait before this query fits the shop's bucket (zero when it fits now); reserves its cost. */
+    Duration reserve(String shop, String query) {
+        return bucket(shop).waitFor(requestedCost(query), System.nanoTime());
+    }
+
+    /** How long until this query would fit, reserving nothing. */
+    Duration untilFits(String shop, String query) {
+        return bucket(shop).estimate(requestedCost(query), System.nanoTime());
+    }
+
+    /** Takes in what Shopify reported about a call: the bucket's state and the query's requested cost. */
+    void observe(String shop, String query, JsonNode cost) {
+        JsonNode throttle = cost.path("throttleStatus");
+        if (throttle.isObject()) {
+            bucket(shop).observe(throttle.path("currentlyAvailable").asDouble(),
+                    throttle.path("maximumAvailable").asDouble(), throttle.path("restoreRate").asDouble(),
+                    System.nanoTime());
+        }
+        if (cost.path("requestedQueryCost").canConvertToInt()) {
+            requestedCosts.put(query, cost.get("requestedQueryCost").asInt());
+        }
+    }
+
+    /**
+     * How long a THROTTLED query waits: zero when Shopify sent the bucket's state (pacing then waits for it), else
+     * until the reported restore rate has refilled the requested cost, plus a small margin.
+     */
+    Duration throttledWait(JsonNode cost) {
+        JsonNode throttle = cost.path("throttleStatus");
+        if (throttle.isObject()) {
+            return Duration.ZERO;
+        }
+        double requested = cost.path("requestedQueryCost").asDouble(assumedCallCost);
+        double available = throttle.path("currentlyAvailable").asDouble(0);
+        double rate = throttle.path("restoreRate").asDouble(50);
+        double seconds = Math.max(0, requested - available) / Math.max(rate, 1);
+        return Duration.ofMillis((long) (seconds * 1000) + 50);
+    }
+
+    private int requestedCost(String query) {
+        return requestedCosts.getOrDefault(query, assumedCallCost);
+    }
+
+    private CostBucket bucket(String shop) {
+        return buckets.computeIfAbsent(shop, s -> new CostBucket());
+    }
+}

@@ -1,0 +1,17 @@
+package io.customerflow.tagging.client;
+
+/**
+ * The Admin GraphQL documents tagging sends, exactly as sent (tests compare request bodies with them). Each asks
+ * for {@code userErrors}, which Shopify answers with HTTP 200.
+ */
+final class ShopifyQueries {
+
+    static final String TAGS_ADD = "mutation tagsAdd($id: ID!, $tags: [String!]!) "
+            + "{ tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } } }";
+    static final String TAGS_REMOVE = "mutation tagsRemove($id: ID!, $tags: [String!]!) "
+            + "{ tagsRemove(id: $id, tags: $tags) { node { id } userErrors { field message } } }";
+    static final String PRODUCT_TAGS = "query productTags($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { id tags } } }";
+
+    private ShopifyQueries() {
+    }
+}
