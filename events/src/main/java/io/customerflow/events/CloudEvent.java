@@ -11,7 +11,9 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * CloudEvents 1.0 attributes in Kafka binary mode: {@code ce_*} headers, JSON data in the value.
+ * CloudEvents 1.0 attributes in Kafka binary mode: {@code ce_*} headers, JSON data in the value. ingest hands them to
+ * the Kafka connector, whose CloudEvents support writes the headers; {@link #toHeaders()} writes the same headers
+ * for plain Kafka producers (the tests, the bench), and {@link #fromHeaders} reads them in every consumer.
  *
  * @param id      stable per business event (see docs/DESIGN-NOTES.md, "Event contract"): consumers dedupe on it
  * @param source  who saw it first, e.g. {@code /shopify/{shop}} or {@code /instant-bookings/{shop}}

@@ -65,7 +65,7 @@ public final class LocalStack implements AutoCloseable {
         if (fresh) { // everything but the user's own connect file
             try (var entries = Files.list(data)) {
                 entries.filter(p -> !p.getFileName().toString().equals(LocalSettings.CONNECT_FILE))
-                        .forEach(TestInfrastructure::deleteQuietly);
+                        .forEach(Dirs::deleteQuietly);
             } catch (java.nio.file.NoSuchFileException nothingYet) {
                 // a first run
             }
@@ -97,10 +97,8 @@ public final class LocalStack implements AutoCloseable {
         step("starting Kafka on 127.0.0.1:" + ports.kafka());
         KafkaBroker kafka = started(new KafkaBroker(data.resolve("kafka"), ports.kafka()).start());
         broker = kafka;
-        try (KafkaTestClient admin = new KafkaTestClient(kafka.bootstrapServers())) {
-            admin.createTopics(Topics.ORDERS, Topics.CUSTOMER_EVENTS, Topics.deadLetter("customer-store"),
-                    Topics.deadLetter("tagging"), Topics.deadLetter("klaviyo"));
-        }
+        kafka.createTopics(Topics.ORDERS, Topics.CUSTOMER_EVENTS, Topics.deadLetter("customer-store"),
+                Topics.deadLetter("tagging"), Topics.deadLetter("klaviyo"));
         step("starting the Shopify Admin + Klaviyo stand-in on 127.0.0.1:" + ports.standIn());
         SaasStandIn standIn = started(new SaasStandIn(ports.standIn()).start());
 

@@ -1,6 +1,8 @@
 package io.customerflow.ingest.messaging;
 
+import java.net.URI;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import io.customerflow.events.CloudEvent;
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.Topics;
 import io.customerflow.ingest.config.IngestConfig;
@@ -17,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
@@ -83,11 +87,18 @@ public class EventPublisher {
         return emitter.sendMessage(toMessage(record));
     }
 
+    /**
+     * The record's key, and its CloudEvents attributes for the Kafka connector, which writes them as the contract's
+     * binary-mode headers ({@code ce_*}, {@code content-type}; {@code EnvelopeTest} and the ingest tests check them).
+     */
     static Message<byte[]> toMessage(EventRecord<?> record) {
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(record.key())
-                .withHeaders(record.cloudEvent().toHeaders())
-                .build();
-        return Message.of(record.value()).addMetadata(metadata);
+        CloudEvent ce = record.cloudEvent();
+        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(record.key()).build();
+        OutgoingCloudEventMetadata<Object> cloudEvent = OutgoingCloudEventMetadata.builder()
+                .withId(ce.id()).withType(ce.type().ceType()).withSource(URI.create(ce.source()))
+                .withSubject(ce.subject()).withTimestamp(ce.time().atZoneSameInstant(ZoneOffset.UTC))
+                .withDataContentType(CloudEvent.JSON).build();
+        return Message.of(record.value()).addMetadata(kafka).addMetadata(cloudEvent);
     }
 }

@@ -1,4 +1,4 @@
-package io.customerflow.infra;
+package io.customerflow.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +28,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.customerflow.events.Topics;
-import io.customerflow.replay.DeadLetterReplay;
+import io.customerflow.infra.Dirs;
+import io.customerflow.infra.KafkaBroker;
+import io.customerflow.infra.KafkaTestClient;
 
 /**
  * {@code ./customer-flow replay} against a cluster that asks for SASL/SCRAM, configured the way the services are
@@ -55,7 +57,7 @@ class DeadLetterReplayOverScramTest {
     @AfterAll
     static void stop() {
         broker.close();
-        TestInfrastructure.deleteQuietly(dir);
+        Dirs.deleteQuietly(dir);
     }
 
     @Test

@@ -43,7 +43,7 @@ class LocalInfraTest {
             assertEquals(List.of("山田 太郎"), consume(broker, "probe"), "data must survive a restart");
         } finally {
             broker.close();
-            TestInfrastructure.deleteQuietly(dir);
+            Dirs.deleteQuietly(dir);
         }
     }
 
@@ -59,12 +59,6 @@ class LocalInfraTest {
             pg.close();
         }
         assertFalse(FreePorts.answers(pg.port()), "stopped PostgreSQL still listens");
-    }
-
-    @Test
-    void explicitJdbcUrlBecomesTheReactiveUrl() {
-        var db = Infrastructure.Database.fromJdbcUrl("jdbc:postgresql://db:5432/cf", "u", "p");
-        assertEquals("postgresql://db:5432/cf", db.reactiveUrl());
     }
 
     private static void produce(KafkaBroker broker, String topic, String value) throws Exception {

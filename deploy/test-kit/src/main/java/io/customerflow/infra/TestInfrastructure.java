@@ -75,7 +75,7 @@ public final class TestInfrastructure {
             KafkaBroker broker = localBroker;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 broker.close();
-                deleteQuietly(dir);
+                Dirs.deleteQuietly(dir);
             }, "stop-kafka"));
             return broker.bootstrapServers();
         } catch (Exception e) {
@@ -113,11 +113,4 @@ public final class TestInfrastructure {
         return value == null ? fallback : value;
     }
 
-    static void deleteQuietly(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (Exception ignored) {
-            // a temp directory left behind is harmless
-        }
-    }
 }
