@@ -12,13 +12,33 @@ import java.util.List;
  * @param price      null when the booking is free or the price is unknown
  * @param properties every line-item(-style) property found, as given
  * @param occurredAt when the booking step happened (booked, rescheduled or cancelled)
+ * @param historical true when a backfill found it (see {@link OrderEvent#historical()}); null means false
  */
 public record BookingEvent(String bookingId, BookingChannel channel, String shop, Customer customer,
         OrderRef order, Service service, Appointment appointment, Money price, List<Property> properties,
-        OffsetDateTime occurredAt) {
+        OffsetDateTime occurredAt, Boolean historical) {
 
     public BookingEvent {
         properties = properties == null ? List.of() : List.copyOf(properties);
+        historical = Boolean.TRUE.equals(historical) ? Boolean.TRUE : null;
+    }
+
+    /** A live booking step (not historical). */
+    public BookingEvent(String bookingId, BookingChannel channel, String shop, Customer customer, OrderRef order,
+            Service service, Appointment appointment, Money price, List<Property> properties,
+            OffsetDateTime occurredAt) {
+        this(bookingId, channel, shop, customer, order, service, appointment, price, properties, occurredAt, null);
+    }
+
+    /** Whether consumers must treat it as past: recorded, never firing automations. */
+    public boolean markedHistorical() {
+        return Boolean.TRUE.equals(historical);
+    }
+
+    /** The same booking step, marked historical. */
+    public BookingEvent asHistorical() {
+        return new BookingEvent(bookingId, channel, shop, customer, order, service, appointment, price, properties,
+                occurredAt, Boolean.TRUE);
     }
 
     /** The Shopify order (and line item) a checkout booking belongs to. */

@@ -61,6 +61,28 @@ class ContractTest {
         assertNotNull(EventType.class.getResource(type.schemaResource()), type.schemaResource());
     }
 
+    @ParameterizedTest
+    @EnumSource(value = EventType.class, names = { "ORDER_CREATED", "ORDER_UPDATED", "ORDER_CANCELLED",
+            "BOOKING_CONFIRMED", "BOOKING_RESCHEDULED", "BOOKING_CANCELLED" })
+    void historicalMarkIsInTheSchemaAndSurvivesBothWays(EventType type) throws Exception {
+        ObjectNode sample = (ObjectNode) EventJson.mapper().readTree(EventSchemas.sample(type));
+        sample.put("historical", true);
+        byte[] json = EventJson.mapper().writeValueAsBytes(sample);
+        EventSchemas.assertValid(type, json);
+        Object record = EventJson.fromBytes(json, type.dataClass());
+        boolean historical = record instanceof OrderEvent o ? o.markedHistorical() : ((BookingEvent) record).markedHistorical();
+        assertTrue(historical);
+        assertEquals(sample, EventJson.mapper().readTree(EventJson.toBytes(record)));
+
+        sample.put("historical", "yes");
+        assertFalse(EventSchemas.errors(type, EventJson.mapper().writeValueAsBytes(sample)).isEmpty(),
+                "historical is a boolean");
+        sample.remove("historical");
+        Object live = EventJson.fromBytes(EventJson.mapper().writeValueAsBytes(sample), type.dataClass());
+        assertFalse(live instanceof OrderEvent o ? o.markedHistorical() : ((BookingEvent) live).markedHistorical(),
+                "absent means live");
+    }
+
     @org.junit.jupiter.api.Test
     void idsBeyondDoublePrecisionSurviveExactly() throws Exception {
         OrderEvent order = EventJson.fromBytes(EventSchemas.sample(EventType.ORDER_UPDATED), OrderEvent.class);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.customerflow.shopify.AdminApiSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -38,7 +39,7 @@ public interface TaggingConfig {
         int recentlyDone();
     }
 
-    interface Shopify {
+    interface Shopify extends AdminApiSettings {
         /**
          * Admin GraphQL endpoint; {@code {shop}} and {@code {version}} are filled in. Tests and the local run point
          * it at a loopback stand-in.

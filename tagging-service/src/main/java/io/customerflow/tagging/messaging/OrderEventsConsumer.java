@@ -16,7 +16,7 @@ import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.consumer.DeadLetters;
 import io.customerflow.consumer.KeyedLanes;
 import io.customerflow.tagging.config.TaggingConfig;
-import io.customerflow.tagging.client.TaggingFailure;
+import io.customerflow.shopify.AdminApiFailure;
 import io.customerflow.tagging.service.OrderTagger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -55,7 +55,7 @@ public class OrderEventsConsumer {
                         message.ack();
                     } else {
                         Log.warnf("dead-lettering %s %s: %s", event.type(), event.id(), failure.getMessage());
-                        deadLetter(message, failure instanceof TaggingFailure t ? t.reason() : DeadLetterReason.UNEXPECTED, failure);
+                        deadLetter(message, failure instanceof AdminApiFailure t ? t.reason() : DeadLetterReason.UNEXPECTED, failure);
                     }
                 }).thenCompose(v -> CompletableFuture.completedFuture(null));
     }

@@ -1,4 +1,4 @@
-package io.customerflow.tagging.client;
+package io.customerflow.shopify;
 
 import java.time.Duration;
 
@@ -14,12 +14,17 @@ final class CostBucket {
     private double restoreRate;
     private long observedAtNanos;
 
-    /** How long to wait before a call of this cost fits in the bucket (zero when it fits now); reserves the cost. */
-    synchronized Duration waitFor(int cost, long nowNanos) {
+    /**
+     * How long to wait before a call of this cost fits in the bucket (zero when it fits now); reserves the cost.
+     *
+     * @param keepShare share of the bucket's maximum this call must leave for others (0 for tagging's writes; the
+     *                  reconciler leaves room so that live tagging of the same shop never finds the bucket empty)
+     */
+    synchronized Duration waitFor(int cost, double keepShare, long nowNanos) {
         if (Double.isNaN(available) || restoreRate <= 0) {
             return Duration.ZERO;
         }
-        Duration wait = estimate(cost, nowNanos);
+        Duration wait = estimate(cost + keepShare * maximum, nowNanos);
         // Reserve it, so concurrent calls of this shop queue up behind each other.
         available = availableAt(nowNanos) - cost;
         observedAtNanos = nowNanos;
@@ -27,7 +32,7 @@ final class CostBucket {
     }
 
     /** How long until a call of this cost would fit, without reserving anything. */
-    synchronized Duration estimate(int cost, long nowNanos) {
+    synchronized Duration estimate(double cost, long nowNanos) {
         if (Double.isNaN(available) || restoreRate <= 0) {
             return Duration.ZERO;
         }

@@ -1,4 +1,4 @@
-package io.customerflow.tagging.client;
+package io.customerflow.shopify;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -11,11 +11,11 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Shopify Admin GraphQL: {@code POST https://{shop}/admin/api/{version}/graphql.json}. Built per shop by
- * {@link ShopifyAdminClient}, which owns pacing, retries and error mapping; nothing else calls this.
+ * {@link AdminGraphql}, which owns pacing, retries and error mapping; nothing else calls this.
  */
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
-interface ShopifyGraphqlApi {
+public interface ShopifyGraphqlApi {
 
     @POST
     Uni<Response> execute(@HeaderParam("X-Shopify-Access-Token") String accessToken, GraphqlRequest request);

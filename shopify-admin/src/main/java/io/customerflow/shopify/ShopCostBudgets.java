@@ -1,4 +1,4 @@
-package io.customerflow.tagging.client;
+package io.customerflow.shopify;
 
 import java.time.Duration;
 import java.util.Map;
@@ -23,8 +23,8 @@ final class ShopCostBudgets {
     }
 
     /** How long to wait before this query fits the shop's bucket (zero when it fits now); reserves its cost. */
-    Duration reserve(String shop, String query) {
-        return bucket(shop).waitFor(requestedCost(query), System.nanoTime());
+    Duration reserve(String shop, String query, double keepShare) {
+        return bucket(shop).waitFor(requestedCost(query), keepShare, System.nanoTime());
     }
 
     /** How long until this query would fit, reserving nothing. */
