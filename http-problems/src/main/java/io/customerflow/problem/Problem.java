@@ -23,6 +23,12 @@ public record Problem(String type, String title, int status, String detail, List
         return response(status, detail, List.of());
     }
 
+    /** A status JAX-RS has no constant for (e.g. 422 Unprocessable Content). */
+    public static Response response(int status, String title, String detail) {
+        return Response.status(status).type(MEDIA_TYPE)
+                .entity(new Problem("about:blank", title, status, detail, List.of())).build();
+    }
+
     public static Response response(Response.Status status, String detail, List<FieldError> errors) {
         return Response.status(status).type(MEDIA_TYPE)
                 .entity(new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), detail, errors))

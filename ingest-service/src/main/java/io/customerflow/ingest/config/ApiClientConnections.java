@@ -15,9 +15,10 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 
 /**
- * Checks, at start, that the instant-booking API clients can work, and logs who may book for which shop (names and
- * shops, never a key or its digest). A client whose digest is not a SHA-256, or that may book for no shop, stops the
- * service with the property to set. The local launcher prints the {@code connections:} line this writes.
+ * Checks, at start, that the instant-booking API clients and the shops to reconcile can work, and logs who may book
+ * for which shop and which shops are read back from the Admin API (names and shops, never a key, digest or token). A
+ * client whose digest is not a SHA-256, one that may book for no shop, a shop without a token: the service stops
+ * with the property to set. The local launcher prints the {@code connections:} line this writes.
  */
 @Startup(Interceptor.Priority.PLATFORM_BEFORE)
 @Singleton
@@ -26,10 +27,11 @@ public class ApiClientConnections {
     public ApiClientConnections(IngestConfig config) {
         List<String> problems = problems(config);
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("instant-booking API clients cannot work: " + String.join("; ", problems));
+            throw new IllegalStateException("ingest-service cannot work as configured: " + String.join("; ", problems));
         }
-        Log.infof("connections: Shopify webhooks with %d secret(s); instant-booking clients %s",
-                config.shopify().webhookSecrets().size(), describe(config.apiClients()));
+        Log.infof("connections: Shopify webhooks with %d secret(s); instant-booking clients %s; Shopify Admin %s"
+                + " reconciling %s", config.shopify().webhookSecrets().size(), describe(config.apiClients()),
+                config.shopify().urlTemplate(), reconciled(config));
     }
 
     static List<String> problems(IngestConfig config) {
@@ -49,7 +51,39 @@ public class ApiClientConnections {
             client.getValue().shops().stream().filter(shop -> !ShopDomains.isValid(shop)).forEach(shop -> problems
                     .add(prefix + "shops has '" + shop + "', not a <name>.myshopify.com domain"));
         }
+        for (Map.Entry<String, IngestConfig.Shop> shop : new TreeMap<>(config.shops()).entrySet()) {
+            String prefix = "ingest.shops." + shop.getKey() + ".";
+            if (!ShopDomains.isValid(shop.getValue().domain())) {
+                problems.add(prefix + "domain must be a <name>.myshopify.com domain");
+            }
+            if (shop.getValue().accessToken().isBlank()) {
+                problems.add(prefix + "access-token is blank: set the shop's Admin API access token");
+            }
+        }
+        if (!config.shopify().urlTemplate().contains("{shop}")) {
+            problems.add("ingest.shopify.url-template must contain {shop}");
+        }
+        double keep = config.reconcile().keepForLive();
+        if (keep < 0 || keep >= 1) {
+            problems.add("ingest.reconcile.keep-for-live must be at least 0 and below 1");
+        }
+        if (config.reconcile().pageSize() < 1 || config.reconcile().pageSize() > 250) {
+            problems.add("ingest.reconcile.page-size must be 1..250 (Shopify's page limit)");
+        }
+        if (config.reconcile().lineItems() < 1 || config.reconcile().lineItems() > 250) {
+            problems.add("ingest.reconcile.line-items must be 1..250");
+        }
         return problems;
+    }
+
+    private static String reconciled(IngestConfig config) {
+        if (config.shops().isEmpty()) {
+            return "no shop";
+        }
+        return new TreeMap<>(config.shops()).entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue().domain()
+                        + (e.getValue().reconcile() && config.reconcile().enabled() ? "" : " (backfill only)"))
+                .collect(Collectors.joining(", "));
     }
 
     private static String describe(Map<String, IngestConfig.ApiClient> clients) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.customerflow.shopify.AdminApiSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -19,10 +20,112 @@ public interface IngestConfig {
 
     Delivery delivery();
 
+    /**
+     * Shops whose orders ingest reads back from the Admin API (reconciliation and backfill), by any name, e.g.
+     * {@code ingest.shops.downtown.domain=downtown-salon.myshopify.com}. Without any, nothing is reconciled.
+     */
+    Map<String, Shop> shops();
+
+    Reconcile reconcile();
+
     /** Instant-booking API clients by name: each a SHA-256 of its key and the shops it may book for. */
     Map<String, ApiClient> apiClients();
 
-    interface Shopify {
+    interface Shop {
+        /** The shop's {@code {name}.myshopify.com} domain. */
+        String domain();
+
+        /** Admin API access token with {@code read_orders} (Secret; env {@code INGEST_SHOPS_<NAME>_ACCESS_TOKEN}). */
+        String accessToken();
+
+        /** Reconcile this shop on the schedule; backfills run whatever this says. */
+        @WithDefault("true")
+        boolean reconcile();
+    }
+
+    interface Reconcile {
+        /** The reconciliation schedule on or off for every shop (backfills still run when off). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Time between the end of one pass of a shop and the start of its next. */
+        @WithDefault("15m")
+        Duration interval();
+
+        /** How far back the first pass of a shop looks (there is no checkpoint yet). Shopify retries for ~4 h. */
+        @WithDefault("24h")
+        Duration firstLookback();
+
+        /**
+         * Orders updated in the last moments are left to their webhooks (in flight right now) and picked up by the
+         * next pass if they never arrive: a pass reads up to now minus this.
+         */
+        @WithDefault("2m")
+        Duration settle();
+
+        /** Orders per page: a page's requested cost is about {@code page-size × (line-items + 2)} points. */
+        @WithDefault("25")
+        int pageSize();
+
+        /** Line items read per order (an order with more counts a {@code truncated_line_items} problem). */
+        @WithDefault("20")
+        int lineItems();
+
+        /**
+         * Share of a shop's cost bucket a pass leaves available, so tagging-service's writes to the same shop keep
+         * flowing during a backfill (both read the bucket's true level from Shopify's answers).
+         */
+        @WithDefault("0.25")
+        double keepForLive();
+
+        /** Shops reconciled at the same time. */
+        @WithDefault("4")
+        int concurrency();
+
+        /** The compacted topic of each shop's pass state and checkpoint (one partition: its owner runs the passes). */
+        @WithDefault("ingest.reconcile-state.v1")
+        String stateTopic();
+
+        /** The compacted topic of the last {@code updated_at} ingest published per order. */
+        @WithDefault("ingest.orders-seen.v1")
+        String seenTopic();
+
+        /** Consumer group whose owner of the state topic's partition runs the passes: one replica at a time. */
+        @WithDefault("ingest-service-reconciler")
+        String groupId();
+
+        /** How quickly another replica takes over the passes when the owner dies without leaving the group. */
+        @WithDefault("10s")
+        Duration takeoverAfter();
+    }
+
+    interface Shopify extends AdminApiSettings {
+        @Override
+        @WithDefault("https://{shop}/admin/api/{version}/graphql.json")
+        String urlTemplate();
+
+        @Override
+        @WithDefault("2026-10")
+        String apiVersion();
+
+        /** How long 429/5xx answers, timeouts and THROTTLED answers are retried before a page is given up. */
+        @Override
+        @WithDefault("2m")
+        Duration giveUpAfter();
+
+        @Override
+        @WithDefault("200ms")
+        Duration retryBackoff();
+
+        @Override
+        @WithDefault("20s")
+        Duration readTimeout();
+
+        /** Cost assumed for a page before Shopify reported one (then what Shopify reported is reserved). */
+        @Override
+        @WithDefault("600")
+        int assumedCallCost();
+
         /**
          * The app's client secrets (HMAC keys). Several during a rotation: a webhook signed with any is accepted.
          * Env: {@code INGEST_SHOPIFY_WEBHOOK_SECRETS} (comma-separated).

@@ -14,7 +14,7 @@ import io.customerflow.ingest.service.ApiKeys;
 import io.customerflow.problem.Problem;
 
 /**
- * Authenticates instant-booking clients before their body is even read: an unknown key gets 401 whatever it
+ * Authenticates API clients (instant bookings, backfills) before their body is even read: an unknown key gets 401 whatever it
  * sends. The client found is kept for the resource, which checks the shop scope (403).
  */
 public class ApiKeyFilter {
@@ -33,7 +33,8 @@ public class ApiKeyFilter {
     public Optional<Response> authenticate(ContainerRequestContext request) {
         // A prefix test, not an exact one: a path the router still matches to the resource (e.g. with matrix
         // parameters, ";x=1") must not slip past authentication.
-        if (!request.getUriInfo().getPath().startsWith(PATH)) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith(PATH) && !path.startsWith(BackfillResource.PATH)) {
             return Optional.empty();
         }
         Optional<ApiKeys.Client> client = keys.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.customerflow.events.EventRecord;
 import io.customerflow.ingest.messaging.EventPublisher;
+import io.customerflow.ingest.reconcile.Reconciler;
 import io.customerflow.ingest.service.BadPayloadException;
 import io.customerflow.ingest.service.HmacVerifier;
 import io.customerflow.ingest.service.WebhookDeliveries;
@@ -33,9 +34,11 @@ public class ShopifyWebhookResource {
     private final WebhookEvents events;
     private final EventPublisher publisher;
     private final WebhookDeliveries deliveries;
+    private final Reconciler reconciler;
 
     public ShopifyWebhookResource(HmacVerifier hmac, WebhookEvents events, EventPublisher publisher,
-            WebhookDeliveries deliveries) {
+            WebhookDeliveries deliveries, Reconciler reconciler) {
+        this.reconciler = reconciler;
         this.hmac = hmac;
         this.events = events;
         this.publisher = publisher;
@@ -95,6 +98,7 @@ public class ShopifyWebhookResource {
         return publisher.publishAll(records)
                 .onItem().transform(ok -> {
                     deliveries.accepted(delivery);
+                    reconciler.published(records);
                     return Response.ok(new Ack("accepted", records.size())).build();
                 })
                 .onFailure().invoke(f -> deliveries.count(delivery.topic(), WebhookDeliveries.Outcome.UNAVAILABLE));

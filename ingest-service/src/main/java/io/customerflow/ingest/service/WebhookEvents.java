@@ -51,16 +51,37 @@ public class WebhookEvents {
 
     private List<EventRecord<?>> orderEvents(EventType type, WebhookDelivery d, byte[] body) {
         ShopifyPayloads.Order raw = ShopifyPayloads.parse(body, ShopifyPayloads.Order.class);
-        OrderEvent order = OrderMapper.toEvent(d.shop(), raw);
+        return orderEvents(type, d.shop(), raw, new Origin(d.shop() + "/" + d.topic() + "/" + d.deliveryId(),
+                "/shopify/" + d.shop(), d.triggeredAt(), false));
+    }
+
+    /**
+     * Where an order's events come from: the order event's {@code ce_id}, {@code ce_source} and {@code ce_time}, and
+     * whether they are historical (a backfill).
+     */
+    public record Origin(String orderEventId, String source, OffsetDateTime time, boolean historical) {
+    }
+
+    /**
+     * The events one order means, as an {@code orders/*} webhook of this type reports them: the order event and one
+     * booking event per booking line item. Booking ids depend on the order alone, so a webhook and the reconciler
+     * reporting the same booking step produce the same event.
+     */
+    public List<EventRecord<?>> orderEvents(EventType type, String shop, ShopifyPayloads.Order raw, Origin origin) {
+        OrderEvent order = OrderMapper.toEvent(shop, raw);
+        if (origin.historical()) {
+            order = order.asHistorical();
+        }
         List<EventRecord<?>> records = new ArrayList<>();
         String orderSubject = "order/" + order.orderId();
         records.add(EventRecord.of(EventKeys.orderKey(order),
-                cloudEvent(d.shop() + "/" + d.topic() + "/" + d.deliveryId(), type, d, orderSubject), order));
+                new CloudEvent(origin.orderEventId(), type, origin.source(), orderSubject, origin.time()), order));
 
         boolean cancelled = type == EventType.ORDER_CANCELLED || order.cancelledAt() != null;
-        OffsetDateTime when = cancelled ? firstNonNull(order.cancelledAt(), order.updatedAt(), d.triggeredAt())
-                : firstNonNull(order.createdAt(), d.triggeredAt());
-        for (BookingEvent booking : detector.bookings(order, raw, when)) {
+        OffsetDateTime when = cancelled ? firstNonNull(order.cancelledAt(), order.updatedAt(), origin.time())
+                : firstNonNull(order.createdAt(), origin.time());
+        for (BookingEvent found : detector.bookings(order, raw, when)) {
+            BookingEvent booking = origin.historical() ? found.asHistorical() : found;
             // A confirmed booking has one id whichever orders/* webhook reports it: updates repeat it harmlessly.
             EventType bookingType = cancelled ? EventType.BOOKING_CANCELLED : EventType.BOOKING_CONFIRMED;
             String id = cancelled ? booking.bookingId() + "/cancelled" : booking.bookingId();
@@ -68,7 +89,8 @@ public class WebhookEvents {
                 unidentifiedBookings.increment();
             }
             records.add(EventRecord.of(EventKeys.bookingKey(booking),
-                    cloudEvent(id, bookingType, d, "booking/" + booking.bookingId()), booking));
+                    new CloudEvent(id, bookingType, origin.source(), "booking/" + booking.bookingId(), origin.time()),
+                    booking));
         }
         return records;
     }

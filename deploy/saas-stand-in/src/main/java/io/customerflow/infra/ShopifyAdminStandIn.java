@@ -1,0 +1,351 @@
+package io.customerflow.infra;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A loopback Shopify Admin GraphQL that holds each shop's orders and enforces a real cost bucket: a request whose
+ * requested cost exceeds what is available is answered THROTTLED (HTTP 200, {@code errors[].extensions.code}) and
+ * counted; otherwise its cost is spent and the bucket restores at its rate, as Shopify documents. Serves the
+ * {@code orders} connection (search {@code field:>='…' AND field:<='…'}, {@code sortKey}, cursors),
+ * {@code ordersCount}, and answers {@code tagsAdd}/{@code tagsRemove}/{@code productTags}. Endpoint:
+ * {@code {baseUrl}/{shop}/admin/api/{version}/graphql.json}; each shop's token is checked (401 otherwise).
+ *
+ * <p>Requested cost, like Shopify's calculation for a connection: {@code first × (line items + 2) + 1} for a page of
+ * orders, 10 for a mutation, 1 for a count or a look-up.
+ */
+public final class ShopifyAdminStandIn implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SHOP = Pattern.compile("/([a-z0-9-]+\\.myshopify\\.com)/admin/api/[0-9-]+/graphql\\.json");
+    private static final Pattern RANGE = Pattern.compile("(\\w+):>='([^']+)' AND \\w+:<='([^']+)'");
+    private static final Pattern SORT = Pattern.compile("sortKey: (\\w+)");
+    private static final Pattern CUSTOMER_GID = Pattern.compile("gid://shopify/Customer/\\d+");
+
+    /** One shop: its token, its bucket and its orders. */
+    public static final class Shop {
+        final String token;
+        final double maximum;
+        final double restoreRate;
+        double available;
+        long observedNanos = System.nanoTime();
+        volatile boolean revoked;
+        final List<ObjectNode> orders = new CopyOnWriteArrayList<>();
+        final AtomicInteger failPages = new AtomicInteger();
+
+        Shop(String token, double maximum, double restoreRate) {
+            this.token = token;
+            this.maximum = maximum;
+            this.restoreRate = restoreRate;
+            this.available = maximum;
+        }
+
+        synchronized double level() {
+            long now = System.nanoTime();
+            available = Math.min(maximum, available + (now - observedNanos) / 1e9 * restoreRate);
+            observedNanos = now;
+            return available;
+        }
+    }
+
+    /** One answered request: what it asked, what it cost, and whether it was throttled. */
+    public record Call(String shop, String operation, int requestedCost, boolean throttled, double availableBefore,
+            long atNanos, String body) {
+    }
+
+    private final HttpServer server;
+    private final Map<String, Shop> shops = new ConcurrentHashMap<>();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+    public ShopifyAdminStandIn(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.createContext("/", this::handle);
+    }
+
+    public ShopifyAdminStandIn start() {
+        server.start();
+        return this;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The URL template the services take ({@code tagging.shopify.url-template}, {@code ingest.shopify.url-template}). */
+    public String urlTemplate() {
+        return baseUrl() + "/{shop}/admin/api/{version}/graphql.json";
+    }
+
+    public ShopifyAdminStandIn shop(String domain, String token, double maximumAvailable, double restoreRate) {
+        shops.put(domain, new Shop(token, maximumAvailable, restoreRate));
+        return this;
+    }
+
+    /** Adds orders (GraphQL {@code Order} nodes, see {@link #order}). */
+    public void addOrders(String domain, List<ObjectNode> orders) {
+        shops.get(domain).orders.addAll(orders);
+    }
+
+    /** The next {@code n} pages of orders for the shop are answered with GraphQL errors. */
+    public void failNextPages(String domain, int n) {
+        shops.get(domain).failPages.set(n);
+    }
+
+    /** From now on the shop answers 401 (token revoked, app uninstalled). */
+    public void revoke(String domain) {
+        shops.get(domain).revoked = true;
+    }
+
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    public long throttled() {
+        return calls.stream().filter(Call::throttled).count();
+    }
+
+    public List<Call> calls(String domain, String operation) {
+        return calls.stream().filter(c -> c.shop().equals(domain) && c.operation().equals(operation)).toList();
+    }
+
+    /** The customer gids of every {@code tagsAdd} carried out (not throttled). */
+    public List<String> customersTagged(String domain) {
+        List<String> gids = new ArrayList<>();
+        for (Call c : calls(domain, "tagsAdd")) {
+            Matcher m = CUSTOMER_GID.matcher(c.body());
+            if (!c.throttled() && m.find()) {
+                gids.add(m.group());
+            }
+        }
+        return gids;
+    }
+
+    /**
+     * A GraphQL {@code Order} node with one booking line item (a {@code _reservation_token} and a {@code Duration}).
+     */
+    public static ObjectNode order(long id, long customerId, String email, OffsetDateTime createdAt,
+            OffsetDateTime updatedAt, OffsetDateTime cancelledAt) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("id", "gid://shopify/Order/" + id);
+        o.put("name", "#" + id);
+        o.put("email", email);
+        o.put("createdAt", createdAt.toString());
+        o.put("updatedAt", updatedAt.toString());
+        if (cancelledAt == null) {
+            o.putNull("cancelledAt");
+        } else {
+            o.put("cancelledAt", cancelledAt.toString());
+        }
+        o.putArray("tags");
+        o.put("customerLocale", "en");
+        o.put("currencyCode", "USD");
+        ObjectNode c = o.putObject("customer");
+        c.put("id", "gid://shopify/Customer/" + customerId);
+        c.put("firstName", "Customer");
+        c.put("lastName", Long.toString(customerId));
+        c.put("locale", "en");
+        c.putObject("defaultEmailAddress").put("emailAddress", email);
+        c.putNull("defaultPhoneNumber");
+        ObjectNode items = o.putObject("lineItems");
+        items.putObject("pageInfo").put("hasNextPage", false);
+        ObjectNode li = items.putArray("nodes").addObject();
+        li.put("id", "gid://shopify/LineItem/" + (id * 10 + 1));
+        li.put("quantity", 1);
+        li.put("sku", "MASSAGE-60");
+        li.put("title", "Massage");
+        li.put("variantTitle", "60 Minutes");
+        li.putObject("product").put("id", "gid://shopify/Product/803");
+        li.putObject("variant").put("id", "gid://shopify/ProductVariant/8031");
+        ArrayNode attributes = li.putArray("customAttributes");
+        attributes.addObject().put("key", "Duration").put("value", "60 Minutes");
+        attributes.addObject().put("key", "_reservation_token").put("value", "rsv_" + id);
+        li.putObject("originalUnitPriceSet").putObject("shopMoney").put("amount", "80.00");
+        return o;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            answer(exchange);
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            Matcher m = SHOP.matcher(exchange.getRequestURI().getPath());
+            Shop shop = m.find() ? shops.get(m.group(1)) : null;
+            if (shop == null || !"POST".equals(exchange.getRequestMethod())) {
+                send(exchange, 404, "{\"errors\": \"Not Found\"}");
+                return;
+            }
+            String domain = m.group(1);
+            String token = exchange.getRequestHeaders().getFirst("X-Shopify-Access-Token");
+            if (shop.revoked || !shop.token.equals(token)) {
+                send(exchange, 401, "{\"errors\": \"[API] Invalid API key or access token\"}");
+                return;
+            }
+            JsonNode request = JSON.readTree(body);
+            String query = request.path("query").asText();
+            JsonNode variables = request.path("variables");
+            String operation = operation(query);
+            int cost = cost(operation, variables);
+            double before;
+            boolean throttled;
+            synchronized (shop) {
+                before = shop.level();
+                throttled = cost > before;
+                if (!throttled) {
+                    shop.available -= cost;
+                }
+            }
+            calls.add(new Call(domain, operation, cost, throttled, before, System.nanoTime(), body));
+            ObjectNode answer = JSON.createObjectNode();
+            if (throttled) {
+                answer.putArray("errors").addObject().put("message", "Throttled").putObject("extensions")
+                        .put("code", "THROTTLED");
+            } else if (operation.equals("orders") && shop.failPages.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                answer.putArray("errors").addObject().put("message", "Internal error. Looks like something went wrong");
+            } else {
+                answer.set("data", data(operation, shop, query, variables));
+            }
+            ObjectNode costNode = answer.putObject("extensions").putObject("cost");
+            costNode.put("requestedQueryCost", cost);
+            costNode.put("actualQueryCost", throttled ? 0 : cost);
+            ObjectNode status = costNode.putObject("throttleStatus");
+            synchronized (shop) {
+                status.put("maximumAvailable", shop.maximum);
+                status.put("currentlyAvailable", Math.floor(shop.level()));
+                status.put("restoreRate", shop.restoreRate);
+            }
+            send(exchange, 200, JSON.writeValueAsString(answer));
+        } catch (RuntimeException e) {
+            System.err.println("ShopifyAdminStandIn: " + e);
+            e.printStackTrace();
+            send(exchange, 500, "{\"errors\": \"" + e.getClass().getSimpleName() + "\"}");
+        }
+    }
+
+    private static String operation(String query) {
+        for (String op : new String[] { "ordersCount", "orders", "tagsAdd", "tagsRemove", "productTags" }) {
+            if (query.contains(op + "(")) {
+                return op;
+            }
+        }
+        return "unknown";
+    }
+
+    private static int cost(String operation, JsonNode variables) {
+        return switch (operation) {
+            case "orders" -> variables.path("first").asInt(50) * (variables.path("lineItems").asInt(50) + 2) + 1;
+            case "tagsAdd", "tagsRemove" -> 10;
+            default -> 1;
+        };
+    }
+
+    private JsonNode data(String operation, Shop shop, String query, JsonNode variables) {
+        ObjectNode data = JSON.createObjectNode();
+        switch (operation) {
+            case "orders" -> data.set("orders", page(shop, query, variables));
+            case "ordersCount" -> data.putObject("ordersCount").put("count", window(shop, query,
+                    variables.path("query").asText()).size()).put("precision", "EXACT");
+            case "tagsAdd", "tagsRemove" -> {
+                ObjectNode result = data.putObject(operation);
+                result.putObject("node").put("id", variables.path("id").asText());
+                result.putArray("userErrors");
+            }
+            case "productTags" -> {
+                ArrayNode nodes = data.putArray("nodes");
+                for (JsonNode id : variables.path("ids")) {
+                    if (id.asText().endsWith("/803")) {
+                        nodes.addObject().put("id", id.asText()).putArray("tags").add("sesami-service");
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+        return data;
+    }
+
+    private ObjectNode page(Shop shop, String query, JsonNode variables) {
+        List<ObjectNode> window = window(shop, query, variables.path("query").asText());
+        int start = 0;
+        if (variables.hasNonNull("after")) {
+            start = Integer.parseInt(new String(java.util.Base64.getDecoder().decode(variables.get("after").asText()),
+                    StandardCharsets.UTF_8));
+        }
+        start = Math.min(start, window.size());
+        int first = variables.path("first").asInt(50);
+        int end = Math.min(window.size(), start + first);
+        ObjectNode connection = JSON.createObjectNode();
+        ArrayNode nodes = connection.putArray("nodes");
+        window.subList(start, end).forEach(nodes::add);
+        ObjectNode pageInfo = connection.putObject("pageInfo");
+        pageInfo.put("hasNextPage", end < window.size());
+        pageInfo.put("endCursor", java.util.Base64.getEncoder().encodeToString(
+                Integer.toString(end).getBytes(StandardCharsets.UTF_8)));
+        return connection;
+    }
+
+    /** The orders matching the search, sorted by the query's sortKey (then id), as a stable list for cursors. */
+    private static List<ObjectNode> window(Shop shop, String query, String search) {
+        Matcher sort = SORT.matcher(query);
+        String sortField = sort.find() && sort.group(1).equals("CREATED_AT") ? "createdAt" : "updatedAt";
+        Matcher range = RANGE.matcher(search);
+        String field = null;
+        OffsetDateTime from = null;
+        OffsetDateTime to = null;
+        if (range.find()) {
+            field = range.group(1).equals("created_at") ? "createdAt" : "updatedAt";
+            from = OffsetDateTime.parse(range.group(2));
+            to = OffsetDateTime.parse(range.group(3));
+        }
+        List<ObjectNode> matching = new ArrayList<>();
+        for (ObjectNode o : shop.orders) {
+            if (field != null) {
+                OffsetDateTime t = OffsetDateTime.parse(o.get(field).asText());
+                if (t.isBefore(from) || t.isAfter(to)) {
+                    continue;
+                }
+            }
+            matching.add(o);
+        }
+        String f = sortField;
+        matching.sort(Comparator.comparing((ObjectNode o) -> OffsetDateTime.parse(o.get(f).asText()))
+                .thenComparing(o -> o.get("id").asText()));
+        return matching;
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

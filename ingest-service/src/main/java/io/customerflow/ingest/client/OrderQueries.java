@@ -1,0 +1,33 @@
+package io.customerflow.ingest.client;
+
+/**
+ * The Admin GraphQL documents ingest sends, exactly as sent (the stand-in and the tests read them). Orders are read
+ * with the fields the {@code orders/*} webhooks' REST body gives ingest (see {@code ShopifyPayloads.Order}), sorted
+ * by the field the pass's window filters on, so a page boundary is a checkpoint.
+ */
+public final class OrderQueries {
+
+    /** Variables: {@code first}, {@code after} (cursor or null), {@code query} (search syntax), {@code lineItems}. */
+    public static final String ORDERS_BY_UPDATED_AT = orders("UPDATED_AT");
+
+    /** The same, sorted by creation: a backfill's window is a range of creation dates. */
+    public static final String ORDERS_BY_CREATED_AT = orders("CREATED_AT");
+
+    /** Variables: {@code query}. How many orders a window holds, for a backfill's ETA. */
+    public static final String ORDERS_COUNT = "query ordersCount($query: String!) "
+            + "{ ordersCount(query: $query, limit: null) { count precision } }";
+
+    private OrderQueries() {
+    }
+
+    private static String orders(String sortKey) {
+        return "query orders($first: Int!, $after: String, $query: String!, $lineItems: Int!) "
+                + "{ orders(first: $first, after: $after, query: $query, sortKey: " + sortKey + ") "
+                + "{ pageInfo { hasNextPage endCursor } nodes { id name email createdAt updatedAt cancelledAt tags "
+                + "customerLocale currencyCode customer { id firstName lastName locale "
+                + "defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } } "
+                + "lineItems(first: $lineItems) { pageInfo { hasNextPage } nodes { id quantity sku title "
+                + "variantTitle product { id } variant { id } customAttributes { key value } "
+                + "originalUnitPriceSet { shopMoney { amount } } } } } } }";
+    }
+}

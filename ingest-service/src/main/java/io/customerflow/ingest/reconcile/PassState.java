@@ -1,0 +1,84 @@
+package io.customerflow.ingest.reconcile;
+
+import java.time.OffsetDateTime;
+import java.util.Locale;
+
+/**
+ * Where one shop's reconciliation or backfill stands: the value of its key on the compacted state topic, written
+ * after every page Kafka acknowledged. A pass that dies resumes from {@code checkpoint}.
+ *
+ * @param since      start of the window (a reconciliation's first pass: now minus {@code first-lookback})
+ * @param until      end of a backfill's window; null for reconciliation (it reads up to now minus {@code settle})
+ * @param checkpoint the window's field (updated_at, or created_at for a backfill) of the last order of the last
+ *                   acknowledged page; the next page or pass starts there (orders at that instant are re-read and
+ *                   recognised as seen)
+ * @param problem    the fixed reason word of the last failure, or null
+ */
+public record PassState(String shop, Kind kind, Status status, OffsetDateTime since, OffsetDateTime until,
+        OffsetDateTime checkpoint, long ordersTotal, long ordersScanned, long bookingsFound, long eventsPublished,
+        OffsetDateTime startedAt, OffsetDateTime savedAt, OffsetDateTime finishedAt, String problem) {
+
+    public enum Kind {
+        /** On the schedule: orders updated since the checkpoint. */
+        RECONCILE,
+        /** Started by an operator: orders created in a range, published as historical. */
+        BACKFILL;
+
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public enum Status {
+        /** A backfill asked for; the replica running the passes starts it. */
+        REQUESTED,
+        RUNNING,
+        DONE,
+        /** Stopped by a failure (see {@code problem}); a reconciliation tries again after the interval. */
+        FAILED,
+        /** The app was uninstalled from the shop: no pass runs until a backfill is requested again. */
+        UNINSTALLED
+    }
+
+    /** The key on the state topic, e.g. {@code reconcile/downtown-salon.myshopify.com}. */
+    public static String key(Kind kind, String shop) {
+        return kind.word() + "/" + shop;
+    }
+
+    public String key() {
+        return key(kind, shop);
+    }
+
+    public static PassState requested(Kind kind, String shop, OffsetDateTime since, OffsetDateTime until,
+            OffsetDateTime now) {
+        return new PassState(shop, kind, Status.REQUESTED, since, until, since, 0, 0, 0, 0, null, now, null, null);
+    }
+
+    public PassState running(OffsetDateTime now) {
+        return new PassState(shop, kind, Status.RUNNING, since, until, checkpoint, ordersTotal, ordersScanned,
+                bookingsFound, eventsPublished, startedAt == null || status != Status.RUNNING ? now : startedAt, now,
+                null, null);
+    }
+
+    public PassState withTotal(long total, OffsetDateTime now) {
+        return new PassState(shop, kind, status, since, until, checkpoint, total, ordersScanned, bookingsFound,
+                eventsPublished, startedAt, now, finishedAt, problem);
+    }
+
+    public PassState advanced(OffsetDateTime newCheckpoint, long scanned, long bookings, long events,
+            OffsetDateTime now) {
+        return new PassState(shop, kind, status, since, until, newCheckpoint, ordersTotal, ordersScanned + scanned,
+                bookingsFound + bookings, eventsPublished + events, startedAt, now, finishedAt, problem);
+    }
+
+    public PassState finished(Status end, String reason, OffsetDateTime now) {
+        return new PassState(shop, kind, end, since, until, checkpoint, ordersTotal, ordersScanned, bookingsFound,
+                eventsPublished, startedAt, now, now, reason);
+    }
+
+    /** A reconciliation's next pass: its window starts at the checkpoint, its counts start again. */
+    public PassState nextPass(OffsetDateTime now) {
+        return new PassState(shop, kind, Status.RUNNING, checkpoint, until, checkpoint, 0, 0, 0, 0, now, now, null,
+                null);
+    }
+}

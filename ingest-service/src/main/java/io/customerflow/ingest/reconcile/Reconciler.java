@@ -1,0 +1,248 @@
+package io.customerflow.ingest.reconcile;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.customerflow.events.EventRecord;
+import io.customerflow.events.EventType;
+import io.customerflow.events.OrderEvent;
+import io.customerflow.ingest.client.ShopifyOrdersClient;
+import io.customerflow.ingest.config.IngestConfig;
+import io.customerflow.ingest.messaging.EventPublisher;
+import io.customerflow.ingest.service.WebhookEvents;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * Runs reconciliation on its schedule and backfills on request, for the shops of {@code ingest.shops}, on the one
+ * replica that leads (see {@link PassStates}). Shops are independent: each pass runs on its own thread, paced by its
+ * own shop's bucket, and a failing shop never holds up another. Inactive when no shop is configured.
+ */
+@Startup
+@ApplicationScoped
+public class Reconciler {
+
+    private final IngestConfig config;
+    private final Map<String, String> tokens;
+    private final Set<String> reconciled;
+    private final ReconcileMetrics metrics;
+    private final Map<String, PassState> written = new ConcurrentHashMap<>();
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final OrderPass.Context context;
+    private final OrdersSeen seen;
+    private final PassStates states;
+    private final ScheduledExecutorService ticker;
+    private final ExecutorService passes;
+
+    public Reconciler(IngestConfig config, ShopifyOrdersClient shopify, WebhookEvents events,
+            EventPublisher publisher, MeterRegistry registry,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        this.config = config;
+        this.tokens = config.shops().values().stream()
+                .collect(Collectors.toUnmodifiableMap(IngestConfig.Shop::domain, IngestConfig.Shop::accessToken));
+        this.reconciled = config.reconcile().enabled() ? config.shops().values().stream()
+                .filter(IngestConfig.Shop::reconcile).map(IngestConfig.Shop::domain)
+                .collect(Collectors.toUnmodifiableSet()) : Set.of();
+        this.metrics = new ReconcileMetrics(registry);
+        if (tokens.isEmpty()) {
+            Log.info("reconciler: no shop in ingest.shops, nothing to reconcile");
+            context = null;
+            seen = null;
+            states = null;
+            ticker = null;
+            passes = null;
+            return;
+        }
+        var reconcile = config.reconcile();
+        KafkaClients kafka = new KafkaClients(kafkaConfig);
+        StateTopics.ensure(kafka, reconcile.stateTopic(), reconcile.seenTopic());
+        this.seen = new OrdersSeen(kafka, reconcile.seenTopic());
+        this.states = new PassStates(kafka, reconcile.stateTopic(), reconcile.groupId(), reconcile.takeoverAfter());
+        Duration publishBound = config.delivery().publishTimeout().multipliedBy(4);
+        this.context = new OrderPass.Context(shopify, events,
+                records -> publish(publisher, records, publishBound), seen, states, metrics, reconcile.settle());
+        seen.start();
+        states.start();
+        this.passes = Executors.newFixedThreadPool(reconcile.concurrency(), r -> daemon(r, "reconcile-pass"));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "reconcile-schedule"));
+        ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Whether {@code ingest.shops} has the shop (with a token to read its orders). */
+    public boolean knows(String shop) {
+        return tokens.containsKey(shop);
+    }
+
+    /**
+     * After Kafka acknowledged a webhook's events: remembers its orders as seen (so no pass re-emits them), and stops
+     * reconciling a shop that uninstalled the app. Best effort: a lost "seen" costs a repeat the consumers collapse.
+     */
+    public void published(List<EventRecord<?>> records) {
+        if (seen == null) {
+            return;
+        }
+        for (EventRecord<?> r : records) {
+            if (r.data() instanceof OrderEvent o && knows(o.shop()) && o.updatedAt() != null) {
+                seen.record(o.shop(), Map.of(o.orderId(), new OrdersSeen.Seen(o.updatedAt(), o.cancelledAt() != null)))
+                        .exceptionally(e -> {
+                            Log.warnf("orders seen: not recorded (%s)", e.toString());
+                            return null;
+                        });
+            } else if (r.type() == EventType.APP_UNINSTALLED && knows(shopOf(r)) && r.topic().equals(r.type().topic())) {
+                markUninstalled(shopOf(r));
+            }
+        }
+    }
+
+    /**
+     * Asks for a backfill of the orders created in {@code [since, until]}; the leading replica starts it within a
+     * second. Completes when Kafka holds the request. Clears an uninstall mark: the operator says the shop is back.
+     */
+    public java.util.concurrent.CompletableFuture<PassState> requestBackfill(String shop, OffsetDateTime since,
+            OffsetDateTime until) {
+        OffsetDateTime now = now();
+        PassState request = PassState.requested(PassState.Kind.BACKFILL, shop, since, until, now);
+        var reconcileKey = PassState.key(PassState.Kind.RECONCILE, shop);
+        var cleared = states.readFromTopic(reconcileKey).filter(s -> s.status() == PassState.Status.UNINSTALLED)
+                .map(s -> states.write(s.finished(PassState.Status.DONE, null,
+                        now.minus(config.reconcile().interval()))))
+                .orElse(java.util.concurrent.CompletableFuture.completedFuture(null));
+        return cleared.thenCompose(v -> states.write(request)).thenApply(v -> request);
+    }
+
+    /** A shop's backfill as Kafka holds it (any replica can answer). */
+    public Optional<PassState> backfill(String shop) {
+        String key = PassState.key(PassState.Kind.BACKFILL, shop);
+        Optional<PassState> local = Optional.ofNullable(written.get(key));
+        return local.isPresent() ? local : states.readFromTopic(key);
+    }
+
+    private void tick() {
+        try {
+            if (!states.leads() || !seen.awaitLoaded(Duration.ZERO)) {
+                return;
+            }
+            for (String shop : tokens.keySet()) {
+                PassState reconcile = current(PassState.key(PassState.Kind.RECONCILE, shop));
+                boolean uninstalled = reconcile != null && reconcile.status() == PassState.Status.UNINSTALLED;
+                PassState backfill = current(PassState.key(PassState.Kind.BACKFILL, shop));
+                if (backfill != null && (backfill.status() == PassState.Status.REQUESTED
+                        || backfill.status() == PassState.Status.RUNNING)) {
+                    start(backfill);
+                }
+                if (!uninstalled && reconciled.contains(shop) && due(reconcile)) {
+                    start(reconcile != null ? reconcile : firstPass(shop));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            Log.errorf("reconciler: schedule failed (%s)", e.toString());
+        }
+    }
+
+    private boolean due(PassState s) {
+        if (s == null || s.status() == PassState.Status.RUNNING) {
+            return true; // never ran, or a pass died mid-way: resume from its checkpoint
+        }
+        return s.finishedAt() == null || !s.finishedAt().plus(config.reconcile().interval()).isAfter(now());
+    }
+
+    private PassState firstPass(String shop) {
+        OffsetDateTime since = now().minus(config.reconcile().firstLookback());
+        return PassState.requested(PassState.Kind.RECONCILE, shop, since, null, now());
+    }
+
+    private void start(PassState from) {
+        String key = from.key();
+        if (!running.add(key)) {
+            return;
+        }
+        PassState begin = from.kind() == PassState.Kind.RECONCILE && from.status() != PassState.Status.RUNNING
+                && from.status() != PassState.Status.REQUESTED ? from.nextPass(now()) : from;
+        passes.submit(() -> {
+            try {
+                new OrderPass(context, begin, tokens.get(from.shop()), () -> goOn(key, from.shop()), state -> {
+                    written.put(key, state);
+                    metrics.progress(state);
+                }).run();
+            } catch (RuntimeException e) {
+                Log.errorf("reconcile %s (%s) failed: %s", from.shop(), from.kind().word(), e.toString());
+            } finally {
+                running.remove(key);
+            }
+        });
+    }
+
+    /** A pass goes on while this replica leads and the shop has not uninstalled the app. */
+    private boolean goOn(String key, String shop) {
+        PassState reconcile = states.get(PassState.key(PassState.Kind.RECONCILE, shop)).orElse(null);
+        return states.leads() && (reconcile == null || reconcile.status() != PassState.Status.UNINSTALLED);
+    }
+
+    /** The newer of what this replica wrote and what it read (other replicas write requests and uninstalls). */
+    private PassState current(String key) {
+        PassState mine = written.get(key);
+        PassState read = states.get(key).orElse(null);
+        if (mine == null || read == null) {
+            return mine != null ? mine : read;
+        }
+        return read.savedAt().isAfter(mine.savedAt()) ? read : mine;
+    }
+
+    private void markUninstalled(String shop) {
+        String key = PassState.key(PassState.Kind.RECONCILE, shop);
+        PassState last = states.readFromTopic(key).orElse(firstPass(shop));
+        PassState stopped = last.finished(PassState.Status.UNINSTALLED, "uninstalled", now());
+        states.write(stopped).thenRun(() -> Log.infof("reconciler: %s uninstalled the app, no longer reconciled", shop));
+        metrics.problem(PassState.Kind.RECONCILE, "uninstalled");
+    }
+
+    private static String shopOf(EventRecord<?> r) {
+        return r.data() instanceof io.customerflow.events.AppUninstalled u ? u.shop() : null;
+    }
+
+    private static void publish(EventPublisher publisher, List<EventRecord<?>> records, Duration bound) {
+        try {
+            publisher.publishAll(records).await().atMost(bound);
+        } catch (RuntimeException e) {
+            throw new OrderPass.PublishException("events not acknowledged: " + e.getMessage());
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (ticker != null) {
+            ticker.shutdownNow();
+            passes.shutdownNow();
+            states.close();
+            seen.close();
+        }
+    }
+}
