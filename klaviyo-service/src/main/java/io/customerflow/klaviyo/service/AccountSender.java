@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The queue of one Klaviyo account. Sends single creates while the queue is short, and switches to bulk create
- * jobs (up to 1,000 events) when a backlog builds up. A profile deletion is a barrier: it starts after everything
+ * jobs (up to 1,000 events) when a backlog builds up; historical (backfilled) steps always go in bulk jobs. A profile deletion is a barrier: it starts after everything
  * queued before it is done, and nothing queued after it starts before it is done.
  */
 final class AccountSender {
@@ -64,7 +64,9 @@ final class AccountSender {
                     starts.add(() -> sendDeletion(head));
                     break;
                 }
-                if (queue.size() >= config.bulkThreshold()) {
+                // Historical steps always go in bulk jobs (with backfill: true), even one at a time: a backfill
+                // never fires a flow, and a long backfill costs bulk jobs, not single creates.
+                if (queue.size() >= config.bulkThreshold() || head.work().tracked().historical()) {
                     List<Pending> batch = new ArrayList<>();
                     while (!queue.isEmpty() && batch.size() < config.bulkSize()
                             && queue.peekFirst().work().tracked() != null) {
@@ -133,12 +135,27 @@ final class AccountSender {
                 });
     }
 
-    /** The bulk job is over; its events go on as single creates (still counted in flight). */
+    /**
+     * The bulk job is over; its events go on one by one (still counted in flight): live ones as single creates,
+     * historical ones as bulk jobs of one, so that only the bad one is dead-lettered.
+     */
     private void resendSingly(List<Pending> batch) {
         synchronized (this) {
             inFlight += batch.size() - 1;
         }
-        batch.forEach(this::sendOne);
+        for (Pending p : batch) {
+            if (p.work().tracked().historical()) {
+                sendBulkOfOne(p);
+            } else {
+                sendOne(p);
+            }
+        }
+    }
+
+    private void sendBulkOfOne(Pending p) {
+        metrics.counter("klaviyo.bulk.jobs").increment();
+        client.send(Endpoint.BULK_CREATE_EVENTS, apiKey, KlaviyoBodies.bulkCreateEvents(List.of(List.of(
+                p.work().tracked())))).subscribe().with(ok -> finish(List.of(p), null), f -> finish(List.of(p), f));
     }
 
     private void finish(List<Pending> done, Throwable failure) {

@@ -33,6 +33,11 @@ public final class KlaviyoBodies {
             return new TrackedEvent(KlaviyoProfiles.withoutPhone(profile), eventAttributes, profileKey, uniqueId, metric,
                     time);
         }
+
+        /** A backfilled booking step: recorded with {@code backfill: true}, so it never fires a merchant's flows. */
+        public boolean historical() {
+            return eventAttributes.path("backfill").asBoolean(false);
+        }
     }
 
     /** Whether the booking's customer can be a Klaviyo profile (email or E.164 phone). */
@@ -50,6 +55,9 @@ public final class KlaviyoBodies {
             attributes.put("value_currency", b.price().currency());
         }
         attributes.put("unique_id", uniqueId);
+        if (b.markedHistorical()) {
+            attributes.put("backfill", true);
+        }
         ObjectNode metricData = attributes.putObject("metric").putObject("data");
         metricData.put("type", "metric");
         metricData.putObject("attributes").put("name", metric);
