@@ -61,10 +61,22 @@ public final class LocalDemo {
                 + "config_ordinal=" + LocalSettings.GENERATED_ORDINAL + "\n"
                 + "kafka.bootstrap.servers=" + kafka + "\n";
         Map<String, String> configs = new LinkedHashMap<>();
-        configs.put("ingest-service", common
-                + "ingest.shopify.webhook-secrets=" + WEBHOOK_SECRET + "\n"
-                + "ingest.api-clients.demo.key-sha256=" + sha256(API_KEY) + "\n"
-                + "ingest.api-clients.demo.shops=" + shops + "\n");
+        StringBuilder ingest = new StringBuilder(common)
+                .append("ingest.shopify.webhook-secrets=").append(WEBHOOK_SECRET).append('\n')
+                .append("ingest.api-clients.demo.key-sha256=").append(sha256(API_KEY)).append('\n')
+                .append("ingest.api-clients.demo.shops=").append(shops).append('\n');
+        // Reconciliation reads the demo shops' orders from the stand-in, unless a real shop is connected.
+        if (settings.userValue("ingest.shopify.url-template").isEmpty()
+                && settings.userValue("tagging.shopify.url-template").isEmpty()) {
+            ingest.append("ingest.shopify.url-template=").append(standIn)
+                    .append("/shopify/{shop}/admin/api/{version}/graphql.json\n");
+            for (int i = 0; i < SHOPS.length; i++) {
+                ingest.append("ingest.shops.shop").append(i).append(".domain=").append(SHOPS[i]).append('\n')
+                        .append("ingest.shops.shop").append(i).append(".access-token=").append(SHOPIFY_TOKEN)
+                        .append('\n');
+            }
+        }
+        configs.put("ingest-service", ingest.toString());
         configs.put("customer-store-service", common
                 + "quarkus.datasource.jdbc.url=" + pg.jdbcUrl() + "\n"
                 + "quarkus.datasource.reactive.url=" + pg.reactiveUrl() + "\n"
@@ -94,7 +106,7 @@ public final class LocalDemo {
         return """
 
                 ================================ customer-flow is up ================================
-                 ingest (public)      http://127.0.0.1:8080   POST /webhooks/shopify, /v1/instant-bookings
+                 ingest (public)      http://127.0.0.1:8080   POST /webhooks/shopify, /v1/instant-bookings, /v1/backfills
                  customer-store API   http://127.0.0.1:8081   GET /v1/customers?shop=..., /v1/reports/bookings
                  tagging              http://127.0.0.1:8082   /q/health, /q/metrics
                  klaviyo              http://127.0.0.1:8083   /q/health, /q/metrics
@@ -106,6 +118,7 @@ public final class LocalDemo {
                                       store token     %s
                  your shop            edit %s, then up again
                  try it               ./customer-flow demo       (in another terminal)
+                 past bookings        ./customer-flow backfill --shop demo-salon.myshopify.com --since 2026-01-01
                  stop                 Ctrl-C, or ./customer-flow down
                 =====================================================================================
                 """.formatted(STAND_IN_PORT, KAFKA_PORT, POSTGRES_PORT, PostgresServer.DATABASE, PostgresServer.USER,

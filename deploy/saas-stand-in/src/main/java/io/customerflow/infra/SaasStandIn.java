@@ -54,6 +54,18 @@ public final class SaasStandIn implements AutoCloseable {
                 .withRequestBody(containing("gid://shopify/Product/" + BOOKABLE_PRODUCT_ID))
                 .willReturn(json("{\"data\": {\"nodes\": [{\"id\": \"gid://shopify/Product/" + BOOKABLE_PRODUCT_ID
                         + "\", \"tags\": [\"sesami-service\"]}]}, " + COST + "}")));
+        // Reconciliation finds nothing the webhooks missed; a backfill (orders by creation) finds the demo's past
+        // bookings, the same on every page asked for (one page).
+        server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("query orders("))
+                .willReturn(json("{\"data\": {\"orders\": {\"pageInfo\": {\"hasNextPage\": false, \"endCursor\": null},"
+                        + " \"nodes\": []}}, " + COST + "}")));
+        server.stubFor(post(urlPathMatching(graphql)).atPriority(1).withRequestBody(containing("query orders("))
+                .withRequestBody(containing("sortKey: CREATED_AT"))
+                .willReturn(json("{\"data\": {\"orders\": {\"pageInfo\": {\"hasNextPage\": false, \"endCursor\": \"end\"},"
+                        + " \"nodes\": " + PastOrders.json() + "}}, " + COST + "}")));
+        server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("ordersCount"))
+                .willReturn(json("{\"data\": {\"ordersCount\": {\"count\": " + PastOrders.COUNT
+                        + ", \"precision\": \"EXACT\"}}, " + COST + "}")));
         for (String path : new String[] { "/klaviyo/api/events", "/klaviyo/api/event-bulk-create-jobs",
                 "/klaviyo/api/data-privacy-deletion-jobs" }) {
             server.stubFor(post(urlPathMatching(path)).willReturn(aResponse().withStatus(202)));
