@@ -41,7 +41,8 @@ public final class Backfill {
         System.exit(run(url, key, shop, since, options.get("until"), System.out));
     }
 
-    static int run(String url, String key, String shop, String since, String until, PrintStream out)
+    /** Requests the backfill and prints its progress until it ends; returns the exit code. */
+    public static int run(String url, String key, String shop, String since, String until, PrintStream out)
             throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Map<String, String> body = new LinkedHashMap<>();
