@@ -32,7 +32,8 @@ import io.customerflow.infra.SaasStandIn;
 
 /**
  * {@code ./customer-flow bench [--quick] [--burst N]}: starts the whole system on free ports, measures it against
- * baselines taken in the same run, and writes BENCHMARKS.md and bench/latency.svg.
+ * baselines taken in the same run, and writes BENCHMARKS.md and bench/latency.svg. {@code --reconcile}: the
+ * backfill benchmark instead ({@link ReconcileBench}, bench/RECONCILE.md).
  */
 public final class Bench {
 
@@ -53,6 +54,10 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         List<String> a = List.of(args);
+        if (a.contains("--reconcile")) {
+            ReconcileBench.main(args);
+            return;
+        }
         boolean quick = a.contains("--quick");
         int burst = a.contains("--burst") ? Integer.parseInt(a.get(a.indexOf("--burst") + 1)) : quick ? 5_000 : 100_000;
         // The stand-in's request journal is how the bench sees the SaaS sinks: room for a whole burst's requests.

@@ -110,12 +110,12 @@ class ReconcileEndToEndTest {
         Set<Long> customers = orders.stream().map(ReconcileEndToEndTest::customerOf).collect(Collectors.toSet());
         Set<Long> orderIds = Set.copyOf(orders);
         EndToEndTest.awaitTrue(Duration.ofSeconds(120), () -> sinks.storeRows() == 30
-                && sinks.tagged(customers).size() == 30 && sinks.klaviyoUniqueIds(orderIds).size() == 30);
+                && tagged(customers).size() == 30 && sinks.klaviyoUniqueIds(orderIds).size() == 30);
         int passes = shopify.calls(SHOP, "orders").size();
         EndToEndTest.awaitTrue(Duration.ofSeconds(60), () -> shopify.calls(SHOP, "orders").size() >= passes + 2);
 
         assertEquals(30, sinks.storeRows(), "one store row per customer");
-        assertEquals(30, sinks.tagsAddCalls(customers), "one tagsAdd per customer: delivered orders not re-emitted");
+        assertEquals(30, tagsAddCalls(customers), "one tagsAdd per customer: delivered orders not re-emitted");
         assertEquals(bookingIds(orders), sinks.klaviyoUniqueIds(orderIds));
         assertEquals(30, klaviyo.klaviyoUniqueIds().stream().filter(bookingIds(orders)::contains).count(),
                 "each booking sent to Klaviyo once");
@@ -139,12 +139,12 @@ class ReconcileEndToEndTest {
         Set<Long> customers = orders.stream().map(ReconcileEndToEndTest::customerOf).collect(Collectors.toSet());
         Set<Long> orderIds = Set.copyOf(orders);
         EndToEndTest.awaitTrue(Duration.ofSeconds(180), () -> sinks.storeRows() == 230
-                && sinks.tagged(customers).size() == 200 && sinks.klaviyoUniqueIds(orderIds).size() == 200);
+                && tagged(customers).size() == 200 && sinks.klaviyoUniqueIds(orderIds).size() == 200);
         Thread.sleep(4000); // one more interval: nothing more may arrive
 
         assertTrue(pagesBeforeKill < 20, "the kill came mid-pass (" + pagesBeforeKill + " pages read)");
         assertEquals(230, sinks.storeRows(), "0 lost, 0 doubled in the store");
-        assertEquals(200, sinks.tagsAddCalls(customers), "one tagsAdd per customer after the restart");
+        assertEquals(200, tagsAddCalls(customers), "one tagsAdd per customer after the restart");
         assertEquals(bookingIds(orders), sinks.klaviyoUniqueIds(orderIds));
         assertEquals(0, shopify.calls(SHOP, "orders").stream().filter(ShopifyAdminStandIn.Call::throttled).count(),
                 "no page of orders overdrew the shop's bucket");
@@ -193,7 +193,7 @@ class ReconcileEndToEndTest {
         Set<Long> orderIds = new TreeSet<>(past);
         orderIds.addAll(live);
         EndToEndTest.awaitTrue(Duration.ofSeconds(120), () -> sinks.storeRows() == 420
-                && sinks.tagged(customers).size() == 190 && sinks.klaviyoUniqueIds(orderIds).size() == 190);
+                && tagged(customers).size() == 190 && sinks.klaviyoUniqueIds(orderIds).size() == 190);
         // Both services read the bucket's level from Shopify's answers but can't see each other's calls: ingest never
         // overdraws (it keeps a quarter free), and a rare THROTTLED tagsAdd waits for the restore rate and succeeds.
         assertEquals(0, shopify.calls(SHOP, "orders").stream().filter(ShopifyAdminStandIn.Call::throttled).count(),
@@ -201,7 +201,7 @@ class ReconcileEndToEndTest {
         long tagsAdd = shopify.calls(SHOP, "tagsAdd").size();
         long throttled = shopify.calls(SHOP, "tagsAdd").stream().filter(ShopifyAdminStandIn.Call::throttled).count();
         assertTrue(throttled * 20 <= tagsAdd, throttled + " of " + tagsAdd + " tagsAdd throttled");
-        assertEquals(190, sinks.tagsAddCalls(customers));
+        assertEquals(190, tagsAddCalls(customers));
         // Klaviyo: the past bookings only in bulk jobs with backfill: true; live ones as they come.
         List<String> singles = klaviyo.server().getAllServeEvents().stream()
                 .filter(e -> e.getRequest().getUrl().equals("/klaviyo/api/events"))
@@ -213,6 +213,21 @@ class ReconcileEndToEndTest {
                 .map(e -> e.getRequest().getBodyAsString())
                 .mapToLong(b -> b.split("\"backfill\":true", -1).length - 1).sum();
         assertEquals(150, backfilled, "every past booking with backfill: true");
+    }
+
+    /** Customers of the set Shopify tagged (tagsAdd carried out, not throttled). */
+    static Set<Long> tagged(Set<Long> of) {
+        return customerIds().stream().filter(of::contains).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** How many tagsAdd Shopify carried out for the set (repeats included). */
+    static long tagsAddCalls(Set<Long> of) {
+        return customerIds().stream().filter(of::contains).count();
+    }
+
+    private static List<Long> customerIds() {
+        return shopify.customersTagged(SHOP).stream().map(g -> Long.parseLong(g.substring(g.lastIndexOf('/') + 1)))
+                .toList();
     }
 
     static long customerOf(long orderId) {

@@ -64,6 +64,15 @@ public final class AdminGraphql {
         return SaasRetries.run(new SaasRetries.Client<JsonNode>() {
             @Override
             public Uni<JsonNode> attempt() {
+                if (keepShare > 0) {
+                    return whenItFits(shop, token, query, keepShare).flatMap(v -> send(shop, token, query, request,
+                            keepShare));
+                }
+                return send(shop, token, query, request, keepShare);
+            }
+
+            private Uni<JsonNode> send(String shop, String token, String query,
+                    ShopifyGraphqlApi.GraphqlRequest request, double keepShare) {
                 Duration pace = budgets.reserve(shop, query, keepShare);
                 Uni<Void> paced = Uni.createFrom().voidItem();
                 if (!pace.isZero()) {
@@ -106,6 +115,33 @@ public final class AdminGraphql {
             }
         }, settings.giveUpAfter());
     }
+
+    /**
+     * For a caller that yields to others: waits until the bucket, as Shopify reports it now, holds the call and the
+     * share to leave. The level a caller extrapolates from its own last answer misses what the other service spent
+     * meanwhile, so before spending it asks again with a 1-point query whenever that answer is older than
+     * {@link #FRESH}.
+     */
+    private Uni<Void> whenItFits(String shop, String token, String query, double keepShare) {
+        Uni<Void> fresh = budgets.observedAgo(shop).compareTo(FRESH) <= 0 ? Uni.createFrom().voidItem()
+                : api(shop).execute(token, PROBE).flatMap(r -> handle(shop, PROBE.query(), r)).replaceWithVoid();
+        return fresh.flatMap(v -> {
+            Duration wait = budgets.untilFits(shop, query, keepShare);
+            if (wait.isZero()) {
+                return Uni.createFrom().voidItem();
+            }
+            metrics.counter(prefix + ".throttle.waits", "reason", "pacing").increment();
+            return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
+                    .flatMap(x -> whenItFits(shop, token, query, keepShare));
+        });
+    }
+
+    /** The cheapest query there is (1 point): its answer carries the bucket's level. */
+    static final ShopifyGraphqlApi.GraphqlRequest PROBE = new ShopifyGraphqlApi.GraphqlRequest(
+            "query bucket { shop { id } }", Map.of());
+
+    /** How old the bucket's last reported level may be when a yielding caller decides to spend. */
+    static final Duration FRESH = Duration.ofMillis(100);
 
     private Uni<JsonNode> handle(String shop, String query, Response response) {
         int status = response.getStatus();

@@ -24,7 +24,7 @@ final class CostBucket {
         if (Double.isNaN(available) || restoreRate <= 0) {
             return Duration.ZERO;
         }
-        Duration wait = estimate(cost + keepShare * maximum, nowNanos);
+        Duration wait = estimate(needed(cost, keepShare), nowNanos);
         // Reserve it, so concurrent calls of this shop queue up behind each other.
         available = availableAt(nowNanos) - cost;
         observedAtNanos = nowNanos;
@@ -38,6 +38,24 @@ final class CostBucket {
         }
         double missing = cost - availableAt(nowNanos);
         return missing <= 0 ? Duration.ZERO : Duration.ofNanos((long) (missing / restoreRate * 1_000_000_000L));
+    }
+
+    /** Nanoseconds since Shopify last reported the bucket (Long.MAX_VALUE before the first answer). */
+    synchronized long observedAgo(long nowNanos) {
+        return Double.isNaN(available) ? Long.MAX_VALUE : nowNanos - observedAtNanos;
+    }
+
+    /** Share-aware estimate: how long until a call of this cost fits and leaves {@code keepShare} of the bucket. */
+    synchronized Duration estimate(int cost, double keepShare, long nowNanos) {
+        if (Double.isNaN(available) || restoreRate <= 0) {
+            return Duration.ZERO;
+        }
+        return estimate(needed(cost, keepShare), nowNanos);
+    }
+
+    /** The call's cost plus the share to leave, never more than the bucket holds (else it would never fit). */
+    private double needed(int cost, double keepShare) {
+        return Math.min(maximum, cost + keepShare * maximum);
     }
 
     /** What Shopify says is left after a call. */

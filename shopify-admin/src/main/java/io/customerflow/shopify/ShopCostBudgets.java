@@ -27,6 +27,20 @@ final class ShopCostBudgets {
         return bucket(shop).waitFor(requestedCost(query), keepShare, System.nanoTime());
     }
 
+    /** How long until this query would fit and leave {@code keepShare} of the bucket, reserving nothing. */
+    Duration untilFits(String shop, String query, double keepShare) {
+        return bucket(shop).estimate(requestedCost(query), keepShare, System.nanoTime());
+    }
+
+    /** How long ago Shopify last reported the shop's bucket. */
+    Duration observedAgo(String shop) {
+        long ago = bucket(shop).observedAgo(System.nanoTime());
+        return ago == Long.MAX_VALUE ? NEVER : Duration.ofNanos(ago);
+    }
+
+    /** What {@link #observedAgo} answers before Shopify reported anything. */
+    private static final Duration NEVER = Duration.ofDays(365);
+
     /** How long until this query would fit, reserving nothing. */
     Duration untilFits(String shop, String query) {
         return bucket(shop).estimate(requestedCost(query), System.nanoTime());

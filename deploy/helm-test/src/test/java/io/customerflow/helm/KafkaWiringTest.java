@@ -65,8 +65,19 @@ class KafkaWiringTest {
 
     @Test
     void topicConfigNumbersAreIntegersAndTopicsLiveWhereTheTopicOperatorWatches() throws Exception {
-        List<JsonNode> topics = ofKind(Charts.production(), "KafkaTopic");
-        assertEquals(5, topics.size());
+        List<JsonNode> all = ofKind(Charts.production(), "KafkaTopic");
+        assertEquals(7, all.size());
+        List<JsonNode> compacted = all.stream().filter(t -> t.path("spec").path("topicName").asText()
+                .startsWith("ingest.")).toList();
+        assertEquals(2, compacted.size());
+        for (JsonNode topic : compacted) {
+            assertEquals("compact", topic.path("spec").path("config").path("cleanup.policy").asText(), name(topic));
+            assertEquals("kafka", topic.path("metadata").path("namespace").asText());
+        }
+        assertEquals(1, compacted.stream().filter(t -> t.path("spec").path("topicName").asText()
+                .equals("ingest.reconcile-state.v1")).findFirst().orElseThrow().path("spec").path("partitions").asInt(),
+                "one partition: its owner runs the passes");
+        List<JsonNode> topics = all.stream().filter(t -> !compacted.contains(t)).toList();
         for (JsonNode topic : topics) {
             JsonNode config = topic.path("spec").path("config");
             assertTrue(config.path("retention.ms").isIntegralNumber(), name(topic) + ": " + config);

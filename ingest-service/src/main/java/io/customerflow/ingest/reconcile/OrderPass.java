@@ -83,6 +83,8 @@ final class OrderPass {
                     break;
                 }
             } while (true);
+            // The checkpoint stays at the last order read, not the window's end: an order Shopify's search index
+            // showed late (after the window closed) is still in the next window.
             ctx.metrics().pass(kind, "done");
             return save(state.finished(PassState.Status.DONE, null, now()));
         } catch (AdminApiFailure e) {

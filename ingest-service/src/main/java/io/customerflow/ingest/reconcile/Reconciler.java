@@ -49,6 +49,8 @@ public class Reconciler {
     private final PassStates states;
     private final ScheduledExecutorService ticker;
     private final ExecutorService passes;
+    /** Where webhook-side notes (seen orders, uninstalls) are written: never on the request's event loop. */
+    private final ExecutorService notes;
 
     public Reconciler(IngestConfig config, ShopifyOrdersClient shopify, WebhookEvents events,
             EventPublisher publisher, MeterRegistry registry,
@@ -67,6 +69,7 @@ public class Reconciler {
             states = null;
             ticker = null;
             passes = null;
+            notes = null;
             return;
         }
         var reconcile = config.reconcile();
@@ -80,6 +83,7 @@ public class Reconciler {
         seen.start();
         states.start();
         this.passes = Executors.newFixedThreadPool(reconcile.concurrency(), r -> daemon(r, "reconcile-pass"));
+        this.notes = Executors.newSingleThreadExecutor(r -> daemon(r, "reconcile-notes"));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "reconcile-schedule"));
         ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
@@ -97,6 +101,10 @@ public class Reconciler {
         if (seen == null) {
             return;
         }
+        notes.execute(() -> note(records));
+    }
+
+    private void note(List<EventRecord<?>> records) {
         for (EventRecord<?> r : records) {
             if (r.data() instanceof OrderEvent o && knows(o.shop()) && o.updatedAt() != null) {
                 seen.record(o.shop(), Map.of(o.orderId(), new OrdersSeen.Seen(o.updatedAt(), o.cancelledAt() != null)))
@@ -241,6 +249,7 @@ public class Reconciler {
         if (ticker != null) {
             ticker.shutdownNow();
             passes.shutdownNow();
+            notes.shutdownNow();
             states.close();
             seen.close();
         }
