@@ -27,4 +27,13 @@ public final class Backoff {
             return null;
         }
     }
+
+    /**
+     * A delay a timer can take: Vert.x (Quarkus's scheduler for Mutiny delays) refuses a delay under 1 ms, and a wait
+     * computed from a cost bucket is often a fraction of one.
+     */
+    public static java.time.Duration timerDelay(java.time.Duration delay) {
+        java.time.Duration oneMillisecond = java.time.Duration.ofMillis(1);
+        return delay.compareTo(oneMillisecond) < 0 ? oneMillisecond : delay;
+    }
 }

@@ -74,7 +74,7 @@ public final class SaasRetries {
             client.retrying(decision, attempt);
             boolean counts = decision.kind() == Decision.Kind.RETRY;
             Uni<Void> pause = decision.delay().isZero() ? Uni.createFrom().voidItem()
-                    : Uni.createFrom().voidItem().onItem().delayIt().by(decision.delay());
+                    : Uni.createFrom().voidItem().onItem().delayIt().by(Backoff.timerDelay(decision.delay()));
             return pause.flatMap(v -> run(client, giveUpAfter, counts ? attempt + 1 : attempt,
                     counts ? waits : waits + 1, start));
         });

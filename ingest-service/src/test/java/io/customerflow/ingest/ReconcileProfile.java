@@ -61,7 +61,7 @@ public class ReconcileProfile implements QuarkusTestProfile {
                 s.close();
                 // Page cost is 10 × (5 + 2) + 1 = 71: a 300-point bucket restoring 150/s makes the pass wait for it.
                 shopify = new ShopifyAdminStandIn(port).shop(RECONCILED, "shpat_main", 300, 150)
-                        .shop(BACKFILL_ONLY, "shpat_tokyo", 300, 300).shop(REVOKED, "shpat_revoked", 300, 150)
+                        .shop(BACKFILL_ONLY, "shpat_tokyo", 300, 100).shop(REVOKED, "shpat_revoked", 300, 150)
                         .shop(CLOSING, "shpat_closing", 300, 150).start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

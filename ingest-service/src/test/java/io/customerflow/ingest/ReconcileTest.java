@@ -146,14 +146,37 @@ class ReconcileTest extends IngestTestBase {
         given().auth().oauth2(API_KEY).contentType("application/json")
                 .body("{\"shop\": \"uptown-salon.myshopify.com\", \"since\": \"2026-01-01\"}").post("/v1/backfills")
                 .then().statusCode(403);
+        // Another caller spends from the same bucket all along, as tagging-service's writes do.
+        java.util.concurrent.atomic.AtomicBoolean backfilling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread tagging = new Thread(() -> {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            while (backfilling.get()) {
+                try {
+                    http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ReconcileProfile.shopify
+                            .urlTemplate().replace("{shop}", shop).replace("{version}", "2026-10")))
+                            .header("X-Shopify-Access-Token", "shpat_tokyo").POST(java.net.http.HttpRequest
+                                    .BodyPublishers.ofString("{\"query\": \"mutation tagsAdd($id: ID!, $tags: "
+                                            + "[String!]!) { tagsAdd(id: $id, tags: $tags) { node { id } } }\", "
+                                            + "\"variables\": {\"id\": \"gid://shopify/Customer/1\"}}"))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+                    Thread.sleep(200);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        tagging.start();
         String since = NOW.minusDays(100).toLocalDate().toString();
         given().auth().oauth2(API_KEY).contentType("application/json")
                 .body("{\"shop\": \"" + shop + "\", \"since\": \"" + since + "\"}").post("/v1/backfills").then()
                 .statusCode(202).header("Location", containsString("/v1/backfills/" + shop))
                 .body("status", equalTo("requested"));
 
-        awaitTrue(() -> "done".equals(given().auth().oauth2(API_KEY).get("/v1/backfills/" + shop).then()
-                .statusCode(200).extract().path("status")), "the backfill ends");
+        awaitTrue(() -> !"running".equals(given().auth().oauth2(API_KEY).get("/v1/backfills/" + shop).then()
+                .statusCode(200).extract().path("status")) && !"requested".equals(given().auth().oauth2(API_KEY)
+                        .get("/v1/backfills/" + shop).then().extract().path("status")), "the backfill ends");
+        backfilling.set(false);
+        given().auth().oauth2(API_KEY).get("/v1/backfills/" + shop).then().body("status", equalTo("done"));
         given().auth().oauth2(API_KEY).get("/v1/backfills/" + shop).then().statusCode(200)
                 .body("ordersTotal", equalTo(45)).body("ordersScanned", equalTo(45))
                 .body("bookingsFound", equalTo(45)).body("etaSeconds", equalTo(0));

@@ -77,7 +77,7 @@ public final class AdminGraphql {
                 Uni<Void> paced = Uni.createFrom().voidItem();
                 if (!pace.isZero()) {
                     metrics.counter(prefix + ".throttle.waits", "reason", "pacing").increment();
-                    paced = paced.onItem().delayIt().by(pace);
+                    paced = paced.onItem().delayIt().by(Backoff.timerDelay(pace));
                 }
                 return paced.flatMap(v -> api(shop).execute(token, request)).flatMap(r -> handle(shop, query, r));
             }
@@ -89,6 +89,10 @@ public final class AdminGraphql {
                 }
                 if (failure instanceof Throttled t) { // not a failed attempt: wait until the bucket holds the cost
                     return SaasRetries.Decision.waitFor(t.wait.plus(budgets.untilFits(shop, query)), "THROTTLED");
+                }
+                if (failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
+                        || failure instanceof NullPointerException) {
+                    Log.warnf(failure, "unexpected failure of a Shopify call for %s", shop); // a bug: show where
                 }
                 return SaasRetries.Decision.retry(SaasRetries.delay(failure, settings.retryBackoff(), attempt,
                         Duration.ofSeconds(30)), SaasRetries.describe(failure));
@@ -131,7 +135,7 @@ public final class AdminGraphql {
                 return Uni.createFrom().voidItem();
             }
             metrics.counter(prefix + ".throttle.waits", "reason", "pacing").increment();
-            return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
+            return Uni.createFrom().voidItem().onItem().delayIt().by(Backoff.timerDelay(wait))
                     .flatMap(x -> whenItFits(shop, token, query, keepShare));
         });
     }

@@ -112,11 +112,11 @@ public class KlaviyoClient {
      */
     private Uni<Void> paced(RateLimiter limiter) {
         Duration pace = limiter.reserve(System.nanoTime());
-        Uni<Void> slot = pace.isZero() ? Uni.createFrom().voidItem() : Uni.createFrom().voidItem().onItem().delayIt().by(pace);
+        Uni<Void> slot = pace.isZero() ? Uni.createFrom().voidItem() : Uni.createFrom().voidItem().onItem().delayIt().by(Backoff.timerDelay(pace));
         return slot.flatMap(v -> {
             Duration blocked = limiter.blockedFor(System.nanoTime());
             return blocked.isZero() ? Uni.createFrom().voidItem()
-                    : Uni.createFrom().voidItem().onItem().delayIt().by(blocked).flatMap(w -> paced(limiter));
+                    : Uni.createFrom().voidItem().onItem().delayIt().by(Backoff.timerDelay(blocked)).flatMap(w -> paced(limiter));
         });
     }
 
