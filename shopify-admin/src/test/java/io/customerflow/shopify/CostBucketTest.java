@@ -1,0 +1,46 @@
+package io.customerflow.shopify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+class CostBucketTest {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void nothingIsHeldBackUntilShopifyReportedTheBucket() {
+        CostBucket bucket = new CostBucket();
+        assertEquals(Duration.ZERO, bucket.waitFor(500, 0.25, 0));
+        assertEquals(Long.MAX_VALUE, bucket.observedAgo(0));
+    }
+
+    @Test
+    void aCallWaitsUntilTheRestoreRateRefilledItsCostAndReservesIt() {
+        CostBucket bucket = new CostBucket();
+        bucket.observe(40, 1000, 100, 0);
+        assertEquals(Duration.ofMillis(600), bucket.waitFor(100, 0, 0), "60 points missing at 100/s");
+        assertEquals(Duration.ofMillis(1600), bucket.waitFor(100, 0, 0), "the first call's cost is reserved");
+        assertEquals(Duration.ofSeconds(2), Duration.ofNanos(bucket.observedAgo(2 * SECOND)));
+    }
+
+    @Test
+    void aYieldingCallerLeavesItsShareOfTheBucket() {
+        CostBucket bucket = new CostBucket();
+        bucket.observe(250, 1000, 100, 0);
+        assertEquals(Duration.ZERO, bucket.estimate(50, 0, 0), "tagging: 50 fits in 250");
+        assertEquals(Duration.ofMillis(500), bucket.estimate(50, 0.25, 0), "the reconciler: 50 + 250 to leave");
+    }
+
+    @Test
+    void aCallCostingMoreThanTheBucketWaitsForAFullBucketNotForever() {
+        CostBucket bucket = new CostBucket();
+        bucket.observe(0, 400, 100, 0);
+        Duration wait = bucket.estimate(600, 0.25, 0);
+        assertEquals(Duration.ofSeconds(4), wait, "needs the whole 400, not 600 + 100");
+        assertTrue(bucket.estimate(600, 0.25, 4 * SECOND).isZero());
+    }
+}
