@@ -110,14 +110,17 @@ public final class ReconcileBench {
                 .toList();
         List<ShopifyAdminStandIn.Call> pages = calls.stream().filter(c -> c.operation().equals("orders")).toList();
         // Steady state: from the first page that found the bucket below half full (the initial burst spent) to the
-        // last page; the cost spent in between against what the bucket restored meanwhile.
+        // last page. Of what the bucket restored in between (seconds × rate), the pass used what it spent minus what
+        // it drew down from the bucket's level: the rest was restored into a full bucket and lost, or left unused.
         ShopifyAdminStandIn.Call steadyStart = pages.stream().filter(c -> c.availableBefore() < plan.maximum() / 2)
                 .findFirst().orElse(pages.get(0));
         ShopifyAdminStandIn.Call last = pages.get(pages.size() - 1);
         double steadySeconds = (last.atNanos() - steadyStart.atNanos()) / 1e9;
-        double spent = calls.stream().filter(c -> !c.throttled() && c.atNanos() > steadyStart.atNanos()
-                && c.atNanos() <= last.atNanos()).mapToDouble(ShopifyAdminStandIn.Call::requestedCost).sum();
-        double share = steadySeconds <= 0 ? Double.NaN : spent / (steadySeconds * plan.restoreRate());
+        double spent = calls.stream().filter(c -> !c.throttled() && c.atNanos() >= steadyStart.atNanos()
+                && c.atNanos() < last.atNanos()).mapToDouble(ShopifyAdminStandIn.Call::requestedCost).sum();
+        double drawnDown = steadyStart.availableBefore() - last.availableBefore();
+        double share = steadySeconds <= 0 ? Double.NaN
+                : (spent - drawnDown) / (steadySeconds * plan.restoreRate());
         long scanned = Long.parseLong(out.replaceAll("(?s).*done: \\d+ bookings in (\\d+) orders.*", "$1"));
         long bookings = Long.parseLong(out.replaceAll("(?s).*done: (\\d+) bookings.*", "$1"));
         return new Result(plan, seconds, scanned, bookings, scanned / seconds, share, pages.size(),
@@ -132,8 +135,9 @@ public final class ReconcileBench {
                 .append("The packaged ingest-service backfills every order of a shop (each order its own customer, one ")
                 .append("booking line item) from a Shopify stand-in that enforces the shop's cost bucket; pages of 25 ")
                 .append("orders with 20 line items (requested cost 551), a quarter of the bucket left free for tagging ")
-                .append("(`ingest.reconcile.keep-for-live`). Budget used = points spent once the initial burst was ")
-                .append("spent, over what the bucket restored in that time.\n\n")
+                .append("(`ingest.reconcile.keep-for-live`). Budget used: from the first page that found the bucket below ")
+                .append("half full to the last page, the points spent minus what was drawn down from the bucket's ")
+                .append("level, over what the restore rate refilled in that time.\n\n")
                 .append("| bucket | orders | took | orders/s | bookings | pages | budget used (steady, over) | THROTTLED |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
