@@ -74,12 +74,17 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "shopify-stand-in");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, Shop> shops = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
 
     public ShopifyAdminStandIn(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.setExecutor(executor);
         server.createContext("/", this::handle);
     }
 
@@ -347,5 +352,6 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
