@@ -63,6 +63,9 @@ public final class SaasStandIn implements AutoCloseable {
                 .withRequestBody(containing("sortKey: CREATED_AT"))
                 .willReturn(json("{\"data\": {\"orders\": {\"pageInfo\": {\"hasNextPage\": false, \"endCursor\": \"end\"},"
                         + " \"nodes\": " + PastOrders.json() + "}}, " + COST + "}")));
+        // The 1-point query a reconciliation asks the bucket's level with before spending.
+        server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("query bucket"))
+                .willReturn(json("{\"data\": {\"shop\": {\"id\": \"gid://shopify/Shop/1\"}}, " + COST + "}")));
         server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("ordersCount"))
                 .willReturn(json("{\"data\": {\"ordersCount\": {\"count\": " + PastOrders.COUNT
                         + ", \"precision\": \"EXACT\"}}, " + COST + "}")));
