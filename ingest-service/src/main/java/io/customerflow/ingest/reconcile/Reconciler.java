@@ -131,14 +131,22 @@ public class Reconciler {
                 .map(s -> states.write(s.finished(PassState.Status.DONE, null,
                         now.minus(config.reconcile().interval()))))
                 .orElse(java.util.concurrent.CompletableFuture.completedFuture(null));
-        return cleared.thenCompose(v -> states.write(request)).thenApply(v -> request);
+        // Remembered here too: until the pass starts, this replica must report the request, not the last backfill.
+        return cleared.thenCompose(v -> states.write(request)).thenApply(v -> {
+            written.put(request.key(), request);
+            return request;
+        });
     }
 
     /** A shop's backfill as Kafka holds it (any replica can answer). */
     public Optional<PassState> backfill(String shop) {
         String key = PassState.key(PassState.Kind.BACKFILL, shop);
-        Optional<PassState> local = Optional.ofNullable(written.get(key));
-        return local.isPresent() ? local : states.readFromTopic(key);
+        PassState mine = written.get(key);
+        Optional<PassState> read = states.readFromTopic(key);
+        if (mine == null || read.isEmpty()) {
+            return mine == null ? read : Optional.of(mine);
+        }
+        return Optional.of(read.get().savedAt().isAfter(mine.savedAt()) ? read.get() : mine);
     }
 
     private void tick() {
