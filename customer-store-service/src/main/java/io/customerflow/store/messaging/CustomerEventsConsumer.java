@@ -1,30 +1,33 @@
 package io.customerflow.store.messaging;
 
 import java.sql.SQLException;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.consumer.DeadLetters;
 import io.customerflow.events.EventRecord;
-import io.customerflow.store.config.StoreConfig;
 import io.customerflow.events.InvalidEventException;
 import io.customerflow.store.service.EventApplier;
-import io.customerflow.store.service.TransientFailures;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.pgclient.PgException;
 
 /**
- * Applies {@code customer-events.v1} in order, one record at a time per partition. The offset is committed only
- * after the effect. Transient database failures are retried with backoff for as long as they last, so the
- * consumer pauses and never skips; a record that can never apply (broken contract, permanent SQL error) is
- * nacked and lands on {@value Channels#DEAD_LETTER_TOPIC} with the reason, counted as
+ * Applies {@code customer-events.v1} a poll at a time ({@code batch=true}): the poll's events in order, in as few
+ * transactions as {@link EventApplier} can (one for distinct customers). The poll is acked, and so its offsets
+ * committed, only after every effect is done. A record that can never apply (broken contract, permanent SQL error)
+ * is nacked alone and lands on {@value Channels#DEAD_LETTER_TOPIC} with the reason, counted as
  * {@code dead.letters{consumer=customer-store, reason}} ({@link DeadLetters}: the consumers' one metric and words).
  */
 @ApplicationScoped
@@ -32,35 +35,49 @@ public class CustomerEventsConsumer {
 
     private final EventApplier applier;
     private final DeadLetters deadLetters;
-    private final Duration applyTimeout;
 
-    public CustomerEventsConsumer(EventApplier applier, MeterRegistry metrics, StoreConfig config) {
+    public CustomerEventsConsumer(EventApplier applier, MeterRegistry metrics) {
         this.applier = applier;
         this.deadLetters = new DeadLetters(metrics, "customer-store");
-        this.applyTimeout = config.consumer().applyTimeout();
     }
 
     @Incoming(Channels.CUSTOMER_EVENTS_IN)
-    public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
-        EventRecord<?> event;
-        try {
-            event = EventRecord.read(record);
-        } catch (InvalidEventException e) {
-            deadLetters.count(DeadLetterReason.INVALID_EVENT);
-            throw e;
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        List<KafkaRecord<String, byte[]>> records = batch.getRecords();
+        List<KafkaRecord<String, byte[]>> readable = new ArrayList<>(records.size());
+        List<EventRecord<?>> events = new ArrayList<>(records.size());
+        List<Uni<Void>> deadLettered = new ArrayList<>();
+        for (KafkaRecord<String, byte[]> record : records) {
+            try {
+                events.add(EventRecord.read(consumerRecord(record)));
+                readable.add(record);
+            } catch (InvalidEventException e) {
+                deadLettered.add(deadLetter(record, e));
+            }
         }
-        // A call that never answers (e.g. a connection lost without a reset) must not stall the partition forever:
-        // after store.consumer.apply-timeout it counts as a transient failure and is retried like one.
-        return Uni.createFrom().deferred(() -> applier.apply(event))
-                .ifNoItem().after(applyTimeout).failWith(java.util.concurrent.TimeoutException::new)
-                .onFailure(TransientFailures::isTransient)
-                .invoke(f -> Log.warnf("transient failure on %s %s, retrying: %s", event.type(), event.id(),
-                        f.getClass().getSimpleName()))
-                .onFailure(TransientFailures::isTransient)
-                .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).withJitter(0.2).indefinitely()
-                // Only failures that can never apply get here: the connector dead-letters them on this nack.
-                .onFailure().invoke(f -> deadLetters.count(reason(f)))
-                .replaceWithVoid();
+        return applier.applyAll(events).chain(failures -> {
+            for (int i = 0; i < failures.size(); i++) {
+                if (failures.get(i) != null) {
+                    deadLettered.add(deadLetter(readable.get(i), failures.get(i)));
+                }
+            }
+            // The dead letters first: the poll's offsets are committed only once Kafka holds them.
+            return Multi.createFrom().iterable(deadLettered).onItem().transformToUniAndConcatenate(u -> u)
+                    .collect().last();
+        }).chain(() -> Uni.createFrom().completionStage(batch.ack()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ConsumerRecord<String, byte[]> consumerRecord(KafkaRecord<String, byte[]> record) {
+        return (ConsumerRecord<String, byte[]>) record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .orElseThrow().getRecord();
+    }
+
+    /** Only failures that can never apply get here: the connector dead-letters the record on this nack. */
+    private Uni<Void> deadLetter(KafkaRecord<String, byte[]> record, Throwable failure) {
+        deadLetters.count(reason(failure));
+        return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(record.nack(failure)));
     }
 
     private static DeadLetterReason reason(Throwable failure) {

@@ -12,7 +12,7 @@ import jakarta.persistence.Table;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
-/** A booking customer of a shop: name, email and booking counts; nothing more. Written by {@code StoreWrites}. */
+/** A booking customer of a shop: name, email and booking counts; nothing more. Written by {@code BookingWrites}. */
 @Entity
 @Table(name = "customer")
 public class Customer {

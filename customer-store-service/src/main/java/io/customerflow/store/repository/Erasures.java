@@ -16,15 +16,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class Erasures {
 
-    /** True when any of the hashes was redacted at or after {@code time}: an old event must not resurrect it. */
-    public Uni<Boolean> redactedSince(Mutiny.Session s, List<String> hashes, OffsetDateTime time) {
-        if (hashes.isEmpty()) {
-            return Uni.createFrom().item(false);
-        }
-        return s.createNativeQuery("select count(*) from redaction where subject_hash in (?1) and redacted_at >= ?2",
-                Long.class).setParameter(1, hashes).setParameter(2, time).getSingleResult().map(n -> n > 0);
-    }
-
     /**
      * Erases the bookings of the given Shopify orders (customers/redact's orders_to_redact), the customers left
      * without any booking, and recounts the others from what remains.

@@ -1,0 +1,79 @@
+package io.customerflow.store.service;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.reactive.mutiny.Mutiny;
+
+import io.customerflow.events.CustomerDataRequested;
+import io.customerflow.events.CustomerRedactRequested;
+import io.customerflow.events.Emails;
+import io.customerflow.events.EventRecord;
+import io.customerflow.events.ShopRedactRequested;
+import io.customerflow.store.repository.Erasures;
+import io.customerflow.store.repository.StoreWrites;
+import io.customerflow.store.service.EventApplier.Outcome;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Applies Shopify's privacy requests (customers/redact, shop/redact, customers/data_request), one per transaction
+ * with its event id, exactly once. A redaction leaves one-way markers so that replayed old events never bring the
+ * erased data back (see {@link BookingBatch}).
+ */
+@ApplicationScoped
+public class PrivacyRequests {
+
+    private final Mutiny.SessionFactory sessions;
+    private final StoreWrites store;
+    private final Erasures erasures;
+    private final DataExports exports;
+    private final MeterRegistry registry;
+
+    public PrivacyRequests(Mutiny.SessionFactory sessions, StoreWrites store, Erasures erasures, DataExports exports,
+            MeterRegistry registry) {
+        this.sessions = sessions;
+        this.store = store;
+        this.erasures = erasures;
+        this.exports = exports;
+        this.registry = registry;
+    }
+
+    public Uni<Outcome> apply(EventRecord<?> event) {
+        return sessions.withTransaction((s, tx) -> store.markProcessed(s, event.id())
+                .flatMap(first -> first ? effect(s, event) : Uni.createFrom().item(Outcome.DUPLICATE)))
+                .invoke(outcome -> registry.counter("store.events", "type", event.type().name().toLowerCase(),
+                        "outcome", outcome.name().toLowerCase()).increment());
+    }
+
+    private Uni<Outcome> effect(Mutiny.Session s, EventRecord<?> event) {
+        return switch (event.type()) {
+            case CUSTOMER_REDACT_REQUESTED -> redact(s, event.dataAs(CustomerRedactRequested.class));
+            case SHOP_REDACT_REQUESTED -> redactShop(s, event.dataAs(ShopRedactRequested.class));
+            case CUSTOMER_DATA_REQUESTED -> exports.export(s, event.dataAs(CustomerDataRequested.class))
+                    .replaceWith(Outcome.APPLIED);
+            default -> throw new IllegalArgumentException(event.type() + " is not a privacy request");
+        };
+    }
+
+    private Uni<Outcome> redact(Mutiny.Session s, CustomerRedactRequested r) {
+        List<String> hashes = Subjects.hashes(r.shop(), r.email(), r.shopifyCustomerId());
+        List<String> markers = new ArrayList<>(hashes);
+        r.ordersToRedact().forEach(orderId -> markers.add(Subjects.orderHash(r.shop(), orderId)));
+        OffsetDateTime at = r.requestedAt();
+        return erasures.eraseCustomer(s, r.shop(), Emails.normalize(r.email()), r.shopifyCustomerId(), hashes)
+                // Orders may belong to a customer row of another identity (e.g. a guest checkout's email).
+                .call(() -> erasures.eraseOrders(s, r.shop(), r.ordersToRedact()))
+                .call(() -> erasures.markRedacted(s, markers, at))
+                .replaceWith(Outcome.APPLIED);
+    }
+
+    private Uni<Outcome> redactShop(Mutiny.Session s, ShopRedactRequested r) {
+        return erasures.eraseShop(s, r.shop())
+                .call(() -> erasures.markRedacted(s, List.of(Subjects.shopHash(r.shop())), r.requestedAt()))
+                .replaceWith(Outcome.APPLIED);
+    }
+}
