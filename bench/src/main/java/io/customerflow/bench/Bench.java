@@ -202,14 +202,44 @@ public final class Bench {
         sinks.reset();
     }
 
-    /** 3. The store consumer alone, against a raw batched insert of as many rows. */
+    /**
+     * 3. The store draining a backlog of distinct customers' bookings alone: every consumer is stopped (SIGSTOP)
+     * while the backlog is produced, then only the store resumes; against a raw batched insert of as many rows.
+     */
     private void storeThroughput() throws Exception {
         drain();
-        int n = quick ? 5_000 : 20_000;
+        int n = quick ? 20_000 : 100_000;
         long base = base();
+        Map<String, Long> pids = stack.servicePids();
+        List<String> consumers = List.of("customer-store-service", "tagging-service", "klaviyo-service");
+        consumers.forEach(name -> signal("STOP", pids.get(name)));
+        long start;
+        long end;
+        int applied;
+        try {
+            produceBookings(base, n);
+            signal("CONT", pids.get("customer-store-service"));
+            start = System.nanoTime();
+            long deadline = start + Duration.ofMinutes(5).toNanos();
+            while ((applied = sinks.storeCount(base, base + n)) < n && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            end = System.nanoTime();
+        } finally {
+            consumers.forEach(name -> signal("CONT", pids.get(name)));
+        }
+        double consumer = applied / ((end - start) / 1e9);
+        double baseline = batchedInsert(n);
+        report.store = new Report.StoreRow(n, applied, consumer, baseline);
+        System.out.printf("[bench] store drained %d events at %.0f events/s, batched insert %.0f rows/s%n", applied,
+                consumer, baseline);
+        drain();
+    }
+
+    /** n booking confirmations, each of a different customer and order, as ingest would publish them. */
+    private void produceBookings(long base, int n) throws Exception {
         var config = Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + ports.kafka(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5);
-        long start = System.currentTimeMillis();
         try (var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
                 long id = base + i;
@@ -221,16 +251,16 @@ public final class Bench {
                         EventJson.toBytes(b), ce.toHeaders()));
             }
         }
-        long deadline = System.currentTimeMillis() + 300_000;
-        Map<Long, Long> rows = Map.of();
-        while (System.currentTimeMillis() < deadline && (rows = sinks.store(base, base + n)).size() < n) {
-            Thread.sleep(500);
+    }
+
+    private static void signal(String signal, long pid) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        long last = rows.values().stream().mapToLong(Long::longValue).max().orElse(start);
-        double consumer = rows.size() / Math.max(0.001, (last - start) / 1000.0);
-        double baseline = batchedInsert(n);
-        report.store = new Report.StoreRow(n, rows.size(), consumer, baseline);
-        System.out.printf("[bench] store consumer %.0f events/s, batched insert %.0f rows/s%n", consumer, baseline);
     }
 
     private double batchedInsert(int n) throws Exception {

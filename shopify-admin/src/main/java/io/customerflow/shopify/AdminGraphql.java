@@ -73,13 +73,20 @@ public final class AdminGraphql {
 
             private Uni<JsonNode> send(String shop, String token, String query,
                     ShopifyGraphqlApi.GraphqlRequest request, double keepShare) {
-                Duration pace = budgets.reserve(shop, query, keepShare);
+                ShopCostBudgets.Reservation reservation = budgets.reserve(shop, query, keepShare);
                 Uni<Void> paced = Uni.createFrom().voidItem();
-                if (!pace.isZero()) {
+                if (!reservation.delay().isZero()) {
                     metrics.counter(prefix + ".throttle.waits", "reason", "pacing").increment();
-                    paced = paced.onItem().delayIt().by(Backoff.timerDelay(pace));
+                    paced = paced.onItem().delayIt().by(Backoff.timerDelay(reservation.delay()));
                 }
-                return paced.flatMap(v -> api(shop).execute(token, request)).flatMap(r -> handle(shop, query, r));
+                java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+                return paced.flatMap(v -> api(shop).execute(token, request))
+                        .flatMap(r -> handle(shop, query, r, reservation, settled))
+                        .onTermination().invoke(() -> {
+                            if (settled.compareAndSet(false, true)) {
+                                budgets.release(shop, reservation);
+                            }
+                        });
             }
 
             @Override
@@ -128,7 +135,9 @@ public final class AdminGraphql {
      */
     private Uni<Void> whenItFits(String shop, String token, String query, double keepShare) {
         Uni<Void> fresh = budgets.observedAgo(shop).compareTo(FRESH) <= 0 ? Uni.createFrom().voidItem()
-                : api(shop).execute(token, PROBE).flatMap(r -> handle(shop, PROBE.query(), r)).replaceWithVoid();
+                : api(shop).execute(token, PROBE).flatMap(r -> handle(shop, PROBE.query(), r,
+                        ShopCostBudgets.Reservation.NONE, new java.util.concurrent.atomic.AtomicBoolean()))
+                        .replaceWithVoid();
         return fresh.flatMap(v -> {
             Duration wait = budgets.untilFits(shop, query, keepShare);
             if (wait.isZero()) {
@@ -147,7 +156,8 @@ public final class AdminGraphql {
     /** How old the bucket's last reported level may be when a yielding caller decides to spend. */
     static final Duration FRESH = Duration.ofMillis(100);
 
-    private Uni<JsonNode> handle(String shop, String query, Response response) {
+    private Uni<JsonNode> handle(String shop, String query, Response response,
+            ShopCostBudgets.Reservation reservation, java.util.concurrent.atomic.AtomicBoolean settled) {
         int status = response.getStatus();
         if (status == 401 || status == 403) {
             throw new AdminApiFailure(DeadLetterReason.UNAUTHORIZED, "Shopify answered " + status + " for " + shop
@@ -164,7 +174,9 @@ public final class AdminGraphql {
         }
         JsonNode body = response.readEntity(JsonNode.class);
         JsonNode cost = body.path("extensions").path("cost");
-        budgets.observe(shop, query, cost);
+        if (settled.compareAndSet(false, true) && !budgets.observe(shop, query, cost, reservation)) {
+            budgets.release(shop, reservation);
+        }
         if (cost.has("actualQueryCost")) {
             metrics.counter(prefix + ".api.cost", "shop", "all").increment(cost.path("actualQueryCost").asDouble());
         }

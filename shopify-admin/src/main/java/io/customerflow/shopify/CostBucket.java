@@ -10,6 +10,12 @@ import java.time.Duration;
 final class CostBucket {
 
     private double available = Double.NaN;
+    /**
+     * Cost reserved by calls that Shopify has not answered yet. Shopify's reported level doesn't count them (a call
+     * still waiting for its slot, or in flight), so each answer's level is taken net of them: without it, concurrent
+     * callers of one shop (tagging's lanes per customer) would spend the same points twice and be THROTTLED.
+     */
+    private double inFlight;
     private double maximum;
     private double restoreRate;
     private long observedAtNanos;
@@ -21,6 +27,7 @@ final class CostBucket {
      *                  reconciler leaves room so that live tagging of the same shop never finds the bucket empty)
      */
     synchronized Duration waitFor(int cost, double keepShare, long nowNanos) {
+        inFlight += cost; // settled by the answer (observe) or by the call's failure (release)
         if (Double.isNaN(available) || restoreRate <= 0) {
             return Duration.ZERO;
         }
@@ -58,12 +65,22 @@ final class CostBucket {
         return Math.min(maximum, cost + keepShare * maximum);
     }
 
-    /** What Shopify says is left after a call. */
-    synchronized void observe(double currentlyAvailable, double maximumAvailable, double restorePerSecond, long nowNanos) {
-        this.available = currentlyAvailable;
+    /**
+     * What Shopify says is left after a call that had reserved {@code settledCost} (0 for a call that reserved
+     * nothing): the level, less what other calls reserved and Shopify hasn't answered yet.
+     */
+    synchronized void observe(double currentlyAvailable, double maximumAvailable, double restorePerSecond,
+            int settledCost, long nowNanos) {
+        inFlight = Math.max(0, inFlight - settledCost);
+        this.available = currentlyAvailable - inFlight;
         this.maximum = maximumAvailable;
         this.restoreRate = restorePerSecond;
         this.observedAtNanos = nowNanos;
+    }
+
+    /** A reserving call ended without an answer carrying the bucket (network error, 5xx): no longer in flight. */
+    synchronized void release(int cost) {
+        inFlight = Math.max(0, inFlight - cost);
     }
 
     private double availableAt(long nowNanos) {

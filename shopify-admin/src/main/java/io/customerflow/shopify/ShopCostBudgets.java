@@ -22,9 +22,23 @@ final class ShopCostBudgets {
         this.assumedCallCost = assumedCallCost;
     }
 
-    /** How long to wait before this query fits the shop's bucket (zero when it fits now); reserves its cost. */
-    Duration reserve(String shop, String query, double keepShare) {
-        return bucket(shop).waitFor(requestedCost(query), keepShare, System.nanoTime());
+    /**
+     * Reserves this query's cost in the shop's bucket; the reservation says how long to wait before sending it (zero
+     * when it fits now) and must be settled by {@link #observe} or {@link #release}.
+     */
+    Reservation reserve(String shop, String query, double keepShare) {
+        int cost = requestedCost(query);
+        return new Reservation(cost, bucket(shop).waitFor(cost, keepShare, System.nanoTime()));
+    }
+
+    /** A reserved cost and the wait before the call may be sent. */
+    record Reservation(int cost, Duration delay) {
+        static final Reservation NONE = new Reservation(0, Duration.ZERO);
+    }
+
+    /** The reserving call ended without Shopify reporting the bucket. */
+    void release(String shop, Reservation reservation) {
+        bucket(shop).release(reservation.cost());
     }
 
     /** How long until this query would fit and leave {@code keepShare} of the bucket, reserving nothing. */
@@ -46,17 +60,22 @@ final class ShopCostBudgets {
         return bucket(shop).estimate(requestedCost(query), System.nanoTime());
     }
 
-    /** Takes in what Shopify reported about a call: the bucket's state and the query's requested cost. */
-    void observe(String shop, String query, JsonNode cost) {
+    /**
+     * Takes in what Shopify reported about a call: the bucket's state and the query's requested cost; settles the
+     * call's reservation. Answers whether the reservation is settled (false when the answer carried no bucket).
+     */
+    boolean observe(String shop, String query, JsonNode cost, Reservation reservation) {
         JsonNode throttle = cost.path("throttleStatus");
-        if (throttle.isObject()) {
+        boolean settled = throttle.isObject();
+        if (settled) {
             bucket(shop).observe(throttle.path("currentlyAvailable").asDouble(),
                     throttle.path("maximumAvailable").asDouble(), throttle.path("restoreRate").asDouble(),
-                    System.nanoTime());
+                    reservation.cost(), System.nanoTime());
         }
         if (cost.path("requestedQueryCost").canConvertToInt()) {
             requestedCosts.put(query, cost.get("requestedQueryCost").asInt());
         }
+        return settled;
     }
 
     /**

@@ -21,7 +21,7 @@ class CostBucketTest {
     @Test
     void aCallWaitsUntilTheRestoreRateRefilledItsCostAndReservesIt() {
         CostBucket bucket = new CostBucket();
-        bucket.observe(40, 1000, 100, 0);
+        bucket.observe(40, 1000, 100, 0, 0);
         assertEquals(Duration.ofMillis(600), bucket.waitFor(100, 0, 0), "60 points missing at 100/s");
         assertEquals(Duration.ofMillis(1600), bucket.waitFor(100, 0, 0), "the first call's cost is reserved");
         assertEquals(Duration.ofSeconds(2), Duration.ofNanos(bucket.observedAgo(2 * SECOND)));
@@ -30,7 +30,7 @@ class CostBucketTest {
     @Test
     void aYieldingCallerLeavesItsShareOfTheBucket() {
         CostBucket bucket = new CostBucket();
-        bucket.observe(250, 1000, 100, 0);
+        bucket.observe(250, 1000, 100, 0, 0);
         assertEquals(Duration.ZERO, bucket.estimate(50, 0, 0), "tagging: 50 fits in 250");
         assertEquals(Duration.ofMillis(500), bucket.estimate(50, 0.25, 0), "the reconciler: 50 + 250 to leave");
     }
@@ -38,9 +38,23 @@ class CostBucketTest {
     @Test
     void aCallCostingMoreThanTheBucketWaitsForAFullBucketNotForever() {
         CostBucket bucket = new CostBucket();
-        bucket.observe(0, 400, 100, 0);
+        bucket.observe(0, 400, 100, 0, 0);
         Duration wait = bucket.estimate(600, 0.25, 0);
         assertEquals(Duration.ofSeconds(4), wait, "needs the whole 400, not 600 + 100");
         assertTrue(bucket.estimate(600, 0.25, 4 * SECOND).isZero());
+    }
+
+    /** Concurrent callers of one shop: an answer's level doesn't count the calls still on their way, the bucket does. */
+    @Test
+    void anAnswerIsTakenNetOfTheCallsStillInFlight() {
+        CostBucket bucket = new CostBucket();
+        bucket.observe(100, 1000, 50, 0, 0);
+        assertEquals(Duration.ZERO, bucket.waitFor(10, 0, 0), "a");
+        assertEquals(Duration.ZERO, bucket.waitFor(10, 0, 0), "b");
+        bucket.observe(90, 1000, 50, 10, 0); // a's answer: Shopify spent a's 10, b not yet
+        assertEquals(Duration.ofMillis(200), bucket.estimate(90.0, 0), "80 left once b lands: 10 missing at 50/s");
+        bucket.release(10); // b failed without an answer: no longer in flight
+        bucket.observe(90, 1000, 50, 0, 0);
+        assertEquals(Duration.ZERO, bucket.estimate(90.0, 0));
     }
 }

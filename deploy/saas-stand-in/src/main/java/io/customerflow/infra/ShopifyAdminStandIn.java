@@ -74,13 +74,16 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final java.util.concurrent.ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
+    private final java.util.concurrent.ExecutorService executor = Executors.newFixedThreadPool(64, r -> {
         Thread t = new Thread(r, "shopify-stand-in");
         t.setDaemon(true);
         return t;
     });
     private final Map<String, Shop> shops = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private volatile long latencyMillis;
 
     public ShopifyAdminStandIn(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
@@ -120,6 +123,20 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     /** From now on the shop answers 401 (token revoked, app uninstalled). */
     public void revoke(String domain) {
         shops.get(domain).revoked = true;
+    }
+
+    /**
+     * Every answer takes this long (a real shop answers in tens to hundreds of ms): a client that sends one call at a
+     * time per shop is then bound by the round trip, not by the bucket.
+     */
+    public ShopifyAdminStandIn latency(java.time.Duration latency) {
+        this.latencyMillis = latency.toMillis();
+        return this;
+    }
+
+    /** The most requests (all shops) that were being answered at once. */
+    public int maxConcurrentRequests() {
+        return maxInFlight.get();
     }
 
     public List<Call> calls() {
@@ -190,8 +207,16 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try (exchange) {
+            if (latencyMillis > 0) {
+                Thread.sleep(latencyMillis);
+            }
             answer(exchange);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 

@@ -22,8 +22,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 
 /**
- * Consumes {@code orders.v1}: each shop's events in order, shops in parallel (a throttled shop never stalls the
- * others). A record is acked after its tags are applied; a failure that can never succeed is nacked and lands on
+ * Consumes {@code orders.v1}: each customer's events in order, customers in parallel, within a shop too. The lanes of
+ * one shop share its Admin API cost bucket (pacing reserves each call's cost, so they queue for the points rather
+ * than overdraw), so a shop with a large budget is tagged at its budget, not at one call's round trip; a throttled
+ * shop never stalls the others. A record is acked after its tags are applied; a failure that can never succeed is nacked and lands on
  * {@value Channels#DEAD_LETTER_TOPIC} with the reason. Offsets are committed only up to the last record whose
  * effect is done (throttled commit strategy).
  */
@@ -49,7 +51,7 @@ public class OrderEventsConsumer {
         } catch (InvalidEventException e) {
             return deadLetter(message, DeadLetterReason.INVALID_EVENT, e);
         }
-        return lanes.submit(OrderTagger.shopOf(event), () -> tagger.handle(event).subscribeAsCompletionStage(),
+        return lanes.submit(OrderTagger.laneOf(event), () -> tagger.handle(event).subscribeAsCompletionStage(),
                 (outcome, failure) -> {
                     if (failure == null) {
                         message.ack();

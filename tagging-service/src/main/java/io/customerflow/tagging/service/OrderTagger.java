@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.customerflow.events.AppUninstalled;
+import io.customerflow.events.EventKeys;
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.EventType;
 import io.customerflow.events.OrderEvent;
@@ -50,10 +51,16 @@ public class OrderTagger {
         this.metrics = metrics;
     }
 
-    /** The shop an event concerns (events of one shop are handled in order, shops in parallel). */
-    public static String shopOf(EventRecord<?> event) {
-        return event.data() instanceof OrderEvent o ? o.shop()
-                : event.data() instanceof AppUninstalled u ? u.shop() : "";
+    /**
+     * The lane an event is handled in: its Kafka key, {@code {shop}/{customer}} for an order (see
+     * {@code EventKeys.orderKey}), so one customer's events are tagged in order (created before cancelled) and
+     * different customers in parallel; the shop for an uninstall.
+     */
+    public static String laneOf(EventRecord<?> event) {
+        if (event.data() instanceof OrderEvent o) {
+            return event.key() != null ? event.key() : EventKeys.orderKey(o);
+        }
+        return event.data() instanceof AppUninstalled u ? u.shop() : "";
     }
 
     public Uni<Outcome> handle(EventRecord<?> event) {
