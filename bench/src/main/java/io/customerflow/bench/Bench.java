@@ -216,18 +216,23 @@ public final class Bench {
         long start;
         long end;
         int applied;
+        Map<String, Double> cpuBefore;
+        Map<String, Double> cpu;
         try {
             produceBookings(base, n);
             signal("CONT", pids.get("customer-store-service"));
+            cpuBefore = Cpu.now(pids);
             start = System.nanoTime();
             long deadline = start + Duration.ofMinutes(5).toNanos();
             while ((applied = sinks.storeCount(base, base + n)) < n && System.nanoTime() < deadline) {
-                Thread.sleep(50);
+                Thread.sleep(200); // each look counts the rows so far: not too often, it costs PostgreSQL
             }
             end = System.nanoTime();
+            cpu = Cpu.since(cpuBefore, Cpu.now(pids));
         } finally {
             consumers.forEach(name -> signal("CONT", pids.get(name)));
         }
+        System.out.printf("[bench] store drain CPU s per 1,000 events: %s%n", perThousand(cpu, applied));
         double consumer = applied / ((end - start) / 1e9);
         double baseline = batchedInsert(n);
         report.store = new Report.StoreRow(n, applied, consumer, baseline);
@@ -251,6 +256,12 @@ public final class Bench {
                         EventJson.toBytes(b), ce.toHeaders()));
             }
         }
+    }
+
+    private static Map<String, String> perThousand(Map<String, Double> cpu, int events) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        cpu.forEach((name, s) -> out.put(name, String.format(Locale.ROOT, "%.3f", s * 1000 / Math.max(1, events))));
+        return out;
     }
 
     private static void signal(String signal, long pid) {

@@ -4,8 +4,9 @@ import java.time.Duration;
 
 /**
  * Client-side model of one shop's GraphQL cost bucket (a leaky bucket of query cost). Filled from each response's
- * {@code extensions.cost.throttleStatus}, so the plan's real size and restore rate are used, never a guess; until
- * the first answer nothing is known and nothing is held back.
+ * {@code extensions.cost.throttleStatus}, so the plan's real size and restore rate are used, never a guess. Until
+ * the first answer nothing is known: one call goes out and the others wait for its answer ({@link #firstAnswer}),
+ * so concurrent callers of a shop never start by overdrawing a bucket they know nothing of.
  */
 final class CostBucket {
 
@@ -16,6 +17,7 @@ final class CostBucket {
      * callers of one shop (tagging's lanes per customer) would spend the same points twice and be THROTTLED.
      */
     private double inFlight;
+    private java.util.concurrent.CompletableFuture<Void> firstAnswer;
     private double maximum;
     private double restoreRate;
     private long observedAtNanos;
@@ -47,6 +49,29 @@ final class CostBucket {
         return missing <= 0 ? Duration.ZERO : Duration.ofNanos((long) (missing / restoreRate * 1_000_000_000L));
     }
 
+    /**
+     * Completes when a call may reserve: at once when the bucket is known or no call is out yet (that one goes and
+     * learns it); else when the call that went out is answered (or fails).
+     */
+    synchronized java.util.concurrent.CompletionStage<Void> firstAnswer() {
+        if (!Double.isNaN(available)) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        if (firstAnswer == null) {
+            firstAnswer = new java.util.concurrent.CompletableFuture<>();
+            return java.util.concurrent.CompletableFuture.completedFuture(null); // this caller goes first
+        }
+        return firstAnswer;
+    }
+
+    private void answered() {
+        if (firstAnswer != null) {
+            var waiting = firstAnswer;
+            firstAnswer = null;
+            waiting.complete(null);
+        }
+    }
+
     /** Nanoseconds since Shopify last reported the bucket (Long.MAX_VALUE before the first answer). */
     synchronized long observedAgo(long nowNanos) {
         return Double.isNaN(available) ? Long.MAX_VALUE : nowNanos - observedAtNanos;
@@ -60,10 +85,17 @@ final class CostBucket {
         return estimate(needed(cost, keepShare), nowNanos);
     }
 
-    /** The call's cost plus the share to leave, never more than the bucket holds (else it would never fit). */
+    /**
+     * The call's cost plus the share to leave, never more than the bucket holds (else it would never fit); plus
+     * what the bucket restores in {@link #MARGIN_SECONDS}, so calls that reach Shopify a few ms earlier than planned
+     * (timers, network) still find their points. A level, not a rate: it costs the pace nothing.
+     */
     private double needed(int cost, double keepShare) {
-        return Math.min(maximum, cost + keepShare * maximum);
+        return Math.min(maximum, cost + keepShare * maximum + restoreRate * MARGIN_SECONDS);
     }
+
+    /** The jitter in arrival at Shopify that pacing absorbs. */
+    static final double MARGIN_SECONDS = 0.02;
 
     /**
      * What Shopify says is left after a call that had reserved {@code settledCost} (0 for a call that reserved
@@ -76,11 +108,15 @@ final class CostBucket {
         this.maximum = maximumAvailable;
         this.restoreRate = restorePerSecond;
         this.observedAtNanos = nowNanos;
+        answered();
     }
 
     /** A reserving call ended without an answer carrying the bucket (network error, 5xx): no longer in flight. */
     synchronized void release(int cost) {
         inFlight = Math.max(0, inFlight - cost);
+        if (Double.isNaN(available)) {
+            answered(); // the first call learned nothing: the next one goes and tries
+        }
     }
 
     private double availableAt(long nowNanos) {

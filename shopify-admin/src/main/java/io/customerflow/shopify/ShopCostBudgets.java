@@ -36,6 +36,11 @@ final class ShopCostBudgets {
         static final Reservation NONE = new Reservation(0, Duration.ZERO);
     }
 
+    /** Completes when a call to the shop may reserve (see {@link CostBucket#firstAnswer}). */
+    java.util.concurrent.CompletionStage<Void> mayReserve(String shop) {
+        return bucket(shop).firstAnswer();
+    }
+
     /** The reserving call ended without Shopify reporting the bucket. */
     void release(String shop, Reservation reservation) {
         bucket(shop).release(reservation.cost());

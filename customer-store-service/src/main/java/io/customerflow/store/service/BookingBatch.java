@@ -2,7 +2,9 @@ package io.customerflow.store.service;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -53,10 +55,16 @@ public class BookingBatch {
         return writes.inTransaction(c -> new Run(c, events).apply())
                 .invoke(outcomes -> {
                     registry.summary("store.transaction.events").record(events.size());
+                    // Counted per kind, not per event: a poll is thousands of events of a few kinds.
+                    Map<String, Integer> counts = new HashMap<>();
                     for (int i = 0; i < events.size(); i++) {
-                        registry.counter("store.events", "type", events.get(i).type().name().toLowerCase(),
-                                "outcome", outcomes.get(i).name().toLowerCase()).increment();
+                        counts.merge(events.get(i).type().name() + "|" + outcomes.get(i).name(), 1, Integer::sum);
                     }
+                    counts.forEach((kind, n) -> {
+                        String[] typeAndOutcome = kind.toLowerCase().split("\\|");
+                        registry.counter("store.events", "type", typeAndOutcome[0], "outcome", typeAndOutcome[1])
+                                .increment(n);
+                    });
                 });
     }
 

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 
+import io.customerflow.consumer.KafkaClients;
 import io.customerflow.events.EventJson;
 import io.quarkus.logging.Log;
 

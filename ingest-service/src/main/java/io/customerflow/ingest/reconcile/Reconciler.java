@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.customerflow.consumer.KafkaClients;
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.EventType;
 import io.customerflow.events.OrderEvent;

@@ -170,6 +170,15 @@ public class KlaviyoClient {
         return out.isEmpty() ? "no detail" : out.toString();
     }
 
+    /** This account's limiter of each endpoint (for a pacing handover between replicas). */
+    public Map<Endpoint, RateLimiter> limiters(String apiKey) {
+        Map<Endpoint, RateLimiter> of = new java.util.EnumMap<>(Endpoint.class);
+        for (Endpoint endpoint : Endpoint.values()) {
+            of.put(endpoint, limiter(endpoint, apiKey));
+        }
+        return of;
+    }
+
     private RateLimiter limiter(Endpoint endpoint, String apiKey) {
         // Limits are per account: all of this service's calls with one key share them.
         return limiters.computeIfAbsent(endpoint + "|" + apiKey,

@@ -58,6 +58,31 @@ public final class RateLimiter {
                 : Duration.ofNanos(blockedUntil - nowNanos);
     }
 
+    /**
+     * The starts of the last minute, reserved future ones included, as epoch milliseconds: what another replica
+     * taking this account over must count as spent.
+     */
+    public synchronized java.util.List<Long> recentStarts(long nowNanos, long nowEpochMillis) {
+        java.util.List<Long> recent = new java.util.ArrayList<>(starts.size());
+        for (long t : starts) {
+            if (nowNanos - t < MINUTE) {
+                recent.add(nowEpochMillis + (t - nowNanos) / 1_000_000L);
+            }
+        }
+        return recent;
+    }
+
+    /** Counts another replica's starts (epoch milliseconds) as this limiter's own. */
+    public synchronized void seed(java.util.Collection<Long> epochMillis, long nowNanos, long nowEpochMillis) {
+        java.util.List<Long> merged = new java.util.ArrayList<>(starts);
+        for (long ms : epochMillis) {
+            merged.add(nowNanos + (ms - nowEpochMillis) * 1_000_000L);
+        }
+        merged.sort(null);
+        starts.clear();
+        starts.addAll(merged);
+    }
+
     private long nth(int index) {
         int i = 0;
         for (long t : starts) {

@@ -38,6 +38,29 @@ public interface KlaviyoConfig {
 
     Delivery delivery();
 
+    Routing routing();
+
+    /**
+     * How an account's work reaches the one replica that paces it: every replica forwards the events it consumes to
+     * the work topic, keyed and partitioned by account, and the replica assigned an account's partition sends it.
+     */
+    interface Routing {
+        /** The work topic (created at start when missing). */
+        @WithDefault("klaviyo.work.v1")
+        String workTopic();
+
+        /** Partitions of the work topic when it is created here: at most this many replicas send at once. */
+        @WithDefault("12")
+        int workPartitions();
+
+        /**
+         * Compacted topic (1 partition) where a replica handing an account over writes the account's recent request
+         * times, so the next owner counts them against the limits. Created at start when missing.
+         */
+        @WithDefault("klaviyo.pacing.v1")
+        String pacingTopic();
+    }
+
     interface Metrics {
         @WithDefault("Booked Appointment")
         String confirmed();

@@ -18,8 +18,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The queue of one Klaviyo account. Sends single creates while the queue is short, and switches to bulk create
- * jobs (up to 1,000 events) when a backlog builds up; historical (backfilled) steps always go in bulk jobs. A profile deletion is a barrier: it starts after everything
- * queued before it is done, and nothing queued after it starts before it is done.
+ * jobs (up to 1,000 events) when a backlog builds up; historical (backfilled) steps always go in bulk jobs. A profile
+ * deletion is a barrier: it starts after everything queued before it is done, and nothing queued after it starts
+ * before it is done. When another replica takes the account over, {@link #handOver} stops everything at once: calls
+ * still waiting for their slot (or in flight) are cancelled and, like the queue, left for the next owner (their
+ * records are not acked, so Kafka delivers them there; Klaviyo's unique_id absorbs a call that had already landed).
  */
 final class AccountSender {
 
@@ -34,6 +37,15 @@ final class AccountSender {
     private final Deque<Pending> queue = new ArrayDeque<>();
     private int inFlight;
     private boolean deletionInFlight;
+    /** Calls started and not yet answered, with the work they carry; a handover cancels them. */
+    private final Map<Object, Call> calls = new java.util.HashMap<>();
+    /** Moves on at each handover: answers of calls of an earlier generation are ignored. */
+    private int generation;
+    /** Whether this replica paces the account now (it owns the account's partition of the work topic). */
+    private boolean owned;
+
+    private record Call(List<Pending> work, io.smallrye.mutiny.subscription.Cancellable cancellable) {
+    }
 
     AccountSender(String apiKey, KlaviyoClient client, KlaviyoConfig.Delivery config, MeterRegistry metrics) {
         this.apiKey = apiKey;
@@ -42,11 +54,21 @@ final class AccountSender {
         this.metrics = metrics;
     }
 
-    void submit(Pending pending) {
+    /** Queues the work; false when this replica doesn't own the account (its next owner gets the record). */
+    boolean submit(Pending pending) {
         synchronized (this) {
+            if (!owned) {
+                return false;
+            }
             queue.addLast(pending);
         }
         drain();
+        return true;
+    }
+
+    /** From now on this replica paces the account. */
+    synchronized void takeOver() {
+        owned = true;
     }
 
     private void drain() {
@@ -89,17 +111,18 @@ final class AccountSender {
     }
 
     private void sendOne(Pending p, KlaviyoBodies.TrackedEvent event, boolean mayDropPhone) {
-        client.send(Endpoint.CREATE_EVENT, apiKey, KlaviyoBodies.createEvent(event)).subscribe().with(
-                ok -> finish(List.of(p), null), f -> {
-                    if (mayDropPhone && phoneRefused(f, event)) {
-                        // A well-formed number Klaviyo won't take (e.g. not mobile-eligible): the booking still
-                        // counts, and the profile is still matched by email. Once: another 400 is dead-lettered.
-                        metrics.counter("klaviyo.phone.dropped").increment();
-                        sendOne(p, event.withoutPhone(), false);
-                    } else {
-                        finish(List.of(p), f);
-                    }
-                });
+        call(Endpoint.CREATE_EVENT, KlaviyoBodies.createEvent(event), List.of(p), f -> {
+            if (f == null) {
+                finish(List.of(p), null);
+            } else if (mayDropPhone && phoneRefused(f, event)) {
+                // A well-formed number Klaviyo won't take (e.g. not mobile-eligible): the booking still
+                // counts, and the profile is still matched by email. Once: another 400 is dead-lettered.
+                metrics.counter("klaviyo.phone.dropped").increment();
+                sendOne(p, event.withoutPhone(), false);
+            } else {
+                finish(List.of(p), f);
+            }
+        });
     }
 
     private static boolean phoneRefused(Throwable f, KlaviyoBodies.TrackedEvent event) {
@@ -108,8 +131,7 @@ final class AccountSender {
     }
 
     private void sendDeletion(Pending p) {
-        client.send(Endpoint.PROFILE_DELETION, apiKey, p.work().deletion()).subscribe().with(
-                ok -> finishDeletion(p, null), f -> finishDeletion(p, f));
+        call(Endpoint.PROFILE_DELETION, p.work().deletion(), List.of(p), f -> finishDeletion(p, f));
     }
 
     private void sendBulk(List<Pending> batch) {
@@ -124,15 +146,16 @@ final class AccountSender {
             }
         }
         metrics.counter("klaviyo.bulk.jobs").increment();
-        client.send(Endpoint.BULK_CREATE_EVENTS, apiKey, KlaviyoBodies.bulkCreateEvents(List.copyOf(byProfile.values())))
-                .subscribe().with(ok -> finish(batch, null), f -> {
-                    if (f instanceof KlaviyoFailure k && k.status() >= 400 && k.status() < 500) {
-                        // One bad event rejects the whole job: resend one by one so only that one is dead-lettered.
-                        resendSingly(batch);
-                    } else {
-                        finish(batch, f);
-                    }
-                });
+        call(Endpoint.BULK_CREATE_EVENTS, KlaviyoBodies.bulkCreateEvents(List.copyOf(byProfile.values())), batch, f -> {
+            if (f == null) {
+                finish(batch, null);
+            } else if (f instanceof KlaviyoFailure k && k.status() >= 400 && k.status() < 500) {
+                // One bad event rejects the whole job: resend one by one so only that one is dead-lettered.
+                resendSingly(batch);
+            } else {
+                finish(batch, f);
+            }
+        });
     }
 
     /**
@@ -154,8 +177,8 @@ final class AccountSender {
 
     private void sendBulkOfOne(Pending p) {
         metrics.counter("klaviyo.bulk.jobs").increment();
-        client.send(Endpoint.BULK_CREATE_EVENTS, apiKey, KlaviyoBodies.bulkCreateEvents(List.of(List.of(
-                p.work().tracked())))).subscribe().with(ok -> finish(List.of(p), null), f -> finish(List.of(p), f));
+        call(Endpoint.BULK_CREATE_EVENTS, KlaviyoBodies.bulkCreateEvents(List.of(List.of(p.work().tracked()))),
+                List.of(p), f -> finish(List.of(p), f));
     }
 
     private void finish(List<Pending> done, Throwable failure) {
@@ -177,5 +200,57 @@ final class AccountSender {
 
     synchronized int queued() {
         return queue.size();
+    }
+
+    /** Sends one request; {@code outcome} gets null or the failure, unless the account was handed over meanwhile. */
+    private void call(Endpoint endpoint, com.fasterxml.jackson.databind.JsonNode body, List<Pending> work,
+            java.util.function.Consumer<Throwable> outcome) {
+        Object token = new Object();
+        // Under the lock, so a handover either sees this call (and cancels it) or this call sees the handover and
+        // never reserves a slot the next owner wouldn't know of.
+        synchronized (this) {
+            int started = generation;
+            calls.put(token, new Call(work, null));
+            var cancellable = client.send(endpoint, apiKey, body).subscribe().with(
+                    ok -> answered(token, started, () -> outcome.accept(null)),
+                    f -> answered(token, started, () -> outcome.accept(f)));
+            calls.computeIfPresent(token, (t, c) -> new Call(c.work(), cancellable));
+        }
+    }
+
+    private void answered(Object token, int started, Runnable then) {
+        synchronized (this) {
+            if (started != generation) {
+                return; // handed over: the next owner sends it again
+            }
+            calls.remove(token);
+        }
+        then.run();
+    }
+
+    /**
+     * Stops everything of this account at once, for another replica to take over: cancels the calls not answered
+     * yet, empties the queue. Answers the work dropped (not acked, not dead-lettered).
+     */
+    List<Pending> handOver() {
+        List<Pending> dropped = new ArrayList<>();
+        List<io.smallrye.mutiny.subscription.Cancellable> cancel = new ArrayList<>();
+        synchronized (this) {
+            owned = false;
+            generation++;
+            for (Call c : calls.values()) {
+                dropped.addAll(c.work());
+                if (c.cancellable() != null) {
+                    cancel.add(c.cancellable());
+                }
+            }
+            calls.clear();
+            dropped.addAll(queue);
+            queue.clear();
+            inFlight = 0;
+            deletionInFlight = false;
+        }
+        cancel.forEach(io.smallrye.mutiny.subscription.Cancellable::cancel);
+        return dropped;
     }
 }

@@ -12,7 +12,11 @@ import io.customerflow.klaviyo.client.KlaviyoClient;
 import io.customerflow.klaviyo.config.KlaviyoConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** Routes work to its account's queue, with a bound on what the service holds in flight overall. */
+/**
+ * Routes work to its account's queue, with a bound on what the service holds in flight overall. Only the accounts
+ * this replica owns are sent from here ({@link #takeOver}, {@link #handOver}: see {@code PacingHandover}); work of
+ * any other account is left unacknowledged for its owner.
+ */
 @ApplicationScoped
 public class KlaviyoDelivery {
 
@@ -37,11 +41,29 @@ public class KlaviyoDelivery {
      */
     public CompletableFuture<Void> deliver(KlaviyoWorkPlanner.Work work, BiConsumer<Void, Throwable> done) {
         CompletableFuture<Void> admitted = admission.admit();
-        senders.computeIfAbsent(work.apiKey(), key -> new AccountSender(key, client, config.delivery(), metrics))
-                .submit(new AccountSender.Pending(work, (v, failure) -> {
-                    admission.release();
-                    done.accept(v, failure);
-                }));
+        boolean queued = sender(work.apiKey()).submit(new AccountSender.Pending(work, (v, failure) -> {
+            admission.release();
+            done.accept(v, failure);
+        }));
+        if (!queued) {
+            // The account's partition moved to another replica during a rebalance: that one gets the record.
+            admission.release();
+            metrics.counter("klaviyo.handed.over").increment();
+        }
         return admitted;
+    }
+
+    /** This replica paces the account from now on. */
+    public void takeOver(String apiKey) {
+        sender(apiKey).takeOver();
+    }
+
+    /** Stops the account here at once; what was queued or in flight is left for the replica taking it over. */
+    public void handOver(String apiKey) {
+        sender(apiKey).handOver().forEach(p -> admission.release());
+    }
+
+    private AccountSender sender(String apiKey) {
+        return senders.computeIfAbsent(apiKey, key -> new AccountSender(key, client, config.delivery(), metrics));
     }
 }

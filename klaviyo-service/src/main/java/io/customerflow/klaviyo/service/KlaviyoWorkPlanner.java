@@ -19,11 +19,14 @@ import io.customerflow.klaviyo.config.KlaviyoConfig;
 @ApplicationScoped
 public class KlaviyoWorkPlanner {
 
-    /** Work for one Klaviyo account: exactly one of {@code tracked} and {@code deletion} is set. */
-    public record Work(String apiKey, KlaviyoBodies.TrackedEvent tracked, ObjectNode deletion) {
+    /**
+     * Work for one Klaviyo account (by its name in {@code klaviyo.accounts}): exactly one of {@code tracked} and
+     * {@code deletion} is set.
+     */
+    public record Work(String account, String apiKey, KlaviyoBodies.TrackedEvent tracked, ObjectNode deletion) {
     }
 
-    private record Account(String apiKey, KlaviyoConfig.Account config) {
+    private record Account(String name, String apiKey, KlaviyoConfig.Account config) {
     }
 
     private final KlaviyoConfig config;
@@ -33,8 +36,9 @@ public class KlaviyoWorkPlanner {
     public KlaviyoWorkPlanner(KlaviyoConfig config, MetricNames metricNames) {
         this.config = config;
         this.metricNames = metricNames;
-        this.byShop = config.accounts().values().stream()
-                .flatMap(a -> a.shops().stream().map(shop -> Map.entry(shop, new Account(a.apiKey(), a))))
+        this.byShop = config.accounts().entrySet().stream()
+                .flatMap(a -> a.getValue().shops().stream().map(shop -> Map.entry(shop,
+                        new Account(a.getKey(), a.getValue().apiKey(), a.getValue()))))
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
@@ -61,7 +65,7 @@ public class KlaviyoWorkPlanner {
         }
         String metric = metricNames.of(booking.shop(), account.config(), event.type());
         // unique_id = ce_id: a redelivery (or a replay) can't count the same booking step twice.
-        return Optional.of(new Work(account.apiKey(), KlaviyoBodies.track(booking, event.type(), metric, event.id()),
+        return Optional.of(new Work(account.name(), account.apiKey(), KlaviyoBodies.track(booking, event.type(), metric, event.id()),
                 null));
     }
 
@@ -71,6 +75,6 @@ public class KlaviyoWorkPlanner {
         if (!config.deleteProfilesOnRedact() || account == null || !hasIdentifier) {
             return Optional.empty(); // nothing of this customer was sent to Klaviyo by us, or deletion is off
         }
-        return Optional.of(new Work(account.apiKey(), null, KlaviyoBodies.profileDeletion(redact.email(), null)));
+        return Optional.of(new Work(account.name(), account.apiKey(), null, KlaviyoBodies.profileDeletion(redact.email(), null)));
     }
 }

@@ -37,6 +37,8 @@ public class ProductTagCache {
     private final long ttlNanos;
     private final LongSupplier nanoClock;
     private final Map<String, Map<Long, Entry>> byShop = new ConcurrentHashMap<>();
+    /** Look-ups on their way, by shop and products: concurrent orders of one product share one call. */
+    private final Map<String, Uni<Map<Long, Set<String>>>> pending = new ConcurrentHashMap<>();
 
     @Inject
     public ProductTagCache(ShopifyAdminClient client, TaggingConfig config) {
@@ -67,14 +69,21 @@ public class ProductTagCache {
         if (missing.isEmpty()) {
             return Uni.createFrom().item(known);
         }
-        return lookup.tags(shop, missing).map(found -> {
+        String key = shop + "|" + missing.stream().sorted().toList();
+        return pending.computeIfAbsent(key, k -> lookup.tags(shop, missing).map(found -> {
             long expires = nanoClock.getAsLong() + ttlNanos;
+            Map<Long, Set<String>> fetched = new HashMap<>();
             for (Long id : missing) {
                 Set<String> tags = Set.copyOf(found.getOrDefault(id, Set.of()));
                 cache.put(id, new Entry(tags, expires));
-                known.put(id, tags);
+                fetched.put(id, tags);
             }
-            return known;
-        });
+            return fetched;
+        }).onTermination().invoke(() -> pending.remove(k)).memoize().indefinitely())
+                .map(fetched -> {
+                    Map<Long, Set<String>> all = new HashMap<>(known);
+                    all.putAll(fetched);
+                    return all;
+                });
     }
 }

@@ -23,12 +23,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 
 /**
- * Consumes {@code customer-events.v1}: booking steps become Klaviyo events, redacts become deletion requests.
- * A record is acked once Klaviyo accepted its request, nacked to {@value Channels#DEAD_LETTER_TOPIC} with the
- * reason when Klaviyo never will; offsets are committed only up to the last record whose effect is done.
+ * Consumes the work topic (the events {@link CustomerEventsRouter} forwarded, keyed by account): booking steps
+ * become Klaviyo events, redacts become deletion requests, sent by the one replica that owns the account's
+ * partition ({@code PacingHandover}). A record is acked once Klaviyo accepted its request, nacked to
+ * {@value Channels#DEAD_LETTER_TOPIC} with the reason when Klaviyo never will; offsets are committed only up to the
+ * last record whose effect is done.
  */
 @ApplicationScoped
-public class CustomerEventsConsumer {
+public class WorkConsumer {
 
     private final KlaviyoWorkPlanner planner;
     private final KlaviyoDelivery delivery;
@@ -36,7 +38,7 @@ public class CustomerEventsConsumer {
     private final DeadLetters deadLetters;
     private final RecentIds delivered;
 
-    public CustomerEventsConsumer(KlaviyoWorkPlanner planner, KlaviyoDelivery delivery, MeterRegistry metrics,
+    public WorkConsumer(KlaviyoWorkPlanner planner, KlaviyoDelivery delivery, MeterRegistry metrics,
             KlaviyoConfig config) {
         this.planner = planner;
         this.delivery = delivery;
@@ -45,7 +47,7 @@ public class CustomerEventsConsumer {
         this.delivered = new RecentIds(config.delivery().recentlyDelivered());
     }
 
-    @Incoming(Channels.CUSTOMER_EVENTS_IN)
+    @Incoming(Channels.WORK_IN)
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public CompletionStage<Void> consume(Message<ConsumerRecord<String, byte[]>> message) {
         EventRecord<?> event;

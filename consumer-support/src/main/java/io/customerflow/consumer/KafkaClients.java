@@ -1,0 +1,100 @@
+package io.customerflow.consumer;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Plain Kafka clients for a service's own topics (state kept in Kafka, outside the messaging channels), with the
+ * service's {@code kafka.*} settings (bootstrap servers, TLS, SASL: the same map the messaging connector uses), so
+ * they reach the cluster the events go to. Also creates those topics when missing ({@link #ensureTopics}).
+ */
+public final class KafkaClients {
+
+    private final Map<String, Object> base;
+
+    public KafkaClients(Map<String, Object> kafkaConfig) {
+        this.base = new HashMap<>(kafkaConfig);
+        // Connector-only settings the plain clients would warn about.
+        base.keySet().removeIf(k -> k.startsWith("health") || k.startsWith("devservices") || k.startsWith("snappy"));
+    }
+
+    public Admin admin() {
+        return Admin.create(new HashMap<>(base));
+    }
+
+    public KafkaProducer<String, byte[]> producer(String clientId) {
+        Map<String, Object> p = new HashMap<>(base);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    /** A consumer that never commits: the state is always read from the beginning of a compacted topic. */
+    public KafkaConsumer<String, byte[]> consumer(String clientId, String groupId, Map<String, Object> extra) {
+        Map<String, Object> p = new HashMap<>(base);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        if (groupId != null) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.putAll(extra);
+        return new KafkaConsumer<>(p);
+    }
+
+    /**
+     * Creates the topics that don't exist yet (in a cluster the chart may declare them as Strimzi KafkaTopics);
+     * answers each topic's partition count.
+     *
+     * @param what the settings that name the topics, for the start-up error
+     */
+    public Map<String, Integer> ensureTopics(List<NewTopic> topics, String what) {
+        try (Admin admin = admin()) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            for (NewTopic topic : topics) {
+                if (existing.contains(topic.name())) {
+                    continue;
+                }
+                try {
+                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                    System.getLogger(KafkaClients.class.getName()).log(System.Logger.Level.INFO, "created topic " + topic.name());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            Map<String, Integer> partitions = new HashMap<>();
+            admin.describeTopics(topics.stream().map(NewTopic::name).toList()).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).forEach((name, d) -> partitions.put(name, d.partitions().size()));
+            return partitions;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the topics of " + what, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("the topics of " + what + " can't be checked or created: "
+                    + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.customerflow.klaviyo.messaging;
+
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Outgoing;
+
+import io.customerflow.consumer.DeadLetterReason;
+import io.customerflow.consumer.DeadLetters;
+import io.customerflow.events.EventRecord;
+import io.customerflow.events.InvalidEventException;
+import io.customerflow.klaviyo.client.KlaviyoFailure;
+import io.customerflow.klaviyo.service.KlaviyoWorkPlanner;
+import io.customerflow.klaviyo.service.PacingHandover;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Consumes {@code customer-events.v1} and forwards what Klaviyo gets to the work topic, keyed and partitioned by
+ * Klaviyo account, unchanged (value and CloudEvents headers): so each account's work reaches the one replica that
+ * paces it, whichever replica consumed the customer's partition. A record is acked once Kafka holds its forward;
+ * an event Klaviyo gets nothing for is acked at once; one that can never be delivered (broken contract, unknown
+ * shop, no profile identifier) is nacked to {@value Channels#DEAD_LETTER_TOPIC} with the reason.
+ */
+@ApplicationScoped
+public class CustomerEventsRouter {
+
+    private final KlaviyoWorkPlanner planner;
+    private final PacingHandover pacing;
+    private final DeadLetters deadLetters;
+
+    public CustomerEventsRouter(KlaviyoWorkPlanner planner, PacingHandover pacing, MeterRegistry metrics) {
+        this.planner = planner;
+        this.pacing = pacing;
+        this.deadLetters = new DeadLetters(metrics, "klaviyo");
+    }
+
+    @Incoming(Channels.CUSTOMER_EVENTS_IN)
+    @Outgoing(Channels.WORK_OUT)
+    public Multi<Message<byte[]>> route(Multi<Message<ConsumerRecord<String, byte[]>>> events) {
+        return events.map(this::forward).filter(Optional::isPresent).map(Optional::get);
+    }
+
+    private Optional<Message<byte[]>> forward(Message<ConsumerRecord<String, byte[]>> message) {
+        ConsumerRecord<String, byte[]> record = message.getPayload();
+        Optional<KlaviyoWorkPlanner.Work> work;
+        try {
+            work = planner.plan(EventRecord.read(record));
+        } catch (InvalidEventException | KlaviyoFailure e) {
+            Log.warnf("dead-lettering a record: %s", e.getMessage());
+            deadLetters.count(e instanceof KlaviyoFailure k ? k.reason() : DeadLetterReason.INVALID_EVENT);
+            message.nack(e);
+            return Optional.empty();
+        }
+        if (work.isEmpty()) {
+            message.ack();
+            return Optional.empty();
+        }
+        String account = work.get().account();
+        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withKey(account)
+                .withPartition(pacing.partitionOf(account)).withHeaders(record.headers()).build();
+        // The forward's ack (Kafka has it) acks the source record; its nack nacks it.
+        return Optional.of(Message.of(record.value()).withMetadata(org.eclipse.microprofile.reactive.messaging
+                .Metadata.of(metadata)).withAck(message::ack).withNack(message::nack));
+    }
+}

@@ -1,0 +1,193 @@
+package io.customerflow.klaviyo.service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.customerflow.consumer.KafkaClients;
+import io.customerflow.klaviyo.client.KlaviyoClient;
+import io.customerflow.klaviyo.client.KlaviyoClient.Endpoint;
+import io.customerflow.klaviyo.config.KlaviyoConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * Klaviyo's limits are per account, so exactly one replica paces an account at a time: the one assigned the
+ * account's partition of the work topic ({@link AccountPartitions}). When a partition moves (a replica joins or
+ * leaves), its accounts move with their recent request times: the replica giving them up stops them at once and
+ * writes each account's starts of the last minute to the compacted pacing topic; the one taking them over counts
+ * those starts against the limits before it sends. If the last record of an account is only an owner's marker (the
+ * owner died or lost the partition without handing over), its starts are unknown: the new owner waits out the
+ * longest window (a minute) before sending for that account. Either way the deployment never exceeds the limits.
+ */
+@ApplicationScoped
+public class PacingHandover {
+
+    /** Klaviyo's longest window: what an unknown history is waited out for. */
+    static final Duration LONGEST_WINDOW = Duration.ofMinutes(1);
+
+    /** One account's pacing as the last owner left it. */
+    record Snapshot(String owner, boolean handedOver, long at, Map<Endpoint, List<Long>> starts) {
+    }
+
+    private final KlaviyoConfig config;
+    private final KlaviyoDelivery delivery;
+    private final KlaviyoClient client;
+    private final KafkaClients kafka;
+    private final ObjectMapper json;
+    private final MeterRegistry metrics;
+    private final String instance = UUID.randomUUID().toString();
+    private volatile int partitions;
+    private KafkaProducer<String, byte[]> producer;
+
+    public PacingHandover(KlaviyoConfig config, KlaviyoDelivery delivery, KlaviyoClient client, ObjectMapper json,
+            MeterRegistry metrics, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        this.config = config;
+        this.delivery = delivery;
+        this.client = client;
+        this.json = json;
+        this.metrics = metrics;
+        this.kafka = new KafkaClients(kafkaConfig);
+        this.partitions = config.routing().workPartitions();
+    }
+
+    /** The two topics exist before any channel uses them; the work topic's real partition count is the one used. */
+    void onStart(@Observes StartupEvent start) {
+        var routing = config.routing();
+        Map<String, Integer> found = kafka.ensureTopics(List.of(
+                new NewTopic(routing.workTopic(), Optional.of(routing.workPartitions()), Optional.empty()),
+                new NewTopic(routing.pacingTopic(), Optional.of(1), Optional.empty())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))),
+                "klaviyo-service (klaviyo.routing.work-topic, klaviyo.routing.pacing-topic)");
+        partitions = found.get(routing.workTopic());
+        producer = kafka.producer("klaviyo-pacing-" + instance);
+    }
+
+    @PreDestroy
+    void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** The partition of the work topic that carries this account's work. */
+    public int partitionOf(String account) {
+        return AccountPartitions.of(account, partitions);
+    }
+
+    /** Partitions assigned to this replica: their accounts are paced here from now on. */
+    public void takeOver(Collection<TopicPartition> assigned) {
+        List<String> accounts = accountsOn(assigned);
+        if (accounts.isEmpty()) {
+            return;
+        }
+        Map<String, Snapshot> latest = latest(accounts);
+        for (String account : accounts) {
+            String apiKey = config.accounts().get(account).apiKey();
+            Snapshot last = latest.get(account);
+            var limiters = client.limiters(apiKey);
+            long nowNanos = System.nanoTime();
+            long nowMillis = System.currentTimeMillis();
+            if (last == null || last.owner().equals(instance)) {
+                // Never paced elsewhere, or last paced here (this replica's limiters hold its own history).
+            } else if (last.handedOver()) {
+                last.starts().forEach((endpoint, starts) -> limiters.get(endpoint).seed(starts, nowNanos, nowMillis));
+            } else {
+                Log.infof("klaviyo account %s: its last owner stopped without handing over; waiting %d s before"
+                        + " sending for it", account, LONGEST_WINDOW.toSeconds());
+                limiters.values().forEach(l -> l.blockUntil(nowNanos + LONGEST_WINDOW.toNanos()));
+                metrics.counter("klaviyo.pacing.takeovers", "handed_over", "false").increment();
+            }
+            delivery.takeOver(apiKey);
+            // A marker: should this replica die, the next owner knows it must wait the history out.
+            write(account, new Snapshot(instance, false, nowMillis, Map.of()));
+        }
+    }
+
+    /**
+     * Partitions revoked from this replica: their accounts stop here at once and, when {@code handOver}, their
+     * recent starts are written for the next owner (not when the partitions were lost: another owner has them).
+     */
+    public void giveUp(Collection<TopicPartition> revoked, boolean handOver) {
+        for (String account : accountsOn(revoked)) {
+            String apiKey = config.accounts().get(account).apiKey();
+            delivery.handOver(apiKey);
+            if (handOver) {
+                long nowNanos = System.nanoTime();
+                long nowMillis = System.currentTimeMillis();
+                Map<Endpoint, List<Long>> starts = new EnumMap<>(Endpoint.class);
+                client.limiters(apiKey).forEach((endpoint, l) -> starts.put(endpoint, l.recentStarts(nowNanos,
+                        nowMillis)));
+                write(account, new Snapshot(instance, true, nowMillis, starts));
+                metrics.counter("klaviyo.pacing.handovers").increment();
+            }
+        }
+    }
+
+    private List<String> accountsOn(Collection<TopicPartition> tps) {
+        List<String> accounts = new ArrayList<>();
+        for (TopicPartition tp : tps) {
+            if (tp.topic().equals(config.routing().workTopic())) {
+                config.accounts().keySet().stream().filter(a -> partitionOf(a) == tp.partition()).forEach(accounts::add);
+            }
+        }
+        return accounts;
+    }
+
+    private void write(String account, Snapshot snapshot) {
+        try {
+            producer.send(new ProducerRecord<>(config.routing().pacingTopic(), account, json.writeValueAsBytes(snapshot)))
+                    .get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // The next owner then finds the previous record: at worst a marker, and it waits the history out.
+            Log.warnf("klaviyo account %s: pacing record not written (%s)", account, e.getClass().getSimpleName());
+        }
+    }
+
+    /** The last record of each account, read from the start of the compacted pacing topic to its end. */
+    private Map<String, Snapshot> latest(List<String> accounts) {
+        Map<String, Snapshot> latest = new HashMap<>();
+        TopicPartition tp = new TopicPartition(config.routing().pacingTopic(), 0);
+        try (var consumer = kafka.consumer("klaviyo-pacing-reader-" + instance, null, Map.of())) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
+            while (consumer.position(tp, Duration.ofSeconds(10)) < end) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (accounts.contains(r.key())) {
+                        latest.put(r.key(), json.readValue(r.value(), Snapshot.class));
+                    }
+                }
+            }
+        } catch (Exception e) {
+            // Not knowing the history is the unknown case: the accounts get a marker of a stranger.
+            Log.warnf("klaviyo pacing topic unreadable (%s): waiting out the history", e.getClass().getSimpleName());
+            accounts.forEach(a -> latest.put(a, new Snapshot("unknown", false, 0, Map.of())));
+        }
+        return latest;
+    }
+}
