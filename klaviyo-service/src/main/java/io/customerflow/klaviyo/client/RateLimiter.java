@@ -59,13 +59,13 @@ public final class RateLimiter {
     }
 
     /**
-     * The starts of the last minute, reserved future ones included, as epoch milliseconds: what another replica
-     * taking this account over must count as spent.
+     * The starts of the last minute as epoch milliseconds: what another replica taking this account over must count
+     * as spent. Slots reserved for later are left out: the calls holding them are cancelled at a handover, never sent.
      */
     public synchronized java.util.List<Long> recentStarts(long nowNanos, long nowEpochMillis) {
         java.util.List<Long> recent = new java.util.ArrayList<>(starts.size());
         for (long t : starts) {
-            if (nowNanos - t < MINUTE) {
+            if (nowNanos - t < MINUTE && t - nowNanos <= 0) {
                 recent.add(nowEpochMillis + (t - nowNanos) / 1_000_000L);
             }
         }

@@ -114,6 +114,9 @@ public class PacingHandover {
                 // Never paced elsewhere, or last paced here (this replica's limiters hold its own history).
             } else if (last.handedOver()) {
                 last.starts().forEach((endpoint, starts) -> limiters.get(endpoint).seed(starts, nowNanos, nowMillis));
+                Log.infof("klaviyo account %s taken over with %d requests of the last minute", account,
+                        last.starts().values().stream().mapToInt(List::size).sum());
+                metrics.counter("klaviyo.pacing.takeovers", "handed_over", "true").increment();
             } else {
                 Log.infof("klaviyo account %s: its last owner stopped without handing over; waiting %d s before"
                         + " sending for it", account, LONGEST_WINDOW.toSeconds());
@@ -141,6 +144,8 @@ public class PacingHandover {
                 client.limiters(apiKey).forEach((endpoint, l) -> starts.put(endpoint, l.recentStarts(nowNanos,
                         nowMillis)));
                 write(account, new Snapshot(instance, true, nowMillis, starts));
+                Log.infof("klaviyo account %s handed over with %d requests of the last minute", account,
+                        starts.values().stream().mapToInt(List::size).sum());
                 metrics.counter("klaviyo.pacing.handovers").increment();
             }
         }

@@ -1,0 +1,134 @@
+package io.customerflow.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.customerflow.events.BookingChannel;
+import io.customerflow.events.BookingEvent;
+import io.customerflow.events.CloudEvent;
+import io.customerflow.events.Customer;
+import io.customerflow.events.EventJson;
+import io.customerflow.events.EventKeys;
+import io.customerflow.events.EventType;
+import io.customerflow.events.Topics;
+import io.customerflow.infra.FreePorts;
+import io.customerflow.infra.KafkaBroker;
+import io.customerflow.infra.KlaviyoStandIn;
+import io.customerflow.infra.ServiceProcess;
+
+/**
+ * Klaviyo's limits hold for the whole deployment: two packaged klaviyo-service replicas drain one account's backlog
+ * against a stand-in that enforces the published limits; a second replica joins mid-backlog and the first then
+ * stops (two rebalances, the account's pacing handed over each time). No request is over the limit, every event
+ * reaches Klaviyo, and the account's allowed rate is used while there is backlog.
+ */
+class KlaviyoReplicasTest {
+
+    static final String SHOP = "replicas.myshopify.com";
+    static final String API_KEY = "pk_replicas_e2e";
+    static final String EVENTS = "/api/events";
+    /** Two minutes' worth of single creates at the client's 95 % share of 3,500/min: ends in the second burst. */
+    static final int BOOKINGS = 2 * 3_325;
+
+    static Path dir;
+    static KafkaBroker kafka;
+    static KlaviyoStandIn klaviyo;
+    static Path config;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("customer-flow-klaviyo-replicas-");
+        kafka = new KafkaBroker(dir.resolve("kafka"), FreePorts.find()).start();
+        kafka.createTopics(Topics.CUSTOMER_EVENTS, Topics.deadLetter("klaviyo"));
+        klaviyo = new KlaviyoStandIn(FreePorts.find()).start();
+        config = Files.writeString(dir.resolve("klaviyo.properties"), String.join("\n",
+                "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "klaviyo.base-url=" + klaviyo.baseUrl(),
+                "klaviyo.accounts.replicas.api-key=" + API_KEY,
+                "klaviyo.accounts.replicas.shops=" + SHOP,
+                // Single creates only (3,500/min): the limit a backlog meets soonest.
+                "klaviyo.delivery.bulk-threshold=1000000", ""));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (klaviyo != null) {
+            klaviyo.close();
+        }
+    }
+
+    static ServiceProcess replica(String name) {
+        return new ServiceProcess(name, Path.of("..").toAbsolutePath().normalize()
+                .resolve("klaviyo-service/target/quarkus-app/quarkus-run.jar"), FreePorts.find(), List.of(config),
+                dir.resolve(name + ".log"), Map.of());
+    }
+
+    @Test
+    void twoReplicasAndTwoRebalancesStayWithinTheAccountsLimitsAndLoseNothing() throws Exception {
+        produceBookings();
+        ServiceProcess first = replica("klaviyo-a").start(Duration.ofMinutes(2));
+        ServiceProcess second = replica("klaviyo-b");
+        try {
+            EndToEndTest.awaitTrue(Duration.ofSeconds(60), () -> klaviyo.accepted(API_KEY, EVENTS).size() >= 1_000);
+            second.start(Duration.ofMinutes(2)); // rebalance: half the work partitions move to it
+            EndToEndTest.awaitTrue(Duration.ofSeconds(60), () -> klaviyo.accepted(API_KEY, EVENTS).size() >= 3_000);
+            first.close(); // SIGTERM: everything moves to the second replica
+            EndToEndTest.awaitTrue(Duration.ofMinutes(4), () -> klaviyo.uniqueIds().size() >= BOOKINGS);
+        } finally {
+            first.close();
+            second.close();
+        }
+        List<Long> accepted = klaviyo.accepted(API_KEY, EVENTS).stream().sorted().toList();
+        for (int i = 1; i < accepted.size(); i++) {
+            if (accepted.get(i) - accepted.get(i - 1) > 5_000_000_000L) {
+                System.out.printf("[klaviyo replicas] idle %.1f s after request %d (%.1f s in)%n",
+                        (accepted.get(i) - accepted.get(i - 1)) / 1e9, i, (accepted.get(i - 1) - accepted.get(0)) / 1e9);
+            }
+        }
+        long span = accepted.get(accepted.size() - 1) - accepted.get(0);
+        long allowed = KlaviyoStandIn.allowedWithin(EVENTS, span);
+        double share = (double) accepted.size() / allowed;
+        System.out.printf("[klaviyo replicas] %d events in %.1f s: %.1f %% of the %d the published limits allowed;"
+                + " %d over the limit, %d unique_ids sent more than once%n", accepted.size(), span / 1e9,
+                share * 100, allowed, klaviyo.overLimit(), klaviyo.repeatedUniqueIds());
+        assertEquals(0, klaviyo.overLimit(), "no request over the account's limits, whatever replica sent it");
+        assertEquals(BOOKINGS, klaviyo.uniqueIds().size(), "every booking reached Klaviyo");
+        assertTrue(share >= 0.9, "used " + share + " of the allowed rate while there was backlog");
+    }
+
+    static void produceBookings() throws Exception {
+        var props = Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5);
+        OffsetDateTime at = OffsetDateTime.now();
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < BOOKINGS; i++) {
+                BookingEvent b = new BookingEvent("ib_replicas_" + i, BookingChannel.INSTANT, SHOP,
+                        new Customer(null, "replica" + i + "@example.com", "Rep", "Lica", null, "en"), null, null,
+                        null, null, List.of(), at);
+                var ce = new CloudEvent(SHOP + "/" + b.bookingId() + "/confirmed", EventType.BOOKING_CONFIRMED,
+                        "/e2e", null, at);
+                producer.send(new ProducerRecord<>(Topics.CUSTOMER_EVENTS, null, EventKeys.bookingKey(b),
+                        EventJson.toBytes(b), ce.toHeaders()));
+            }
+        }
+    }
+}
