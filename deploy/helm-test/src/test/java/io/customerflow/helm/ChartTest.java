@@ -177,7 +177,8 @@ class ChartTest {
             JsonNode from = np.path("spec").path("ingress").get(0).get("from");
             assertEquals(ingest, from == null, name(np) + ": only ingest is open to all");
         }
-        assertEquals(7, ofKind(objects, "KafkaTopic").size(), "five event topics, ingest's two compacted ones");
+        assertEquals(9, ofKind(objects, "KafkaTopic").size(),
+                "five event topics, klaviyo's work topic, ingest's two compacted ones and klaviyo's pacing");
         assertEquals(1, ofKind(objects, "ServiceMonitor").size());
     }
 

@@ -66,10 +66,12 @@ class KafkaWiringTest {
     @Test
     void topicConfigNumbersAreIntegersAndTopicsLiveWhereTheTopicOperatorWatches() throws Exception {
         List<JsonNode> all = ofKind(Charts.production(), "KafkaTopic");
-        assertEquals(7, all.size());
-        List<JsonNode> compacted = all.stream().filter(t -> t.path("spec").path("topicName").asText()
-                .startsWith("ingest.")).toList();
-        assertEquals(2, compacted.size());
+        assertEquals(9, all.size());
+        java.util.Set<String> state = java.util.Set.of("ingest.reconcile-state.v1", "ingest.orders-seen.v1",
+                "klaviyo.pacing.v1");
+        List<JsonNode> compacted = all.stream().filter(t -> state.contains(t.path("spec").path("topicName").asText()))
+                .toList();
+        assertEquals(3, compacted.size());
         for (JsonNode topic : compacted) {
             assertEquals("compact", topic.path("spec").path("config").path("cleanup.policy").asText(), name(topic));
             assertEquals("kafka", topic.path("metadata").path("namespace").asText());
@@ -77,6 +79,8 @@ class KafkaWiringTest {
         assertEquals(1, compacted.stream().filter(t -> t.path("spec").path("topicName").asText()
                 .equals("ingest.reconcile-state.v1")).findFirst().orElseThrow().path("spec").path("partitions").asInt(),
                 "one partition: its owner runs the passes");
+        assertEquals(1, compacted.stream().filter(t -> t.path("spec").path("topicName").asText()
+                .equals("klaviyo.pacing.v1")).findFirst().orElseThrow().path("spec").path("partitions").asInt());
         List<JsonNode> topics = all.stream().filter(t -> !compacted.contains(t)).toList();
         for (JsonNode topic : topics) {
             JsonNode config = topic.path("spec").path("config");
