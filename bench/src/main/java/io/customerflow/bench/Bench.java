@@ -135,12 +135,33 @@ public final class Bench {
                 kafka[r] = rawProducer(concurrency, step());
                 sinks.reset();
             }
-            report.throughput.add(new Report.ThroughputRow(concurrency, Stats.median(ingest), Stats.median(bare),
+            double alone = List.of(16, 64, 128).contains(concurrency) ? ingestAlone(concurrency) : Double.NaN;
+            report.throughput.add(new Report.ThroughputRow(concurrency, Stats.median(ingest), alone, Stats.median(bare),
                     Stats.median(kafka), lastIngest.latency().percentileMs(0.5), lastIngest.latency().percentileMs(0.99),
                     lastIngest.latency().maxMs(), lastIngest.errors()));
-            System.out.printf("[bench] concurrency %d: ingest %.0f/s, bare %.0f/s, raw producer %.0f/s%n", concurrency,
-                    Stats.median(ingest), Stats.median(bare), Stats.median(kafka));
+            System.out.printf("[bench] concurrency %d: ingest %.0f/s (alone %.0f/s), bare %.0f/s, raw producer %.0f/s%n",
+                    concurrency, Stats.median(ingest), alone, Stats.median(bare), Stats.median(kafka));
         }
+    }
+
+    /**
+     * Ingest on its own: the three consumers stopped (SIGSTOP) while it takes webhooks, so it has the cores the
+     * whole system shares otherwise; then they resume and work the backlog off before the next step.
+     */
+    private double ingestAlone(int concurrency) throws Exception {
+        Map<String, Long> pids = stack.servicePids();
+        List<String> consumers = List.of("customer-store-service", "tagging-service", "klaviyo-service");
+        long base = base();
+        double perSecond;
+        consumers.forEach(name -> signal("STOP", pids.get(name)));
+        try {
+            perSecond = new LoadClient().closedLoop(concurrency, step(), n -> Traffic.webhook(
+                    LoadClient.uri(ports.service("ingest-service"), "/webhooks/shopify"), base, n), 200).perSecond();
+        } finally {
+            consumers.forEach(name -> signal("CONT", pids.get(name)));
+        }
+        drain();
+        return perSecond;
     }
 
     /** The same records, sent straight to the broker with acks=all by the same number of senders. */
@@ -176,11 +197,14 @@ public final class Bench {
         for (int rate : rates) {
             long base = base();
             Map<Long, Long> accepted = new ConcurrentHashMap<>();
+            Map<String, Double> cpuBefore = Cpu.now(stack.servicePids());
             LoadClient.Result result = new LoadClient().openLoop(rate, duration, n -> Traffic.webhook(
                     LoadClient.uri(ports.service("ingest-service"), "/webhooks/shopify"), base, n), 200,
                     (n, sentAtMs) -> accepted.put(base + n, sentAtMs));
             long to = base + rate * duration.toSeconds();
             awaitSinks(base, to, accepted.size(), Duration.ofMinutes(10));
+            // Every process's CPU for these webhooks, from the first send until the last sink had them all.
+            report.cpu.add(new Report.CpuRow(rate, accepted.size(), Cpu.since(cpuBefore, Cpu.now(stack.servicePids()))));
             Stats store = lag(accepted, sinks.store(base, to));
             Stats shopify = lag(accepted, sinks.shopify(base, to));
             Stats klaviyo = lag(accepted, sinks.klaviyo(base, to));

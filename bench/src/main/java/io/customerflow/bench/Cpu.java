@@ -33,6 +33,7 @@ final class Cpu {
         }
         seconds.put("Kafka broker", kafka);
         seconds.put("PostgreSQL", postgres);
+        seconds.put("bench (load client + SaaS stand-in)", of(ProcessHandle.current().pid()));
         return seconds;
     }
 

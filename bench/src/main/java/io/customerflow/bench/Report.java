@@ -10,8 +10,12 @@ import java.util.List;
 /** BENCHMARKS.md and bench/latency.svg from one run. */
 final class Report {
 
-    record ThroughputRow(int concurrency, double ingest, double bare, double kafka, double p50, double p99, double max,
-            int errors) {
+    record ThroughputRow(int concurrency, double ingest, double ingestAlone, double bare, double kafka, double p50,
+            double p99, double max, int errors) {
+    }
+
+    /** CPU seconds each process used for the webhooks of one fixed-rate step. */
+    record CpuRow(int rate, int webhooks, java.util.Map<String, Double> seconds) {
     }
 
     record LatencyRow(int rate, double achieved, int errors, double ingestP50, double ingestP99, Stats store,
@@ -41,6 +45,7 @@ final class Report {
     final List<ThroughputRow> throughput = new ArrayList<>();
     final List<LatencyRow> endToEnd = new ArrayList<>();
     final List<MemoryRow> memory = new ArrayList<>();
+    final List<CpuRow> cpu = new ArrayList<>();
     StoreRow store;
     BurstRow burst;
 
@@ -51,16 +56,23 @@ final class Report {
                 .append("services, the SaaS stand-in and the load client share its cores, so these are the limits of ")
                 .append("one small box, not of a deployment. Warm-up excluded; throughput steps are medians of ")
                 .append("several runs.\n\n");
-        md.append("## 1. Ingest throughput (signed `orders/create`, 2 line items, ~2.7 KB) vs the same run's baselines\n\n")
-                .append("Baselines: `GET /q/health/live` on the same ingest JVM (the HTTP stack alone) and a raw Kafka ")
-                .append("producer sending records of the same size with `acks=all` from as many threads.\n\n")
-                .append("| concurrency | ingest req/s | bare HTTP req/s | raw producer rec/s | ingest ÷ HTTP | ingest ÷ producer | p50 ms | p99 ms | max ms | errors |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("## 1. Ingest throughput (signed `orders/create`, 2 line items, ~2.7 KB; every request a new order and ")
+                .append("customer, the demo's three shops in turn) vs the same run's baselines\n\n")
+                .append("*whole system*: the consumers, broker, PostgreSQL and stand-in work on the same cores meanwhile. ")
+                .append("*alone*: the three consumers stopped (SIGSTOP) while ingest takes the load, then resumed to work the ")
+                .append("backlog off. Baselines: `GET /q/health/live` on the same ingest JVM (the HTTP stack alone) and a raw ")
+                .append("Kafka producer sending records of the same size with `acks=all` from as many threads (one record ")
+                .append("per send; ingest publishes two per webhook, an order and a booking).\n\n")
+                .append("| concurrency | ingest req/s, whole system | ingest req/s, alone | bare HTTP req/s | raw producer rec/s | alone ÷ HTTP | alone ÷ producer | p50 ms | p99 ms | max ms | errors |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (ThroughputRow r : throughput) {
-            md.append("| ").append(r.concurrency()).append(" | ").append(f(r.ingest())).append(" | ").append(f(r.bare()))
-                    .append(" | ").append(f(r.kafka())).append(" | ").append(f2(r.ingest() / r.bare())).append(" | ")
-                    .append(f2(r.ingest() / r.kafka())).append(" | ").append(f(r.p50())).append(" | ").append(f(r.p99()))
-                    .append(" | ").append(f(r.max())).append(" | ").append(r.errors()).append(" |\n");
+            boolean alone = !Double.isNaN(r.ingestAlone());
+            md.append("| ").append(r.concurrency()).append(" | ").append(f(r.ingest())).append(" | ")
+                    .append(alone ? f(r.ingestAlone()) : "–").append(" | ").append(f(r.bare()))
+                    .append(" | ").append(f(r.kafka())).append(" | ")
+                    .append(alone ? f2(r.ingestAlone() / r.bare()) : "–").append(" | ")
+                    .append(alone ? f2(r.ingestAlone() / r.kafka()) : "–").append(" | ").append(f(r.p50())).append(" | ")
+                    .append(f(r.p99())).append(" | ").append(f(r.max())).append(" | ").append(r.errors()).append(" |\n");
         }
         md.append("\nThe load client is not the bottleneck where the bare HTTP baseline, driven by the same client, ")
                 .append("runs several times faster than ingest.\n\n");
@@ -76,6 +88,21 @@ final class Report {
                     .append(triple(r.klaviyo())).append(" | ").append(r.missing()).append(" |\n");
         }
         md.append("\n![latency vs rate](bench/latency.svg)\n\n");
+        if (!cpu.isEmpty()) {
+            List<String> names = new ArrayList<>(cpu.get(0).seconds().keySet());
+            md.append("### CPU seconds per 1,000 webhooks, per process (each rate of 2, from the first send until every ")
+                    .append("sink had them all)\n\n| rate/s | webhooks | ").append(String.join(" | ", names))
+                    .append(" | all |\n|---|---|").append("---|".repeat(names.size() + 1)).append("\n");
+            for (CpuRow r : cpu) {
+                double all = r.seconds().values().stream().mapToDouble(Double::doubleValue).sum();
+                md.append("| ").append(r.rate()).append(" | ").append(r.webhooks());
+                for (String name : names) {
+                    md.append(" | ").append(f2(r.seconds().get(name) * 1000 / Math.max(1, r.webhooks())));
+                }
+                md.append(" | ").append(f2(all * 1000 / Math.max(1, r.webhooks()))).append(" |\n");
+            }
+            md.append("\n");
+        }
         if (store != null) {
             md.append("## 3. Store consumer: draining a backlog alone\n\n"
                     + "Every consumer stopped while the backlog of distinct customers' bookings is produced, then only the store resumed.\n\n")

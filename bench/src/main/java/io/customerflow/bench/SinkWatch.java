@@ -15,7 +15,7 @@ import io.customerflow.infra.SaasStandIn;
 final class SinkWatch {
 
     private static final Pattern CUSTOMER_GID = Pattern.compile("gid://shopify/Customer/(\\d+)");
-    private static final Pattern UNIQUE_ID = Pattern.compile("\"unique_id\":\"" + Pattern.quote(Traffic.SHOP) + "/(\\d+)/");
+    private static final Pattern UNIQUE_ID = Pattern.compile("\"unique_id\":\"[a-z0-9-]+\\.myshopify\\.com/(\\d+)/");
 
     private final SaasStandIn standIn;
     private final LocalDemo.Ports ports;
@@ -31,8 +31,8 @@ final class SinkWatch {
         try (var c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/customer_flow",
                 "postgres", "");
              var s = c.prepareStatement("select shopify_customer_id, (extract(epoch from created_at) * 1000)::bigint"
-                     + " from customer where shop = ? and shopify_customer_id between ? and ?")) {
-            s.setString(1, Traffic.SHOP);
+                     + " from customer where shop = any(?) and shopify_customer_id between ? and ?")) {
+            s.setArray(1, c.createArrayOf("varchar", LocalDemo.SHOPS));
             s.setLong(2, from);
             s.setLong(3, to);
             var rs = s.executeQuery();
@@ -47,9 +47,9 @@ final class SinkWatch {
     int storeCount(long from, long to) throws Exception {
         try (var c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/customer_flow",
                 "postgres", "");
-             var s = c.prepareStatement("select count(*) from customer where shop = ?"
+             var s = c.prepareStatement("select count(*) from customer where shop = any(?)"
                      + " and shopify_customer_id between ? and ?")) {
-            s.setString(1, Traffic.SHOP);
+            s.setArray(1, c.createArrayOf("varchar", LocalDemo.SHOPS));
             s.setLong(2, from);
             s.setLong(3, to);
             var rs = s.executeQuery();

@@ -10,10 +10,18 @@ import javax.crypto.spec.SecretKeySpec;
 
 import io.customerflow.infra.LocalDemo;
 
-/** Realistic signed Shopify {@code orders/create} webhooks, each a new booking customer. */
+/**
+ * Realistic signed Shopify {@code orders/create} webhooks, each a new order of a new booking customer, spread over
+ * the demo's shops in turn.
+ */
 final class Traffic {
 
-    static final String SHOP = "demo-salon.myshopify.com";
+    static final String SHOP = LocalDemo.SHOPS[0];
+
+    /** The shop of order {@code n}: the demo's shops in turn. */
+    static String shopOf(long n) {
+        return LocalDemo.SHOPS[(int) (n % LocalDemo.SHOPS.length)];
+    }
     private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
@@ -62,7 +70,7 @@ final class Traffic {
         String signature = Base64.getEncoder().encodeToString(MAC.get().doFinal(body));
         return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                 .header("X-Shopify-Hmac-Sha256", signature).header("X-Shopify-Topic", "orders/create")
-                .header("X-Shopify-Shop-Domain", SHOP).header("X-Shopify-Webhook-Id", "bench-" + (base + n))
+                .header("X-Shopify-Shop-Domain", shopOf(n)).header("X-Shopify-Webhook-Id", "bench-" + (base + n))
                 .timeout(java.time.Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
