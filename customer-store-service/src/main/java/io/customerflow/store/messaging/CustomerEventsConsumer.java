@@ -3,6 +3,8 @@ package io.customerflow.store.messaging;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,6 +18,7 @@ import io.customerflow.events.EventRecord;
 import io.customerflow.events.InvalidEventException;
 import io.customerflow.store.service.EventApplier;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -41,22 +44,49 @@ public class CustomerEventsConsumer {
         this.deadLetters = new DeadLetters(metrics, "customer-store");
     }
 
+    /** The poll being applied (polls apply one after the other, in order). */
+    private CompletableFuture<Void> applying = CompletableFuture.completedFuture(null);
+
+    /**
+     * Reads the poll now and applies it after the previous one: while PostgreSQL works on one poll, the next is read
+     * (the two share the box's cores). Answers the previous poll's completion, so at most two are held.
+     */
     @Incoming(Channels.CUSTOMER_EVENTS_IN)
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
-    public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+    public synchronized CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
         List<KafkaRecord<String, byte[]>> records = batch.getRecords();
         List<KafkaRecord<String, byte[]>> readable = new ArrayList<>(records.size());
         List<EventRecord<?>> events = new ArrayList<>(records.size());
-        List<Uni<Void>> deadLettered = new ArrayList<>();
+        List<KafkaRecord<String, byte[]>> unreadable = new ArrayList<>();
+        List<Throwable> why = new ArrayList<>();
         for (KafkaRecord<String, byte[]> record : records) {
             try {
                 events.add(EventRecord.read(consumerRecord(record)));
                 readable.add(record);
             } catch (InvalidEventException e) {
-                deadLettered.add(deadLetter(record, e));
+                unreadable.add(record);
+                why.add(e);
             }
         }
+        CompletableFuture<Void> previous = applying;
+        applying = previous.thenCompose(v -> applyAndAck(batch, readable, events, unreadable, why)
+                .subscribeAsCompletionStage())
+                .exceptionally(f -> {
+                    // Only a dead letter Kafka didn't take gets here: the poll stays unacked (its offsets are not
+                    // committed past it, so a restart applies it again, exactly once) and the next polls go on.
+                    Log.errorf("a poll of %d records was not acked: %s", records.size(), f.getMessage());
+                    return null;
+                });
+        return previous;
+    }
+
+    private Uni<Void> applyAndAck(KafkaRecordBatch<String, byte[]> batch, List<KafkaRecord<String, byte[]>> readable,
+            List<EventRecord<?>> events, List<KafkaRecord<String, byte[]>> unreadable, List<Throwable> why) {
         return applier.applyAll(events).chain(failures -> {
+            List<Uni<Void>> deadLettered = new ArrayList<>();
+            for (int i = 0; i < unreadable.size(); i++) {
+                deadLettered.add(deadLetter(unreadable.get(i), why.get(i)));
+            }
             for (int i = 0; i < failures.size(); i++) {
                 if (failures.get(i) != null) {
                     deadLettered.add(deadLetter(readable.get(i), failures.get(i)));
