@@ -85,6 +85,7 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile long latencyMillis;
 
+    /** On the given port; 0 takes a free one ({@link #baseUrl} tells which). */
     public ShopifyAdminStandIn(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(executor);

@@ -15,7 +15,6 @@ import io.customerflow.events.EventRecord;
 import io.customerflow.events.InvalidEventException;
 import io.customerflow.klaviyo.client.KlaviyoFailure;
 import io.customerflow.klaviyo.service.KlaviyoWorkPlanner;
-import io.customerflow.klaviyo.service.PacingHandover;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
@@ -32,12 +31,10 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 public class CustomerEventsRouter {
 
     private final KlaviyoWorkPlanner planner;
-    private final PacingHandover pacing;
     private final DeadLetters deadLetters;
 
-    public CustomerEventsRouter(KlaviyoWorkPlanner planner, PacingHandover pacing, MeterRegistry metrics) {
+    public CustomerEventsRouter(KlaviyoWorkPlanner planner, MeterRegistry metrics) {
         this.planner = planner;
-        this.pacing = pacing;
         this.deadLetters = new DeadLetters(metrics, "klaviyo");
     }
 
@@ -63,8 +60,9 @@ public class CustomerEventsRouter {
             return Optional.empty();
         }
         String account = work.get().account();
-        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withKey(account)
-                .withPartition(pacing.partitionOf(account)).withHeaders(record.headers()).build();
+        // Kafka's default partitioner places the key, on the topic's real partition count (AccountPartitions).
+        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withKey(account).withHeaders(record.headers())
+                .build();
         // The forward's ack (Kafka has it) acks the source record; its nack nacks it.
         return Optional.of(Message.of(record.value()).withMetadata(org.eclipse.microprofile.reactive.messaging
                 .Metadata.of(metadata)).withAck(message::ack).withNack(message::nack));

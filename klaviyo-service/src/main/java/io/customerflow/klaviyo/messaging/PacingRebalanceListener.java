@@ -28,17 +28,17 @@ public class PacingRebalanceListener implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        pacing.takeOver(partitions);
+        pacing.takeOver(partitions, consumer);
     }
 
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        pacing.giveUp(partitions, true);
+        pacing.giveUp(partitions, consumer, true);
     }
 
     /** Lost (this replica was dropped from the group): another owner may be sending already, nothing to hand over. */
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        pacing.giveUp(partitions, false);
+        pacing.giveUp(partitions, consumer, false);
     }
 }

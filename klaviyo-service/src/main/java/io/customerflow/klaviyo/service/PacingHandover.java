@@ -59,7 +59,6 @@ public class PacingHandover {
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final String instance = UUID.randomUUID().toString();
-    private volatile int partitions;
     private KafkaProducer<String, byte[]> producer;
 
     public PacingHandover(KlaviyoConfig config, KlaviyoDelivery delivery, KlaviyoClient client, ObjectMapper json,
@@ -70,36 +69,33 @@ public class PacingHandover {
         this.json = json;
         this.metrics = metrics;
         this.kafka = new KafkaClients(kafkaConfig);
-        this.partitions = config.routing().workPartitions();
     }
 
-    /** The two topics exist before any channel uses them; the work topic's real partition count is the one used. */
+    /**
+     * The two topics, created when missing (the work topic with {@code klaviyo.routing.work-partitions}, unless a
+     * client's first request had the broker create it with its default count: accounts are placed on the topic's real
+     * count either way, by the producer's partitioner and in {@link #accountsOn}).
+     */
     void onStart(@Observes StartupEvent start) {
         var routing = config.routing();
-        Map<String, Integer> found = kafka.ensureTopics(List.of(
+        kafka.ensureTopics(List.of(
                 new NewTopic(routing.workTopic(), Optional.of(routing.workPartitions()), Optional.empty()),
                 new NewTopic(routing.pacingTopic(), Optional.of(1), Optional.empty())
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))),
                 "klaviyo-service (klaviyo.routing.work-topic, klaviyo.routing.pacing-topic)");
-        partitions = found.get(routing.workTopic());
-        producer = kafka.producer("klaviyo-pacing-" + instance);
     }
 
     @PreDestroy
-    void close() {
+    synchronized void close() {
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
+            producer = null;
         }
     }
 
-    /** The partition of the work topic that carries this account's work. */
-    public int partitionOf(String account) {
-        return AccountPartitions.of(account, partitions);
-    }
-
     /** Partitions assigned to this replica: their accounts are paced here from now on. */
-    public void takeOver(Collection<TopicPartition> assigned) {
-        List<String> accounts = accountsOn(assigned);
+    public void takeOver(Collection<TopicPartition> assigned, org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {
+        List<String> accounts = accountsOn(assigned, consumer);
         if (accounts.isEmpty()) {
             return;
         }
@@ -133,8 +129,9 @@ public class PacingHandover {
      * Partitions revoked from this replica: their accounts stop here at once and, when {@code handOver}, their
      * recent starts are written for the next owner (not when the partitions were lost: another owner has them).
      */
-    public void giveUp(Collection<TopicPartition> revoked, boolean handOver) {
-        for (String account : accountsOn(revoked)) {
+    public void giveUp(Collection<TopicPartition> revoked, org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
+            boolean handOver) {
+        for (String account : accountsOn(revoked, consumer)) {
             String apiKey = config.accounts().get(account).apiKey();
             delivery.handOver(apiKey);
             if (handOver) {
@@ -151,19 +148,32 @@ public class PacingHandover {
         }
     }
 
-    private List<String> accountsOn(Collection<TopicPartition> tps) {
+    /** The accounts whose work the partitions carry, on the work topic's real partition count. */
+    private List<String> accountsOn(Collection<TopicPartition> tps, org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {
         List<String> accounts = new ArrayList<>();
+        if (tps.isEmpty()) {
+            return accounts;
+        }
+        int partitions = consumer.partitionsFor(config.routing().workTopic(), Duration.ofSeconds(10)).size();
         for (TopicPartition tp : tps) {
             if (tp.topic().equals(config.routing().workTopic())) {
-                config.accounts().keySet().stream().filter(a -> partitionOf(a) == tp.partition()).forEach(accounts::add);
+                config.accounts().keySet().stream().filter(a -> AccountPartitions.of(a, partitions) == tp.partition())
+                        .forEach(accounts::add);
             }
         }
         return accounts;
     }
 
+    private synchronized KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            producer = kafka.producer("klaviyo-pacing-" + instance);
+        }
+        return producer;
+    }
+
     private void write(String account, Snapshot snapshot) {
         try {
-            producer.send(new ProducerRecord<>(config.routing().pacingTopic(), account, json.writeValueAsBytes(snapshot)))
+            producer().send(new ProducerRecord<>(config.routing().pacingTopic(), account, json.writeValueAsBytes(snapshot)))
                     .get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
