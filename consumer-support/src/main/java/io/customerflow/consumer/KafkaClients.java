@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -70,25 +71,20 @@ public final class KafkaClients {
      * @param what the settings that name the topics, for the start-up error
      */
     public Map<String, Integer> ensureTopics(List<NewTopic> topics, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (Admin admin = admin()) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            for (NewTopic topic : topics) {
-                if (existing.contains(topic.name())) {
-                    continue;
-                }
+            while (true) {
                 try {
-                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-                    System.getLogger(KafkaClients.class.getName()).log(System.Logger.Level.INFO, "created topic " + topic.name());
+                    return ensureTopics(admin, topics);
                 } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
+                    // A topic a client just had the broker create (or one created here) can be briefly unknown to
+                    // the broker answering the describe: retriable, so look again rather than fail the start.
+                    if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
                         throw e;
                     }
+                    Thread.sleep(500);
                 }
             }
-            Map<String, Integer> partitions = new HashMap<>();
-            admin.describeTopics(topics.stream().map(NewTopic::name).toList()).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).forEach((name, d) -> partitions.put(name, d.partitions().size()));
-            return partitions;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the topics of " + what, e);
@@ -96,5 +92,26 @@ public final class KafkaClients {
             throw new IllegalStateException("the topics of " + what + " can't be checked or created: "
                     + e.getMessage(), e);
         }
+    }
+
+    private static Map<String, Integer> ensureTopics(Admin admin, List<NewTopic> topics) throws Exception {
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        for (NewTopic topic : topics) {
+            if (existing.contains(topic.name())) {
+                continue;
+            }
+            try {
+                admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                System.getLogger(KafkaClients.class.getName()).log(System.Logger.Level.INFO, "created topic " + topic.name());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+        Map<String, Integer> partitions = new HashMap<>();
+        admin.describeTopics(topics.stream().map(NewTopic::name).toList()).allTopicNames()
+                .get(30, TimeUnit.SECONDS).forEach((name, d) -> partitions.put(name, d.partitions().size()));
+        return partitions;
     }
 }
