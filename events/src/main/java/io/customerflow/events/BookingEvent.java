@@ -4,14 +4,14 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * Data of booking confirmed / rescheduled / cancelled events on {@link Topics#CUSTOMER_EVENTS}, for both
+ * Data of booking confirmed / rescheduled / cancelled / completed / no-show events on {@link Topics#CUSTOMER_EVENTS}, for both
  * channels.
  *
  * @param bookingId  {@code {shop}/{order id}/{line item id}} for checkout, the booking id for instant bookings
  * @param order      the Shopify order, when there is one (always for checkout)
  * @param price      null when the booking is free or the price is unknown
  * @param properties every line-item(-style) property found, as given
- * @param occurredAt when the booking step happened (booked, rescheduled or cancelled)
+ * @param occurredAt when the booking step happened (booked, rescheduled, cancelled, completed, missed)
  * @param historical true when a backfill found it (see {@link OrderEvent#historical()}); null means false
  */
 public record BookingEvent(String bookingId, BookingChannel channel, String shop, Customer customer,

@@ -15,6 +15,10 @@ public enum EventType {
     BOOKING_RESCHEDULED("io.customerflow.booking.rescheduled.v1", Topics.CUSTOMER_EVENTS, BookingEvent.class,
             "booking"),
     BOOKING_CANCELLED("io.customerflow.booking.cancelled.v1", Topics.CUSTOMER_EVENTS, BookingEvent.class, "booking"),
+    /** The appointment took place (reported by the booking app after the visit). */
+    BOOKING_COMPLETED("io.customerflow.booking.completed.v1", Topics.CUSTOMER_EVENTS, BookingEvent.class, "booking"),
+    /** The customer did not come (reported by the booking app). */
+    BOOKING_NO_SHOW("io.customerflow.booking.no-show.v1", Topics.CUSTOMER_EVENTS, BookingEvent.class, "booking"),
     CUSTOMER_REDACT_REQUESTED("io.customerflow.customer.redact-requested.v1", Topics.CUSTOMER_EVENTS,
             CustomerRedactRequested.class, "customer-redact-requested"),
     CUSTOMER_DATA_REQUESTED("io.customerflow.customer.data-requested.v1", Topics.CUSTOMER_EVENTS,
@@ -58,6 +62,11 @@ public enum EventType {
     /** Classpath resource of this type's golden sample data, which every producer and consumer test may use. */
     public String sampleResource() {
         return "/events/samples/" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ".json";
+    }
+
+    /** A step of a booking's life (booked, moved, cancelled, completed, missed): data is a {@link BookingEvent}. */
+    public boolean isBookingStep() {
+        return dataClass == BookingEvent.class;
     }
 
     public static Optional<EventType> fromCeType(String ceType) {

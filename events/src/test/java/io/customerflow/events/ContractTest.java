@@ -63,7 +63,7 @@ class ContractTest {
 
     @ParameterizedTest
     @EnumSource(value = EventType.class, names = { "ORDER_CREATED", "ORDER_UPDATED", "ORDER_CANCELLED",
-            "BOOKING_CONFIRMED", "BOOKING_RESCHEDULED", "BOOKING_CANCELLED" })
+            "BOOKING_CONFIRMED", "BOOKING_RESCHEDULED", "BOOKING_CANCELLED", "BOOKING_COMPLETED", "BOOKING_NO_SHOW" })
     void historicalMarkIsInTheSchemaAndSurvivesBothWays(EventType type) throws Exception {
         ObjectNode sample = (ObjectNode) EventJson.mapper().readTree(EventSchemas.sample(type));
         sample.put("historical", true);

@@ -34,7 +34,8 @@ public class ApiKeyFilter {
         // A prefix test, not an exact one: a path the router still matches to the resource (e.g. with matrix
         // parameters, ";x=1") must not slip past authentication.
         String path = request.getUriInfo().getPath();
-        if (!path.startsWith(PATH) && !path.startsWith(BackfillResource.PATH)) {
+        if (!path.startsWith(PATH) && !path.startsWith(BackfillResource.PATH)
+                && !path.startsWith(CheckoutBookingResource.PATH)) {
             return Optional.empty();
         }
         Optional<ApiKeys.Client> client = keys.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));

@@ -61,6 +61,29 @@ public final class InstantBookingRequests {
             @Size(max = 500) String reason) {
     }
 
+    /**
+     * {@code POST /v1/instant-bookings/{id}/complete} and {@code /no-show}: the visit took place, or the customer
+     * did not come. {@code occurredAt} defaults to the time of the call; it may be in the past (a report sent
+     * later), never in the future.
+     */
+    public record Step(
+            @NotNull @Pattern(regexp = SHOP, message = "must be a {name}.myshopify.com domain") String shop,
+            @NotNull @Valid CustomerInput customer,
+            @JsonDeserialize(using = IsoOffsetDateTime.class) OffsetDateTime occurredAt) {
+    }
+
+    /**
+     * {@code POST /v1/checkout-bookings/{orderId}/{lineItemId}/complete} and {@code /no-show}: the same step for a
+     * booking bought at checkout, addressed by the order and line item. {@code shopifyCustomerId} (the order's
+     * customer) saves tagging a look-up by email.
+     */
+    public record CheckoutStep(
+            @NotNull @Pattern(regexp = SHOP, message = "must be a {name}.myshopify.com domain") String shop,
+            @NotNull @Valid CustomerInput customer,
+            @Positive Long shopifyCustomerId,
+            @JsonDeserialize(using = IsoOffsetDateTime.class) OffsetDateTime occurredAt) {
+    }
+
     /** The customer: email is required, it is the only way to find them again. */
     public record CustomerInput(
             @Size(max = 255) String firstName,

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 
 import io.customerflow.events.BookingEvent;
 import io.customerflow.events.EventRecord;
+import io.customerflow.events.EventType;
 import io.customerflow.ingest.messaging.EventPublisher;
 import io.customerflow.ingest.service.InstantBookings;
 import io.smallrye.mutiny.Uni;
@@ -83,15 +84,42 @@ public class InstantBookingResource {
         return publish(bookings.cancelled(id, request), "cancelled");
     }
 
+    @POST
+    @Path("{id}/complete")
+    @Operation(summary = "Completed", description = "Publishes a booking-completed event: the visit took place. "
+            + "A booking id this service has not seen is accepted too: the step is kept until its booking arrives "
+            + "(the booking and the step may travel different ways and cross).")
+    @APIResponse(responseCode = "202", description = "Stored in Kafka")
+    public Uni<Response> complete(@PathParam("id") @Pattern(regexp = BOOKING_ID) String id,
+            @Valid @NotNull InstantBookingRequests.Step request) {
+        authorize(request.shop());
+        return publish(bookings.instantStep(id, EventType.BOOKING_COMPLETED, request), "completed");
+    }
+
+    @POST
+    @Path("{id}/no-show")
+    @Operation(summary = "No-show", description = "Publishes a booking-no-show event: the customer did not come. "
+            + "An unknown booking id is accepted and kept, as for complete.")
+    @APIResponse(responseCode = "202", description = "Stored in Kafka")
+    public Uni<Response> noShow(@PathParam("id") @Pattern(regexp = BOOKING_ID) String id,
+            @Valid @NotNull InstantBookingRequests.Step request) {
+        authorize(request.shop());
+        return publish(bookings.instantStep(id, EventType.BOOKING_NO_SHOW, request), "no_show");
+    }
+
     private void authorize(String shop) {
         if (!caller.get().mayBookFor(shop)) {
             throw new ForbiddenException("this API key may not book for " + shop);
         }
     }
 
-    private Uni<Response> publish(EventRecord<BookingEvent> record, String status) {
+    static Uni<Response> publish(EventPublisher publisher, EventRecord<BookingEvent> record, String status) {
         return publisher.publishAll(List.of(record)).onItem().transform(ok -> Response.accepted(
                 new Accepted(record.data().bookingId(), status)).build());
+    }
+
+    private Uni<Response> publish(EventRecord<BookingEvent> record, String status) {
+        return publish(publisher, record, status);
     }
 
     /** The body of a 202. */

@@ -71,6 +71,51 @@ public class InstantBookings {
         return record(bookingId + "/cancelled", EventType.BOOKING_CANCELLED, booking);
     }
 
+    /**
+     * A lifecycle step ({@link EventType#BOOKING_COMPLETED}, {@link EventType#BOOKING_NO_SHOW}) of an instant
+     * booking. One event id per booking and step: a repeated report collapses downstream.
+     */
+    public EventRecord<BookingEvent> instantStep(String bookingId, EventType step, InstantBookingRequests.Step r) {
+        var booking = new BookingEvent(bookingId, BookingChannel.INSTANT, r.shop(), customer(r.customer()), null, null,
+                null, null, List.of(), occurredAt(r.occurredAt()));
+        return record(bookingId + "/" + suffix(step), step, booking);
+    }
+
+    /** The same step of a checkout booking: its id is {@code {shop}/{order id}/{line item id}}, as the order's. */
+    public EventRecord<BookingEvent> checkoutStep(long orderId, long lineItemId, EventType step,
+            InstantBookingRequests.CheckoutStep r) {
+        String bookingId = r.shop() + "/" + orderId + "/" + lineItemId;
+        var c = r.customer();
+        var customer = new Customer(r.shopifyCustomerId(), c.email().trim(), c.firstName(), c.lastName(), c.phone(),
+                c.locale());
+        var booking = new BookingEvent(bookingId, BookingChannel.CHECKOUT, r.shop(), customer,
+                new BookingEvent.OrderRef(orderId, null, lineItemId), null, null, null, List.of(),
+                occurredAt(r.occurredAt()));
+        var ce = new CloudEvent(bookingId + "/" + suffix(step), step, "/checkout-bookings/" + r.shop(),
+                "booking/" + bookingId, booking.occurredAt());
+        return EventRecord.of(EventKeys.bookingKey(booking), ce, booking);
+    }
+
+    private static String suffix(EventType step) {
+        return switch (step) {
+            case BOOKING_COMPLETED -> "completed";
+            case BOOKING_NO_SHOW -> "no-show";
+            default -> throw new IllegalArgumentException("not a lifecycle step: " + step);
+        };
+    }
+
+    /** A report may come later than the visit; one from the future is a client's clock or unit error. */
+    private static OffsetDateTime occurredAt(OffsetDateTime given) {
+        OffsetDateTime now = OffsetDateTime.now();
+        if (given == null) {
+            return now;
+        }
+        if (given.isAfter(now.plusMinutes(5))) {
+            throw new InvalidFieldException("occurredAt", "must not be in the future");
+        }
+        return given;
+    }
+
     private static EventRecord<BookingEvent> record(String ceId, EventType type, BookingEvent booking) {
         var ce = new CloudEvent(ceId, type, "/instant-bookings/" + booking.shop(), "booking/" + booking.bookingId(),
                 booking.occurredAt());
