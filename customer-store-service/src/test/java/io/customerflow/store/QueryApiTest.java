@@ -74,8 +74,9 @@ class QueryApiTest extends StoreTestBase {
     void reportCountsBookingsPerDayAndChannel() {
         JsonPath report = api().get("/v1/reports/bookings?shop=" + SHOP + "&from=2026-11-01&to=2026-11-02")
                 .then().statusCode(200).extract().jsonPath();
-        assertEquals(List.of(Map.of("date", "2026-11-01", "channel", "CHECKOUT", "bookings", 2, "cancelled", 0),
-                Map.of("date", "2026-11-02", "channel", "INSTANT", "bookings", 2, "cancelled", 0)),
+        assertEquals(List.of(Map.of("date", "2026-11-01", "channel", "CHECKOUT", "bookings", 2, "cancelled", 0,
+                "completed", 0, "noShow", 0), Map.of("date", "2026-11-02", "channel", "INSTANT", "bookings", 2,
+                "cancelled", 0, "completed", 0, "noShow", 0)),
                 report.getList("days"));
         assertEquals(Map.of("CHECKOUT", 2, "INSTANT", 2), report.getMap("totals"));
         assertEquals(3, report.getInt("bookingCustomers"), "Ann booked twice: one customer");

@@ -205,12 +205,17 @@ public class BookingWrites {
 
     /**
      * Whether a status event (status %1$s at time %2$s) is newer than the booking's current one. Last writer wins
-     * by event time, whatever the arrival order; at equal times a cancel beats a reschedule beats a confirmation.
-     * So the outcome doesn't depend on the order Shopify or the client delivered the events in.
+     * by event time, whatever the arrival order; at equal times the later step of a booking's life wins (no-show,
+     * completed, cancel, reschedule, confirmation: any fixed order would do). So the outcome doesn't depend on the
+     * order Shopify or the client delivered the events in.
      */
-    static final String NEWER = "(%2$s > booking.updated_at or (%2$s = booking.updated_at and"
-            + " (case %1$s when 'CANCELLED' then 3 when 'RESCHEDULED' then 2 else 1 end)"
-            + " > (case booking.status when 'CANCELLED' then 3 when 'RESCHEDULED' then 2 else 1 end)))";
+    static final String NEWER = "(%2$s > booking.updated_at or (%2$s = booking.updated_at and "
+            + rank("%1$s") + " > " + rank("booking.status") + "))";
+
+    private static String rank(String status) {
+        return "(case " + status + " when 'NO_SHOW' then 5 when 'COMPLETED' then 4 when 'CANCELLED' then 3"
+                + " when 'RESCHEDULED' then 2 else 1 end)";
+    }
 
     /** Runs one statement for all items and answers per item from what it returned. */
     private static <I, R, T> Uni<List<T>> query(SqlConnection c, String sql, Tuple arrays, List<I> items,

@@ -37,7 +37,9 @@ public class CustomerQueries {
     public record Page<T>(List<T> items, int page, int size, long total) {
     }
 
-    public record DayCount(LocalDate date, String channel, long bookings, long cancelled) {
+    /** Bookings made that day on that channel, and how many of them are now cancelled, completed, no-shows. */
+    public record DayCount(LocalDate date, String channel, long bookings, long cancelled, long completed,
+            long noShow) {
     }
 
     public Uni<Page<Customer>> search(Filter f, int page, int size) {
@@ -87,7 +89,8 @@ public class CustomerQueries {
     public Uni<List<DayCount>> bookingsPerDay(String shop, LocalDate from, LocalDate to) {
         return sessions.withSession(s -> s.createNativeQuery("""
                 select cast(date_trunc('day', booked_at at time zone 'UTC') as date), channel, count(*),
-                       count(*) filter (where status = 'CANCELLED')
+                       count(*) filter (where status = 'CANCELLED'), count(*) filter (where status = 'COMPLETED'),
+                       count(*) filter (where status = 'NO_SHOW')
                 from booking where shop = ?1 and booked_at >= ?2 and booked_at < ?3
                 group by 1, 2 order by 1, 2""", Object[].class)
                 .setParameter(1, shop).setParameter(2, startOf(from)).setParameter(3, startOf(to.plusDays(1)))
@@ -96,7 +99,8 @@ public class CustomerQueries {
                     List<DayCount> days = new ArrayList<>();
                     for (Object[] r : rows) {
                         days.add(new DayCount(LocalDate.parse(r[0].toString()), (String) r[1],
-                                ((Number) r[2]).longValue(), ((Number) r[3]).longValue()));
+                                ((Number) r[2]).longValue(), ((Number) r[3]).longValue(), ((Number) r[4]).longValue(),
+                                ((Number) r[5]).longValue()));
                     }
                     return days;
                 });

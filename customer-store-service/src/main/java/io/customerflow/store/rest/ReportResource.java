@@ -45,7 +45,8 @@ public class ReportResource {
     @Path("bookings")
     @Operation(summary = "Bookings per day (UTC) per channel, and how many customers booked",
             description = "from and to are inclusive days (UTC), by when each booking was made. days[].bookings counts"
-                    + " every booking, days[].cancelled those since cancelled. bookingCustomers counts the \"who has"
+                    + " every booking, days[].cancelled, days[].completed and days[].noShow those whose status is now"
+                    + " cancelled, completed (the visit took place) or no-show (the customer did not come). bookingCustomers counts the \"who has"
                     + " booked\" customers of the range: customers with a booking made in it that is not cancelled."
                     + " That is the rule of /v1/segments/booked-customers, restricted to the range.")
     @APIResponse(responseCode = "200", description = "The report")

@@ -98,8 +98,8 @@ public class BookingBatch {
                     outcomes[i] = Outcome.DUPLICATE;
                 } else if (type == EventType.BOOKING_CONFIRMED) {
                     confirms.add(i);
-                } else if (type == EventType.BOOKING_RESCHEDULED || type == EventType.BOOKING_CANCELLED) {
-                    statuses.add(i);
+                } else if (type.isBookingStep()) {
+                    statuses.add(i); // rescheduled, cancelled, completed, no-show
                 } else {
                     outcomes[i] = Outcome.IGNORED; // orders and uninstalls: data stays until shop/redact
                 }
@@ -202,9 +202,19 @@ public class BookingBatch {
         }
 
         private List<String> statusNames(List<Integer> indexes) {
-            return indexes.stream().map(i -> events.get(i).type() == EventType.BOOKING_CANCELLED ? "CANCELLED"
-                    : "RESCHEDULED").toList();
+            return indexes.stream().map(i -> status(events.get(i).type())).toList();
         }
+    }
+
+    /** The booking's status after a step other than its confirmation. */
+    static String status(EventType step) {
+        return switch (step) {
+            case BOOKING_RESCHEDULED -> "RESCHEDULED";
+            case BOOKING_CANCELLED -> "CANCELLED";
+            case BOOKING_COMPLETED -> "COMPLETED";
+            case BOOKING_NO_SHOW -> "NO_SHOW";
+            default -> throw new IllegalArgumentException("not a status step: " + step);
+        };
     }
 
     private static List<Integer> concat(List<Integer> a, List<Integer> b) {

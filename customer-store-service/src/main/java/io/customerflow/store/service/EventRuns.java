@@ -57,8 +57,7 @@ public final class EventRuns {
         List<String> keys = new ArrayList<>(3);
         keys.add("event\n" + event.id());
         EventType type = event.type();
-        if (type == EventType.BOOKING_CONFIRMED || type == EventType.BOOKING_RESCHEDULED
-                || type == EventType.BOOKING_CANCELLED) {
+        if (type.isBookingStep()) {
             BookingEvent b = event.dataAs(BookingEvent.class);
             keys.add("booking\n" + b.shop() + "\n" + b.bookingId());
             var c = b.customer();
