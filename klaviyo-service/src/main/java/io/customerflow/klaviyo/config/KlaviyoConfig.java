@@ -70,6 +70,14 @@ public interface KlaviyoConfig {
 
         @WithDefault("Cancelled Appointment")
         String cancelled();
+
+        /** The booking app reported that the visit took place: e.g. a review request flow. */
+        @WithDefault("Completed Appointment")
+        String completed();
+
+        /** The booking app reported that the customer did not come: e.g. a win-back flow. */
+        @WithDefault("Missed Appointment")
+        String noShow();
     }
 
     interface Account {
@@ -85,6 +93,10 @@ public interface KlaviyoConfig {
         Optional<String> rescheduledMetric();
 
         Optional<String> cancelledMetric();
+
+        Optional<String> completedMetric();
+
+        Optional<String> noShowMetric();
     }
 
     interface Shop {
@@ -93,6 +105,10 @@ public interface KlaviyoConfig {
         Optional<String> rescheduledMetric();
 
         Optional<String> cancelledMetric();
+
+        Optional<String> completedMetric();
+
+        Optional<String> noShowMetric();
     }
 
     interface Delivery {

@@ -45,7 +45,7 @@ public final class KlaviyoBodies {
         return c != null && (c.email() != null && !c.email().isBlank() || KlaviyoProfiles.validPhone(c.phone()));
     }
 
-    /** A booking step ({@code BOOKING_CONFIRMED}, {@code _RESCHEDULED} or {@code _CANCELLED}) as a Klaviyo event. */
+    /** A booking step (confirmed, rescheduled, cancelled, completed, no-show) as a Klaviyo event. */
     public static TrackedEvent track(BookingEvent b, EventType step, String metric, String uniqueId) {
         ObjectNode attributes = NODES.objectNode();
         attributes.set("properties", properties(b));

@@ -22,6 +22,8 @@ final class KlaviyoProfiles {
     static final String LAST_BOOKED_SERVICE = "last_booked_service";
     static final String LAST_RESCHEDULED_AT = "last_rescheduled_at";
     static final String LAST_CANCELLED_AT = "last_cancelled_at";
+    static final String LAST_COMPLETED_AT = "last_completed_at";
+    static final String LAST_NO_SHOW_AT = "last_no_show_at";
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String E164 = "\\+[1-9][0-9]{6,14}";
@@ -58,6 +60,8 @@ final class KlaviyoProfiles {
             }
             case BOOKING_RESCHEDULED -> properties.put(LAST_RESCHEDULED_AT, at);
             case BOOKING_CANCELLED -> properties.put(LAST_CANCELLED_AT, at);
+            case BOOKING_COMPLETED -> properties.put(LAST_COMPLETED_AT, at);
+            case BOOKING_NO_SHOW -> properties.put(LAST_NO_SHOW_AT, at);
             default -> throw new IllegalArgumentException("not a booking step: " + step);
         }
         return profile;

@@ -48,7 +48,8 @@ public class KlaviyoWorkPlanner {
      */
     public Optional<Work> plan(EventRecord<?> event) {
         return switch (event.type()) {
-            case BOOKING_CONFIRMED, BOOKING_RESCHEDULED, BOOKING_CANCELLED -> track(event);
+            case BOOKING_CONFIRMED, BOOKING_RESCHEDULED, BOOKING_CANCELLED, BOOKING_COMPLETED, BOOKING_NO_SHOW ->
+                    track(event);
             case CUSTOMER_REDACT_REQUESTED -> deletion(event.dataAs(CustomerRedactRequested.class));
             default -> Optional.empty();
         };

@@ -53,6 +53,10 @@ public class MetricNames {
                     account.rescheduledMetric(), config.metrics().rescheduled());
             case BOOKING_CANCELLED -> first(own == null ? Optional.empty() : own.cancelledMetric(),
                     account.cancelledMetric(), config.metrics().cancelled());
+            case BOOKING_COMPLETED -> first(own == null ? Optional.empty() : own.completedMetric(),
+                    account.completedMetric(), config.metrics().completed());
+            case BOOKING_NO_SHOW -> first(own == null ? Optional.empty() : own.noShowMetric(),
+                    account.noShowMetric(), config.metrics().noShow());
             default -> throw new IllegalArgumentException("not a booking step: " + step);
         };
     }
@@ -63,17 +67,23 @@ public class MetricNames {
         check(problems, "klaviyo.metrics.confirmed", Optional.of(config.metrics().confirmed()));
         check(problems, "klaviyo.metrics.rescheduled", Optional.of(config.metrics().rescheduled()));
         check(problems, "klaviyo.metrics.cancelled", Optional.of(config.metrics().cancelled()));
+        check(problems, "klaviyo.metrics.completed", Optional.of(config.metrics().completed()));
+        check(problems, "klaviyo.metrics.no-show", Optional.of(config.metrics().noShow()));
         for (Map.Entry<String, KlaviyoConfig.Account> a : config.accounts().entrySet()) {
             String prefix = "klaviyo.accounts." + a.getKey() + ".";
             check(problems, prefix + "confirmed-metric", a.getValue().confirmedMetric());
             check(problems, prefix + "rescheduled-metric", a.getValue().rescheduledMetric());
             check(problems, prefix + "cancelled-metric", a.getValue().cancelledMetric());
+            check(problems, prefix + "completed-metric", a.getValue().completedMetric());
+            check(problems, prefix + "no-show-metric", a.getValue().noShowMetric());
         }
         for (Map.Entry<String, KlaviyoConfig.Shop> s : config.shops().entrySet()) {
             String prefix = "klaviyo.shops.\"" + s.getKey() + "\".";
             check(problems, prefix + "confirmed-metric", s.getValue().confirmedMetric());
             check(problems, prefix + "rescheduled-metric", s.getValue().rescheduledMetric());
             check(problems, prefix + "cancelled-metric", s.getValue().cancelledMetric());
+            check(problems, prefix + "completed-metric", s.getValue().completedMetric());
+            check(problems, prefix + "no-show-metric", s.getValue().noShowMetric());
         }
         return problems;
     }

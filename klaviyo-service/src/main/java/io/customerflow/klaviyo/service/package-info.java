@@ -12,7 +12,13 @@
  * <tr><td>{@code last_booked_service}</td><td>confirmed</td><td>the booked service's title</td></tr>
  * <tr><td>{@code last_rescheduled_at}</td><td>rescheduled</td><td>when the booking was last moved</td></tr>
  * <tr><td>{@code last_cancelled_at}</td><td>cancelled</td><td>when a booking was last cancelled</td></tr>
+ * <tr><td>{@code last_completed_at}</td><td>completed</td><td>when the customer last came to a visit</td></tr>
+ * <tr><td>{@code last_no_show_at}</td><td>no-show</td><td>when the customer last missed one</td></tr>
  * </table>
+ * How many visits someone missed is the count of their "Missed Appointment" events, which Klaviyo segments on
+ * directly ("has done Missed Appointment at least 2 times"); it is exact, since each event's {@code unique_id} is
+ * its event id. A {@code no_show_count} profile property would need the current count, which this service (no
+ * database) doesn't keep; a redelivered event would count twice.
  * How they are kept current: each step sends only its own properties. Klaviyo leaves a property that a request
  * leaves out unchanged, so a reschedule or a cancellation never moves {@code last_booking_at} or changes
  * {@code last_booked_service}. A bulk create job carries one profile per customer: the profiles of that customer's
