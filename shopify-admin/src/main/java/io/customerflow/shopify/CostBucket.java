@@ -21,6 +21,8 @@ final class CostBucket {
     private double maximum;
     private double restoreRate;
     private long observedAtNanos;
+    /** When the call whose answer set the level was sent: an answer to an earlier call is older news. */
+    private long levelSentAtNanos = Long.MIN_VALUE;
 
     /**
      * How long to wait before a call of this cost fits in the bucket (zero when it fits now); reserves the cost.
@@ -103,7 +105,25 @@ final class CostBucket {
      */
     synchronized void observe(double currentlyAvailable, double maximumAvailable, double restorePerSecond,
             int settledCost, long nowNanos) {
+        observe(currentlyAvailable, maximumAvailable, restorePerSecond, settledCost, 0, nowNanos);
+    }
+
+    /**
+     * As above, for a call sent at {@code sentAtNanos} (0: unknown, taken as news). Answers can arrive out of order:
+     * one to a call sent before the call whose answer set the level is older news (Shopify counted it before those
+     * later calls' costs, which are no longer in flight), so it only settles its reservation: that call was still
+     * counted in flight when the newer level was taken, yet the level already held its cost.
+     */
+    synchronized void observe(double currentlyAvailable, double maximumAvailable, double restorePerSecond,
+            int settledCost, long sentAtNanos, long nowNanos) {
         inFlight = Math.max(0, inFlight - settledCost);
+        if (sentAtNanos != 0 && !Double.isNaN(available)) {
+            if (sentAtNanos < levelSentAtNanos) {
+                available += settledCost;
+                return;
+            }
+            levelSentAtNanos = sentAtNanos;
+        }
         this.available = currentlyAvailable - inFlight;
         this.maximum = maximumAvailable;
         this.restoreRate = restorePerSecond;

@@ -28,12 +28,14 @@ final class ShopCostBudgets {
      */
     Reservation reserve(String shop, String query, double keepShare) {
         int cost = requestedCost(query);
-        return new Reservation(cost, bucket(shop).waitFor(cost, keepShare, System.nanoTime()));
+        long now = System.nanoTime();
+        Duration delay = bucket(shop).waitFor(cost, keepShare, now);
+        return new Reservation(cost, delay, now + delay.toNanos());
     }
 
-    /** A reserved cost and the wait before the call may be sent. */
-    record Reservation(int cost, Duration delay) {
-        static final Reservation NONE = new Reservation(0, Duration.ZERO);
+    /** A reserved cost, the wait before the call may be sent and so when it is sent (0 for none reserved). */
+    record Reservation(int cost, Duration delay, long sentAtNanos) {
+        static final Reservation NONE = new Reservation(0, Duration.ZERO, 0);
     }
 
     /** Completes when a call to the shop may reserve (see {@link CostBucket#firstAnswer}). */
@@ -75,7 +77,7 @@ final class ShopCostBudgets {
         if (settled) {
             bucket(shop).observe(throttle.path("currentlyAvailable").asDouble(),
                     throttle.path("maximumAvailable").asDouble(), throttle.path("restoreRate").asDouble(),
-                    reservation.cost(), System.nanoTime());
+                    reservation.cost(), reservation.sentAtNanos(), System.nanoTime());
         }
         if (cost.path("requestedQueryCost").canConvertToInt()) {
             requestedCosts.put(query, cost.get("requestedQueryCost").asInt());

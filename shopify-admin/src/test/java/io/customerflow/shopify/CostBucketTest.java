@@ -57,4 +57,19 @@ class CostBucketTest {
         bucket.observe(90, 1000, 50, 0, 0);
         assertEquals(Duration.ZERO, bucket.estimate(90.0, 0));
     }
+
+    /** Answers overtaking each other: the one to the earlier call is older news and only settles its reservation. */
+    @Test
+    void anAnswerToAnEarlierCallNeverRaisesTheLevelALaterAnswerSet() {
+        CostBucket bucket = new CostBucket();
+        bucket.observe(100, 1000, 50, 0, 0);
+        bucket.waitFor(10, 0, 0); // a, sent at 1
+        bucket.waitFor(10, 0, 0); // b, sent at 2
+        bucket.observe(80, 1000, 50, 10, 2, 0); // b's answer first: Shopify spent a's and b's 10
+        bucket.observe(90, 1000, 50, 10, 1, 0); // then a's: counted before b, not news
+        assertEquals(Duration.ofMillis(200), bucket.estimate(90.0, 0), "80 left, not 90: 10 missing at 50/s");
+        assertEquals(Duration.ZERO, bucket.waitFor(10, 0, 0), "and nothing is still counted in flight");
+        bucket.observe(70, 1000, 50, 10, 3, 0);
+        assertEquals(Duration.ofMillis(400), bucket.estimate(90.0, 0));
+    }
 }

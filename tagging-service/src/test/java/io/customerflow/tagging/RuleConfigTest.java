@@ -104,8 +104,15 @@ class RuleConfigTest {
                 .map(a -> a.type() + ":" + a.tags()).toList());
         assertEquals(List.of("LINE_ITEM_PROPERTY Duration", "LINE_ITEM_PROPERTY _reservation_token",
                 "LINE_ITEM_PROPERTY _session-id", "PRODUCT_TAG sesami-service"), describe(create.conditions()));
-        assertEquals(List.of("booked-appointment"), new RuleSet(defaults).enabled().stream().map(r -> r.name()).toList(),
+        assertEquals(List.of("booked-appointment", "instant-booked-appointment", "completed-appointment",
+                "missed-appointment"), new RuleSet(defaults).enabled().stream().map(r -> r.name()).toList(),
                 "the cancel rule is off by default");
+        assertEquals(List.of("BOOKING_CONFIRMED [INSTANT] ADD_CUSTOMER_TAGS:[booked-appointment]",
+                "BOOKING_COMPLETED [] ADD_CUSTOMER_TAGS:[completed-appointment]",
+                "BOOKING_NO_SHOW [] ADD_CUSTOMER_TAGS:[missed-appointment]"), defaults.rules().subList(2, 5).stream()
+                .map(r -> r.trigger() + " " + r.channels().map(java.util.TreeSet::new).map(Object::toString).orElse("[]")
+                        + " " + r.actions().get(0).type() + ":" + r.actions().get(0).tags()).toList(),
+                "booking steps: an instant booking earns the booking tag; visits and no-shows their own");
     }
 
     /** The service's own application.properties, default profile. */

@@ -28,7 +28,9 @@ import com.sun.net.httpserver.HttpServer;
  * requested cost exceeds what is available is answered THROTTLED (HTTP 200, {@code errors[].extensions.code}) and
  * counted; otherwise its cost is spent and the bucket restores at its rate, as Shopify documents. Serves the
  * {@code orders} connection (search {@code field:>='…' AND field:<='…'}, {@code sortKey}, cursors),
- * {@code ordersCount}, and answers {@code tagsAdd}/{@code tagsRemove}/{@code productTags}. Endpoint:
+ * {@code ordersCount}, and answers {@code tagsAdd}/{@code tagsRemove}/{@code productTags}; holds customers too
+ * ({@code customerByIdentifier} by email, {@code customerCreate} with Shopify's "Email has already been taken", tags
+ * applied to the stored customer). Endpoint:
  * {@code {baseUrl}/{shop}/admin/api/{version}/graphql.json}; each shop's token is checked (401 otherwise).
  *
  * <p>Requested cost, like Shopify's calculation for a connection: {@code first × (line items + 2) + 1} for a page of
@@ -52,6 +54,10 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
         volatile boolean revoked;
         final List<ObjectNode> orders = new CopyOnWriteArrayList<>();
         final AtomicInteger failPages = new AtomicInteger();
+        /** Customers by lower-cased email, each a Customer node as GraphQL would return it (id, names, tags...). */
+        final Map<String, ObjectNode> customers = new ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicLong nextCustomerId = new java.util.concurrent.atomic.AtomicLong(
+                8_800_000_000_000L);
 
         Shop(String token, double maximum, double restoreRate) {
             this.token = token;
@@ -150,6 +156,26 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
 
     public List<Call> calls(String domain, String operation) {
         return calls.stream().filter(c -> c.shop().equals(domain) && c.operation().equals(operation)).toList();
+    }
+
+    /** A customer the merchant already has (their names, tags and note are theirs: never overwritten). */
+    public void addCustomer(String domain, long id, String email, String firstName, String lastName,
+            List<String> tags, String note) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("id", "gid://shopify/Customer/" + id).put("email", email).put("firstName", firstName)
+                .put("lastName", lastName).put("note", note).put("locale", "en");
+        tags.forEach(c.putArray("tags")::add);
+        shops.get(domain).customers.put(email.toLowerCase(java.util.Locale.ROOT), c);
+    }
+
+    /** The shop's customer with this email as it stands now, or null. */
+    public ObjectNode customer(String domain, String email) {
+        ObjectNode c = shops.get(domain).customers.get(email.toLowerCase(java.util.Locale.ROOT));
+        return c == null ? null : c.deepCopy();
+    }
+
+    public int customerCount(String domain) {
+        return shops.get(domain).customers.size();
     }
 
     /** The customer gids of every {@code tagsAdd} carried out (not throttled). */
@@ -278,7 +304,8 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     }
 
     private static String operation(String query) {
-        for (String op : new String[] { "ordersCount", "orders", "tagsAdd", "tagsRemove", "productTags" }) {
+        for (String op : new String[] { "ordersCount", "orders", "tagsAdd", "tagsRemove", "productTags",
+                "customerByIdentifier", "customerCreate" }) {
             if (query.contains(op + "(")) {
                 return op;
             }
@@ -289,7 +316,7 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     private static int cost(String operation, JsonNode variables) {
         return switch (operation) {
             case "orders" -> variables.path("first").asInt(50) * (variables.path("lineItems").asInt(50) + 2) + 1;
-            case "tagsAdd", "tagsRemove" -> 10;
+            case "tagsAdd", "tagsRemove", "customerCreate" -> 10;
             default -> 1;
         };
     }
@@ -304,7 +331,19 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
                 ObjectNode result = data.putObject(operation);
                 result.putObject("node").put("id", variables.path("id").asText());
                 result.putArray("userErrors");
+                shop.customers.values().stream().filter(c -> c.path("id").asText().equals(variables.path("id").asText()))
+                        .findFirst().ifPresent(c -> retag(c, variables.path("tags"), operation.equals("tagsAdd")));
             }
+            case "customerByIdentifier" -> {
+                ObjectNode c = shop.customers.get(variables.path("identifier").path("emailAddress").asText()
+                        .toLowerCase(java.util.Locale.ROOT));
+                if (c == null) {
+                    data.putNull("customerByIdentifier");
+                } else {
+                    data.putObject("customerByIdentifier").put("id", c.path("id").asText());
+                }
+            }
+            case "customerCreate" -> data.set("customerCreate", create(shop, variables.path("input")));
             case "productTags" -> {
                 ArrayNode nodes = data.putArray("nodes");
                 for (JsonNode id : variables.path("ids")) {
@@ -317,6 +356,47 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
             }
         }
         return data;
+    }
+
+    /** {@code customerCreate}: a new customer, or Shopify's userError when the email is taken or invalid. */
+    private static ObjectNode create(Shop shop, JsonNode input) {
+        ObjectNode result = JSON.createObjectNode();
+        ArrayNode errors = JSON.createArrayNode();
+        String email = input.path("email").asText("");
+        synchronized (shop.customers) {
+            if (!email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+                errors.addObject().put("message", "Email is invalid").putArray("field").add("email");
+            } else if (shop.customers.containsKey(email.toLowerCase(java.util.Locale.ROOT))) {
+                errors.addObject().put("message", "Email has already been taken").putArray("field").add("email");
+            } else {
+                ObjectNode c = ((ObjectNode) input.deepCopy()).put("id", "gid://shopify/Customer/"
+                        + shop.nextCustomerId.incrementAndGet());
+                if (!c.has("tags")) {
+                    c.putArray("tags");
+                }
+                shop.customers.put(email.toLowerCase(java.util.Locale.ROOT), c);
+                result.putObject("customer").put("id", c.path("id").asText());
+            }
+        }
+        if (!errors.isEmpty()) {
+            result.putNull("customer");
+        }
+        result.set("userErrors", errors);
+        return result;
+    }
+
+    private static void retag(ObjectNode customer, JsonNode tags, boolean add) {
+        java.util.Set<String> current = new java.util.LinkedHashSet<>();
+        customer.path("tags").forEach(t -> current.add(t.asText()));
+        tags.forEach(t -> {
+            if (add) {
+                current.add(t.asText());
+            } else {
+                current.remove(t.asText());
+            }
+        });
+        ArrayNode array = customer.putArray("tags");
+        current.forEach(array::add);
     }
 
     private ObjectNode page(Shop shop, String query, JsonNode variables) {

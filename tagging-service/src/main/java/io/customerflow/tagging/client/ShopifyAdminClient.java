@@ -62,6 +62,51 @@ public class ShopifyAdminClient {
         });
     }
 
+    /** The gid of the shop's customer with this email, or null when it has none. */
+    public Uni<String> customerIdByEmail(String shop, String email) {
+        return call(shop, ShopifyQueries.CUSTOMER_BY_EMAIL, Map.of("identifier", Map.of("emailAddress", email)))
+                .map(data -> data.path("customerByIdentifier").path("id").asText(null));
+    }
+
+    /**
+     * Creates a customer from what the booking gave (email, names, locale: the fields left null are left out), and
+     * answers its gid; {@link EmailTaken} when Shopify already has a customer with that email (created meanwhile).
+     */
+    public Uni<String> customerCreate(String shop, String email, String firstName, String lastName, String locale) {
+        Map<String, Object> input = new java.util.LinkedHashMap<>();
+        input.put("email", email);
+        putIfPresent(input, "firstName", firstName);
+        putIfPresent(input, "lastName", lastName);
+        putIfPresent(input, "locale", locale);
+        return call(shop, ShopifyQueries.CUSTOMER_CREATE, Map.of("input", input)).map(data -> {
+            JsonNode result = data.path("customerCreate");
+            List<String> messages = new java.util.ArrayList<>();
+            result.path("userErrors").forEach(e -> messages.add(e.path("message").asText()));
+            if (messages.stream().anyMatch(m -> m.toLowerCase(java.util.Locale.ROOT).contains("taken"))) {
+                throw new EmailTaken();
+            }
+            if (!messages.isEmpty() || !result.path("customer").hasNonNull("id")) {
+                throw new AdminApiFailure(DeadLetterReason.REJECTED,
+                        "customerCreate userErrors: " + String.join("; ", messages));
+            }
+            metrics.counter("tagging.mutations", "mutation", "customerCreate").increment();
+            return result.path("customer").path("id").asText();
+        });
+    }
+
+    /** Shopify answered that the email belongs to a customer already: look it up again. */
+    public static final class EmailTaken extends RuntimeException {
+        EmailTaken() {
+            super("the email belongs to a customer already", null, false, false);
+        }
+    }
+
+    private static void putIfPresent(Map<String, Object> input, String field, String value) {
+        if (value != null && !value.isBlank()) {
+            input.put(field, value);
+        }
+    }
+
     private Uni<Void> mutate(String shop, String field, String query, String gid, List<String> tags) {
         return call(shop, query, Map.of("id", gid, "tags", tags)).invoke(data -> {
             JsonNode errors = data.path(field).path("userErrors");

@@ -12,6 +12,13 @@ final class ShopifyQueries {
             + "{ tagsRemove(id: $id, tags: $tags) { node { id } userErrors { field message } } }";
     static final String PRODUCT_TAGS = "query productTags($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { id tags } } }";
 
+    /** Needs {@code read_customers}. */
+    static final String CUSTOMER_BY_EMAIL = "query customerByEmail($identifier: CustomerIdentifierInput!) "
+            + "{ customerByIdentifier(identifier: $identifier) { id } }";
+    /** Needs {@code write_customers}; the input never carries marketing consent. */
+    static final String CUSTOMER_CREATE = "mutation customerCreate($input: CustomerInput!) "
+            + "{ customerCreate(input: $input) { customer { id } userErrors { field message } } }";
+
     private ShopifyQueries() {
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.customerflow.shopify.AdminApiSettings;
 import io.smallrye.config.ConfigMapping;
@@ -88,6 +89,15 @@ public interface TaggingConfig {
 
         /** Renames of the rules' tags for this shop, e.g. {@code booked-appointment=予約済み}. */
         Map<String, String> tagNames();
+
+        /**
+         * Instant bookers become Shopify customers: for an instant booking's step, the customer is looked up by
+         * email and, only when the shop has none, created (email, first and last name, locale: never marketing
+         * consent), then tagged by the booking-step rules. Off by default: it needs the {@code write_customers} scope
+         * and protected customer data access (name, email) on the shop's token (deploy/README.md).
+         */
+        @WithDefault("false")
+        boolean createInstantCustomers();
     }
 
     interface Rule {
@@ -98,13 +108,22 @@ public interface TaggingConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** {@code ORDER_CREATED} or {@code ORDER_CANCELLED}. */
+        /**
+         * {@code ORDER_CREATED} or {@code ORDER_CANCELLED} (an order's line items are matched by the conditions), or
+         * a booking step, for both channels: {@code BOOKING_CONFIRMED}, {@code BOOKING_RESCHEDULED},
+         * {@code BOOKING_CANCELLED}, {@code BOOKING_COMPLETED}, {@code BOOKING_NO_SHOW} (no conditions: narrowed by
+         * {@link #channels()}).
+         */
         String trigger();
+
+        /** Booking-step triggers only: {@code CHECKOUT} and/or {@code INSTANT}; both when left out. */
+        Optional<Set<String>> channels();
 
         /** {@code ANY} (default) or {@code ALL} of the conditions. */
         @WithDefault("ANY")
         String match();
 
+        /** Over an order's line items; required for order triggers, none for booking steps. */
         List<Condition> conditions();
 
         List<Action> actions();

@@ -1,8 +1,6 @@
 package io.customerflow.tagging.service;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +29,9 @@ public class OrderTagger {
 
     /** What handling an event did. */
     public enum Outcome {
-        TAGGED, NO_MATCH, NO_CUSTOMER, REPEAT, UNINSTALLED, IGNORED
+        TAGGED, NO_MATCH, NO_CUSTOMER, REPEAT, UNINSTALLED, IGNORED,
+        /** An instant booker of a shop that did not opt in: Shopify holds no customer for them. */
+        NOT_IN_SHOPIFY
     }
 
     private final List<Rules.Rule> rules;
@@ -44,7 +44,7 @@ public class OrderTagger {
     public OrderTagger(RuleSet rules, ShopifyAdminClient shopify, ProductTagCache productTags,
             ShopRegistry shops, MeterRegistry metrics, TaggingConfig config) {
         this.done = new RecentIds(config.consumer().recentlyDone());
-        this.rules = rules.enabled();
+        this.rules = rules.enabled().stream().filter(r -> !r.trigger().onBookingStep()).toList();
         this.shopify = shopify;
         this.productTags = productTags;
         this.shops = shops;
@@ -93,17 +93,15 @@ public class OrderTagger {
             if (matched.isEmpty()) {
                 return count(Outcome.NO_MATCH);
             }
-            List<Call> calls = calls(order, matched);
+            Long customerId = order.customer() == null ? null : order.customer().shopifyId();
+            // No customer on the order (e.g. some POS or draft flows): its customer actions have nothing to tag.
+            List<TagCalls.Call> calls = TagCalls.of(shops, order.shop(),
+                    customerId == null ? null : "gid://shopify/Customer/" + customerId,
+                    "gid://shopify/Order/" + order.orderId(), matched);
             if (calls.isEmpty()) {
                 return count(Outcome.NO_CUSTOMER);
             }
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (Call call : calls) {
-                chain = chain.call(() -> call.remove
-                        ? shopify.tagsRemove(order.shop(), call.gid, call.tags)
-                        : shopify.tagsAdd(order.shop(), call.gid, call.tags));
-            }
-            return chain.invoke(() -> done.add(event.id())).replaceWith(Outcome.TAGGED)
+            return TagCalls.apply(shopify, order.shop(), calls).invoke(() -> done.add(event.id())).replaceWith(Outcome.TAGGED)
                     .invoke(o -> metrics.counter("tagging.events", "outcome", "tagged").increment());
         });
     }
@@ -117,37 +115,9 @@ public class OrderTagger {
         return ids.isEmpty() ? Uni.createFrom().item(Map.of()) : productTags.tags(order.shop(), ids);
     }
 
-    /** One mutation per target and kind, with the tags of every matched rule merged (and renamed per shop). */
-    private List<Call> calls(OrderEvent order, List<Rules.Rule> matched) {
-        Map<String, Set<String>> add = new LinkedHashMap<>();
-        Map<String, Set<String>> remove = new LinkedHashMap<>();
-        Long customerId = order.customer() == null ? null : order.customer().shopifyId();
-        for (Rules.Rule rule : matched) {
-            for (Rules.Action action : rule.actions()) {
-                String gid = switch (action.type()) {
-                    case ADD_CUSTOMER_TAGS, REMOVE_CUSTOMER_TAGS ->
-                            customerId == null ? null : "gid://shopify/Customer/" + customerId;
-                    case ADD_ORDER_TAGS -> "gid://shopify/Order/" + order.orderId();
-                };
-                if (gid == null) {
-                    continue; // no customer on the order (e.g. some POS or draft flows): nothing to tag
-                }
-                var target = action.type() == Rules.ActionType.REMOVE_CUSTOMER_TAGS ? remove : add;
-                action.tags().forEach(t -> target.computeIfAbsent(gid, g -> new LinkedHashSet<>())
-                        .add(shops.tagName(order.shop(), t)));
-            }
-        }
-        List<Call> calls = new ArrayList<>();
-        add.forEach((gid, tags) -> calls.add(new Call(gid, List.copyOf(tags), false)));
-        remove.forEach((gid, tags) -> calls.add(new Call(gid, List.copyOf(tags), true)));
-        return calls;
-    }
-
     private Uni<Outcome> count(Outcome outcome) {
         metrics.counter("tagging.events", "outcome", outcome.name().toLowerCase()).increment();
         return Uni.createFrom().item(outcome);
     }
 
-    private record Call(String gid, List<String> tags, boolean remove) {
-    }
 }

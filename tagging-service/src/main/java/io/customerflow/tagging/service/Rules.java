@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import io.customerflow.events.BookingChannel;
+import io.customerflow.events.BookingEvent;
 import io.customerflow.events.EventType;
 import io.customerflow.events.OrderEvent;
 import io.customerflow.events.OrderLineItem;
@@ -16,12 +18,20 @@ import io.customerflow.tagging.config.TaggingConfig;
 public final class Rules {
 
     public enum Trigger {
-        ORDER_CREATED(EventType.ORDER_CREATED), ORDER_CANCELLED(EventType.ORDER_CANCELLED);
+        ORDER_CREATED(EventType.ORDER_CREATED), ORDER_CANCELLED(EventType.ORDER_CANCELLED),
+        BOOKING_CONFIRMED(EventType.BOOKING_CONFIRMED), BOOKING_RESCHEDULED(EventType.BOOKING_RESCHEDULED),
+        BOOKING_CANCELLED(EventType.BOOKING_CANCELLED), BOOKING_COMPLETED(EventType.BOOKING_COMPLETED),
+        BOOKING_NO_SHOW(EventType.BOOKING_NO_SHOW);
 
         final EventType eventType;
 
         Trigger(EventType eventType) {
             this.eventType = eventType;
+        }
+
+        /** A booking step (on {@code customer-events.v1}) rather than an order event (on {@code orders.v1}). */
+        public boolean onBookingStep() {
+            return eventType.isBookingStep();
         }
     }
 
@@ -72,11 +82,20 @@ public final class Rules {
         }
     }
 
-    /** A compiled rule: fires on its trigger when any/all conditions hold for some line item. */
-    public record Rule(String name, Trigger trigger, boolean all, List<Condition> conditions, List<Action> actions) {
+    /**
+     * A compiled rule: on an order trigger, fires when any/all conditions hold for some line item; on a booking-step
+     * trigger, fires for a booking of one of its channels.
+     */
+    public record Rule(String name, Trigger trigger, boolean all, List<Condition> conditions, List<Action> actions,
+            Set<BookingChannel> channels) {
 
         public boolean firesOn(EventType type) {
             return trigger.eventType == type;
+        }
+
+        /** Whether this booking-step rule fires for the booking. */
+        public boolean matches(BookingEvent booking) {
+            return channels.contains(booking.channel());
         }
 
         public boolean needsProductTags() {
@@ -129,7 +148,12 @@ public final class Rules {
         if (!match.equals("ANY") && !match.equals("ALL")) {
             throw new IllegalArgumentException(at + ".match must be ANY or ALL, not '" + r.match() + "'");
         }
-        if (r.conditions().isEmpty()) {
+        Set<BookingChannel> channels = channels(at, trigger, r);
+        if (trigger.onBookingStep() && !r.conditions().isEmpty()) {
+            throw new IllegalArgumentException(at + ".conditions: a " + trigger + " rule has no line items to match;"
+                    + " narrow it with " + at + ".channels");
+        }
+        if (!trigger.onBookingStep() && r.conditions().isEmpty()) {
             throw new IllegalArgumentException(at + ".conditions is empty: a rule needs at least one condition");
         }
         if (r.actions().isEmpty()) {
@@ -150,7 +174,22 @@ public final class Rules {
             }
             actions.add(new Action(type, List.copyOf(a.tags())));
         }
-        return new Rule(name, trigger, match.equals("ALL"), List.copyOf(conditions), List.copyOf(actions));
+        return new Rule(name, trigger, match.equals("ALL"), List.copyOf(conditions), List.copyOf(actions), channels);
+    }
+
+    private static Set<BookingChannel> channels(String at, Trigger trigger, TaggingConfig.Rule r) {
+        if (r.channels().isEmpty()) {
+            return Set.of(BookingChannel.values());
+        }
+        if (!trigger.onBookingStep()) {
+            throw new IllegalArgumentException(at + ".channels: only booking-step triggers have channels (an order"
+                    + " is always a checkout)");
+        }
+        Set<BookingChannel> channels = java.util.EnumSet.noneOf(BookingChannel.class);
+        for (String c : r.channels().get()) {
+            channels.add(enumValue(BookingChannel.class, c, at + ".channels"));
+        }
+        return Set.copyOf(channels);
     }
 
     private static Condition condition(String at, TaggingConfig.Condition c) {

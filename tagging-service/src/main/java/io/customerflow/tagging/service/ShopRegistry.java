@@ -33,6 +33,12 @@ public class ShopRegistry {
         return s == null ? tag : s.tagNames().getOrDefault(tag, tag);
     }
 
+    /** Whether the shop opted in to having its instant bookers created as Shopify customers. */
+    public boolean createsInstantCustomers(String shop) {
+        TaggingConfig.Shop s = byDomain.get(shop);
+        return s != null && s.createInstantCustomers();
+    }
+
     /** After {@code app/uninstalled}, the token no longer works: stop calling the shop. */
     public void markUninstalled(String shop) {
         uninstalled.add(shop);

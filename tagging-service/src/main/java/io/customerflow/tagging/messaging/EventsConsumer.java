@@ -2,6 +2,7 @@ package io.customerflow.tagging.messaging;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,12 +18,15 @@ import io.customerflow.consumer.DeadLetters;
 import io.customerflow.consumer.KeyedLanes;
 import io.customerflow.tagging.config.TaggingConfig;
 import io.customerflow.shopify.AdminApiFailure;
+import io.customerflow.tagging.service.BookingTagger;
 import io.customerflow.tagging.service.OrderTagger;
+import io.smallrye.mutiny.Uni;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 
 /**
- * Consumes {@code orders.v1}: each customer's events in order, customers in parallel, within a shop too. The lanes of
+ * Consumes {@code orders.v1} (order rules) and {@code customer-events.v1} (booking-step rules, instant bookers): each
+ * customer's events in order, customers in parallel, within a shop too. The lanes of
  * one shop share its Admin API cost bucket (pacing reserves each call's cost, so they queue for the points rather
  * than overdraw), so a shop with a large budget is tagged at its budget, not at one call's round trip; a throttled
  * shop never stalls the others. A record is acked after its tags are applied; a failure that can never succeed is nacked and lands on
@@ -30,28 +34,41 @@ import io.quarkus.logging.Log;
  * effect is done (throttled commit strategy).
  */
 @ApplicationScoped
-public class OrderEventsConsumer {
+public class EventsConsumer {
 
-    private final OrderTagger tagger;
+    private final OrderTagger orders;
+    private final BookingTagger bookings;
     private final DeadLetters deadLetters;
     private final KeyedLanes lanes;
 
-    public OrderEventsConsumer(OrderTagger tagger, MeterRegistry metrics, TaggingConfig config) {
-        this.tagger = tagger;
+    public EventsConsumer(OrderTagger orders, BookingTagger bookings, MeterRegistry metrics, TaggingConfig config) {
+        this.orders = orders;
+        this.bookings = bookings;
         this.deadLetters = new DeadLetters(metrics, "tagging");
         this.lanes = new KeyedLanes(config.consumer().maxInFlight());
     }
 
     @Incoming(Channels.ORDERS_IN)
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
-    public CompletionStage<Void> consume(Message<ConsumerRecord<String, byte[]>> message) {
+    public CompletionStage<Void> consumeOrder(Message<ConsumerRecord<String, byte[]>> message) {
+        return consume(message, OrderTagger::laneOf, orders::handle);
+    }
+
+    @Incoming(Channels.CUSTOMER_EVENTS_IN)
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public CompletionStage<Void> consumeBookingStep(Message<ConsumerRecord<String, byte[]>> message) {
+        return consume(message, BookingTagger::laneOf, bookings::handle);
+    }
+
+    private CompletionStage<Void> consume(Message<ConsumerRecord<String, byte[]>> message,
+            Function<EventRecord<?>, String> laneOf, Function<EventRecord<?>, Uni<OrderTagger.Outcome>> handler) {
         EventRecord<?> event;
         try {
             event = EventRecord.read(message.getPayload());
         } catch (InvalidEventException e) {
             return deadLetter(message, DeadLetterReason.INVALID_EVENT, e);
         }
-        return lanes.submit(OrderTagger.laneOf(event), () -> tagger.handle(event).subscribeAsCompletionStage(),
+        return lanes.submit(laneOf.apply(event), () -> handler.apply(event).subscribeAsCompletionStage(),
                 (outcome, failure) -> {
                     if (failure == null) {
                         message.ack();

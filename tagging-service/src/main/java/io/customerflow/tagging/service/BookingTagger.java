@@ -1,0 +1,111 @@
+package io.customerflow.tagging.service;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.customerflow.events.AppUninstalled;
+import io.customerflow.events.BookingChannel;
+import io.customerflow.events.BookingEvent;
+import io.customerflow.events.EventRecord;
+import io.customerflow.events.EventType;
+import io.customerflow.events.RecentIds;
+import io.customerflow.tagging.client.ShopifyAdminClient;
+import io.customerflow.tagging.config.TaggingConfig;
+import io.customerflow.tagging.service.OrderTagger.Outcome;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Booking steps ({@code customer-events.v1}) → customer tags, for both channels. A checkout customer is the order's
+ * Shopify customer. An instant booker has none unless the shop opted in ({@code create-instant-customers}): then
+ * they are looked up by email and, only when the shop has no such customer, created (never updated: the merchant's
+ * names, tags, notes and marketing consent stay theirs), on the instant booking's confirmation whatever the rules,
+ * and before any of its steps' tags. Idempotent per event: a redelivery finds the customer it created.
+ */
+@ApplicationScoped
+public class BookingTagger {
+
+    private final List<Rules.Rule> rules;
+    private final ShopifyAdminClient shopify;
+    private final ShopRegistry shops;
+    private final MeterRegistry metrics;
+    private final RecentIds done;
+
+    public BookingTagger(RuleSet rules, ShopifyAdminClient shopify, ShopRegistry shops, MeterRegistry metrics,
+            TaggingConfig config) {
+        this.rules = rules.enabled().stream().filter(r -> r.trigger().onBookingStep()).toList();
+        this.shopify = shopify;
+        this.shops = shops;
+        this.metrics = metrics;
+        this.done = new RecentIds(config.consumer().recentlyDone());
+    }
+
+    /** The lane: the record's key, {@code {shop}/{email}} (see {@code EventKeys.bookingKey}); the shop for an uninstall. */
+    public static String laneOf(EventRecord<?> event) {
+        if (event.data() instanceof AppUninstalled u) {
+            return u.shop();
+        }
+        return event.key() != null ? event.key() : "";
+    }
+
+    public Uni<Outcome> handle(EventRecord<?> event) {
+        if (event.type() == EventType.APP_UNINSTALLED) {
+            shops.markUninstalled(event.dataAs(AppUninstalled.class).shop());
+            return count(Outcome.UNINSTALLED);
+        }
+        if (!(event.data() instanceof BookingEvent booking)) {
+            return count(Outcome.IGNORED); // privacy requests: the store's and Klaviyo's concern
+        }
+        if (done.contains(event.id())) {
+            return count(Outcome.REPEAT);
+        }
+        boolean instant = booking.channel() == BookingChannel.INSTANT;
+        if (instant && !shops.createsInstantCustomers(booking.shop())) {
+            return count(Outcome.NOT_IN_SHOPIFY);
+        }
+        List<Rules.Rule> matched = rules.stream().filter(r -> r.firesOn(event.type()) && r.matches(booking)).toList();
+        matched.forEach(r -> metrics.counter("tagging.rule.matches", "rule", r.name()).increment());
+        boolean ensureCustomer = instant && event.type() == EventType.BOOKING_CONFIRMED;
+        if (matched.isEmpty() && !ensureCustomer) {
+            return count(Outcome.NO_MATCH);
+        }
+        return customerGid(booking, instant).flatMap(gid -> {
+            if (gid == null) {
+                return count(Outcome.NO_CUSTOMER);
+            }
+            String orderGid = booking.order() == null ? null : "gid://shopify/Order/" + booking.order().id();
+            return TagCalls.apply(shopify, booking.shop(),
+                    TagCalls.of(shops, booking.shop(), gid, orderGid, matched)).invoke(() -> done.add(event.id())).replaceWith(Outcome.TAGGED)
+                    .invoke(o -> metrics.counter("tagging.events", "outcome", "tagged").increment());
+        });
+    }
+
+    /** The Shopify customer of the booking: its id, else found by email, else (instant bookers only) created. */
+    private Uni<String> customerGid(BookingEvent booking, boolean instant) {
+        var c = booking.customer();
+        if (c != null && c.shopifyId() != null) {
+            return Uni.createFrom().item("gid://shopify/Customer/" + c.shopifyId());
+        }
+        String email = c == null || c.email() == null || c.email().isBlank() ? null : c.email().trim();
+        if (email == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return shopify.customerIdByEmail(booking.shop(), email).flatMap(found -> {
+            if (found != null || !instant) {
+                return Uni.createFrom().item(found);
+            }
+            return shopify.customerCreate(booking.shop(), email, c.firstName(), c.lastName(), c.locale())
+                    .invoke(created -> metrics.counter("tagging.customers.created").increment())
+                    // Created meanwhile (a checkout, the merchant, a retry of ours that did land): that one it is.
+                    .onFailure(ShopifyAdminClient.EmailTaken.class)
+                    .recoverWithUni(() -> shopify.customerIdByEmail(booking.shop(), email));
+        });
+    }
+
+    private Uni<Outcome> count(Outcome outcome) {
+        metrics.counter("tagging.events", "outcome", outcome.name().toLowerCase()).increment();
+        return Uni.createFrom().item(outcome);
+    }
+
+}
