@@ -171,7 +171,7 @@ class ChartTest {
             exposed.add(p.path("path").asText());
             assertTrue(p.path("backend").path("service").path("name").asText().endsWith("-ingest"));
         });
-        assertEquals(List.of("/webhooks/shopify", "/v1/instant-bookings"), exposed);
+        assertEquals(List.of("/webhooks/shopify", "/v1/instant-bookings", "/v1/checkout-bookings"), exposed);
         for (JsonNode np : ofKind(objects, "NetworkPolicy")) {
             boolean ingest = name(np).endsWith("-ingest");
             JsonNode from = np.path("spec").path("ingress").get(0).get("from");

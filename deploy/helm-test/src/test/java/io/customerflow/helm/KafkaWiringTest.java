@@ -27,12 +27,20 @@ class KafkaWiringTest {
         JsonNode auth = auths.get(0);
         List<JsonNode> scaledObjects = ofKind(objects, "ScaledObject");
         assertEquals(2, scaledObjects.size());
+        java.util.Map<String, List<String>> groups = new java.util.TreeMap<>();
         for (JsonNode so : scaledObjects) {
-            JsonNode trigger = so.path("spec").path("triggers").get(0);
-            assertEquals("scram_sha512", trigger.path("metadata").path("sasl").asText(), name(so));
-            assertEquals("enable", trigger.path("metadata").path("tls").asText(), name(so));
-            assertEquals(name(auth), trigger.path("authenticationRef").path("name").asText(), name(so));
+            for (JsonNode trigger : so.path("spec").path("triggers")) {
+                assertEquals("scram_sha512", trigger.path("metadata").path("sasl").asText(), name(so));
+                assertEquals("enable", trigger.path("metadata").path("tls").asText(), name(so));
+                assertEquals(name(auth), trigger.path("authenticationRef").path("name").asText(), name(so));
+                groups.computeIfAbsent(name(so), n -> new java.util.ArrayList<>()).add(
+                        trigger.path("metadata").path("consumerGroup").asText() + "@"
+                                + trigger.path("metadata").path("topic").asText());
+            }
         }
+        assertEquals(List.of("tagging@orders.v1", "tagging-bookings@customer-events.v1"), groups.entrySet().stream()
+                .filter(e -> e.getKey().endsWith("-tagging")).findFirst().orElseThrow().getValue(),
+                "tagging scales on both of its groups' lag: " + groups);
         JsonNode secretRefs = auth.path("spec").path("secretTargetRef");
         assertEquals(secretRef("password", "customer-flow-kafka-user", "password"), secretRefs.get(0).toString());
         assertEquals(secretRef("ca", "prod-kafka-cluster-ca-cert", "ca.crt"), secretRefs.get(1).toString());
