@@ -176,6 +176,108 @@ class EndToEndTest {
         assertTrue(table.contains("every case as expected"), table);
     }
 
+    /**
+     * The booking app reports visits: completed and no-show steps of checkout and instant bookings reach the store
+     * (status, report), Shopify (tags by the default rules) and Klaviyo (their metrics), also when the step overtakes
+     * the order's webhook.
+     */
+    @Test
+    @Order(3)
+    void lifecycleStepsReachEverySinkAlsoBeforeTheirBooking() throws Exception {
+        webhook("orders/create", order(8_000_001L, 8101L, "life-a@checkout.example", true), "wh-life-a",
+                LocalDemo.WEBHOOK_SECRET, 200);
+        step("/v1/checkout-bookings/8000001/80000010/complete", SALON, "life-a@checkout.example", 8101L);
+        // The no-show overtakes its order's webhook.
+        step("/v1/checkout-bookings/8000002/80000020/no-show", SALON, "life-b@checkout.example", 8102L);
+        webhook("orders/create", order(8_000_002L, 8102L, "life-b@checkout.example", true), "wh-life-b",
+                LocalDemo.WEBHOOK_SECRET, 200);
+        String tokyo = "tokyo-spa.myshopify.com";
+        String instantId = instantBooking(tokyo, "life-c@instant.example");
+        step("/v1/instant-bookings/" + instantId + "/complete", tokyo, "life-c@instant.example", null);
+
+        awaitTrue(Duration.ofSeconds(90), () -> "COMPLETED".equals(status(SALON, "life-a@checkout.example"))
+                && "NO_SHOW".equals(status(SALON, "life-b@checkout.example"))
+                && "COMPLETED".equals(status(tokyo, "life-c@instant.example"))
+                && shopify("completed-appointment").size() == 1 && shopify("missed-appointment").size() == 1
+                && klaviyoUniqueIds().containsAll(List.of(SALON + "/8000001/80000010/completed",
+                        SALON + "/8000002/80000020/no-show", instantId + "/completed")));
+
+        assertTrue(customer(SALON, "life-b@checkout.example").path("bookings").get(0).hasNonNull("bookedAt"),
+                "the late order confirmed the booking the no-show was kept for");
+        JsonNode day = report(SALON, "2026-11-20").path("days").get(0);
+        assertEquals("CHECKOUT", day.path("channel").asText());
+        assertEquals(1, day.path("completed").asInt());
+        assertEquals(1, day.path("noShow").asInt());
+        assertEquals("gid://shopify/Customer/8101", json(shopify("completed-appointment").get(0)).path("variables")
+                .path("id").asText());
+        assertEquals("gid://shopify/Customer/8102", json(shopify("missed-appointment").get(0)).path("variables")
+                .path("id").asText());
+        Map<String, String> metrics = klaviyoEvents().stream().collect(Collectors.toMap(
+                b -> b.path("data").path("attributes").path("unique_id").asText(),
+                b -> b.path("data").path("attributes").path("metric").path("data").path("attributes").path("name")
+                        .asText(), (a, b) -> a));
+        assertEquals("Completed Appointment", metrics.get(SALON + "/8000001/80000010/completed"));
+        assertEquals("Missed Appointment", metrics.get(SALON + "/8000002/80000020/no-show"));
+        assertEquals("Completed Appointment", metrics.get(instantId + "/completed"));
+        assertTrue(shopify("customerCreate").isEmpty(), "the demo shops did not opt in to instant customers");
+        assertLogsHoldNoPersonalDataOrSecrets();
+    }
+
+    static void step(String path, String shop, String email, Long shopifyCustomerId) throws Exception {
+        ObjectNode b = EventJson.mapper().createObjectNode();
+        b.put("shop", shop);
+        b.putObject("customer").put("email", email);
+        if (shopifyCustomerId != null) {
+            b.put("shopifyCustomerId", shopifyCustomerId);
+        }
+        var response = HTTP.send(HttpRequest.newBuilder(ingest(path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + LocalDemo.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(EventJson.toBytes(b))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, response.statusCode(), path + ": " + response.body());
+    }
+
+    static String instantBooking(String shop, String email) throws Exception {
+        ObjectNode b = EventJson.mapper().createObjectNode();
+        b.put("shop", shop);
+        b.putObject("customer").put("firstName", "千代").put("lastName", "長").put("email", email);
+        b.putObject("service").put("id", "svc-60").put("title", "アロマ");
+        b.put("start", "2026-12-05T14:00:00+09:00").put("durationMinutes", 60).put("timezone", "Asia/Tokyo");
+        var response = HTTP.send(HttpRequest.newBuilder(ingest("/v1/instant-bookings"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalDemo.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(EventJson.toBytes(b))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, response.statusCode(), response.body());
+        return EventJson.mapper().readTree(response.body()).path("bookingId").asText();
+    }
+
+    static JsonNode customer(String shop, String email) {
+        JsonNode page = store(shop, "email=" + email);
+        if (page.path("total").asInt() != 1) {
+            return EventJson.mapper().createObjectNode();
+        }
+        return storeGet("/v1/customers/" + page.path("items").get(0).path("id").asLong() + "?shop=" + shop);
+    }
+
+    static String status(String shop, String email) {
+        return customer(shop, email).path("bookings").path(0).path("status").asText(null);
+    }
+
+    static JsonNode report(String shop, String day) {
+        return storeGet("/v1/reports/bookings?shop=" + shop + "&from=" + day + "&to=" + day);
+    }
+
+    static JsonNode storeGet(String pathAndQuery) {
+        try {
+            var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + ports.service("customer-store-service") + pathAndQuery))
+                    .header("Authorization", "Bearer " + LocalDemo.STORE_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            return EventJson.mapper().readTree(response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Every service's log of this run: no email, name, token, key or secret of the traffic above. */
     static void assertLogsHoldNoPersonalDataOrSecrets() throws Exception {
         LogScan.assertNoPersonalDataOrSecrets(data.resolve("logs"), List.of("太郎", "山田", "Zoë"));
