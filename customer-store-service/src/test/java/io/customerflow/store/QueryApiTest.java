@@ -114,6 +114,27 @@ class QueryApiTest extends StoreTestBase {
                 .contentType("application/problem+json");
     }
 
+    /** Tokens are kept as digests, each scoped to its shops: tokyo-store-token reads tokyo-spa only. */
+    @Test
+    void aTokenScopedToOneShopGets403ForAnyOther() {
+        String tokyo = "tokyo-spa.myshopify.com";
+        var tokyoToken = RestAssured.given().header("Authorization", "Bearer tokyo-store-token");
+        for (String path : List.of("/v1/customers?shop=" + SHOP, "/v1/customers/1?shop=" + SHOP,
+                "/v1/reports/bookings?shop=" + SHOP + "&from=2026-11-01&to=2026-11-02",
+                "/v1/segments/booked-customers?shop=" + SHOP,
+                "/v1/data-requests?shop=" + SHOP, "/v1/customers?shop=" + tokyo + "&shop=" + SHOP)) {
+            RestAssured.given().header("Authorization", "Bearer tokyo-store-token").get(path).then().statusCode(403)
+                    .contentType("application/problem+json").body("detail", equalTo("this token may not read that shop"));
+        }
+        tokyoToken.get("/v1/customers?shop=" + tokyo).then().statusCode(200);
+        RestAssured.given().header("Authorization", "Bearer tokyo-store-token").get("/v1/data-requests?shop=" + tokyo)
+                .then().statusCode(200);
+        // The digest itself is no token.
+        RestAssured.given().header("Authorization",
+                "Bearer 8896be35c2fca36d93285929da653cff40dd006c90447a9e8163d1ed424b3c6a")
+                .get("/v1/customers?shop=" + tokyo).then().statusCode(401);
+    }
+
     @Test
     void oneCustomerIsReadWithinItsShopOnly() {
         long ann = customers(SHOP, "email=ann@example.com").getLong("items[0].id");

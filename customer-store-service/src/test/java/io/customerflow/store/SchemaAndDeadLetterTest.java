@@ -43,7 +43,10 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
             "processed_event.event_id", "processed_event.processed_at",
             "redaction.subject_hash", "redaction.redacted_at",
             "data_export.id", "data_export.shop", "data_export.subject_hash", "data_export.data_request_id",
-            "data_export.requested_at", "data_export.content");
+            "data_export.requested_at", "data_export.content",
+            // The console's privacy page: which shop asked for a redaction, of what kind, when; never whom.
+            "redaction_request.id", "redaction_request.shop", "redaction_request.kind",
+            "redaction_request.requested_at", "redaction_request.applied_at");
 
     @Inject
     MeterRegistry metrics;

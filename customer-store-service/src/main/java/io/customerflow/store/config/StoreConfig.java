@@ -1,6 +1,8 @@
 package io.customerflow.store.config;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -13,6 +15,31 @@ public interface StoreConfig {
 
     Consumer consumer();
 
+    Console console();
+
+    /** The operator console at {@code /console} (signed in with a store API token). */
+    interface Console {
+        /**
+         * Key that signs session cookies (any secret text, from a Secret). Unset, each process draws its own at
+         * start: sessions then end with the process and don't carry across replicas.
+         */
+        java.util.Optional<String> sessionKey();
+
+        /** How long a sign-in lasts. */
+        @WithDefault("8h")
+        java.time.Duration sessionTtl();
+
+        /**
+         * The consumers on the sync-health page, by name: their consumer groups as {@code group@topic} (lag read from
+         * Kafka); their dead letters are on {@code <name>.dlq.v1}. Defaults in {@code application.properties}.
+         */
+        Map<String, List<String>> consumers();
+
+        /** Dead letters listed per consumer, newest first. */
+        @WithDefault("5")
+        int newestDeadLetters();
+    }
+
     interface Consumer {
         /**
          * How long applying one event may take before it counts as a transient failure and is retried (a database
@@ -22,12 +49,21 @@ public interface StoreConfig {
         java.time.Duration applyTimeout();
     }
 
+    interface Client {
+        /** Hex SHA-256 of the token: the token itself is never configured. */
+        String tokenSha256();
+
+        /** The shops this token reads; {@code *} for every shop (an operator's own token). */
+        Set<String> shops();
+    }
+
     interface Api {
         /**
-         * Bearer tokens accepted by the query API (operators, the merchant app). Several during a rotation.
-         * Env: {@code STORE_API_TOKENS} (comma-separated), from a Secret.
+         * Clients of the query API and the console by any name (operators, the merchant app): the SHA-256 of each
+         * one's bearer token and the shops it may read. Several clients of one shop during a token rotation. From
+         * a mounted Secret ({@code store-clients.properties}); checked at start ({@code StoreClients}).
          */
-        List<String> tokens();
+        Map<String, Client> clients();
 
         /** The largest page a client may ask for (at least 1). */
         @WithDefault("500")

@@ -63,6 +63,14 @@ public class Erasures {
                         .executeUpdate());
     }
 
+    /** Lists an applied redaction request (shop, kind, time: whom it was about is not kept). */
+    public Uni<Void> logRequest(Mutiny.Session s, String shop, String kind, OffsetDateTime requestedAt) {
+        return s.createNativeQuery("insert into redaction_request (shop, kind, requested_at) values (?1, ?2, ?3)")
+                .setParameter(1, shop).setParameter(2, kind)
+                .setParameter(3, requestedAt == null ? OffsetDateTime.now() : requestedAt).executeUpdate()
+                .replaceWithVoid();
+    }
+
     /** Remembers (or moves forward) the redaction time of each hash. */
     public Uni<Void> markRedacted(Mutiny.Session s, List<String> hashes, OffsetDateTime at) {
         Uni<Void> chain = Uni.createFrom().voidItem();

@@ -1,7 +1,5 @@
 package io.customerflow.store.rest;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,16 +10,18 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.customerflow.problem.Problem;
-import io.customerflow.store.config.StoreConfig;
 
-/** The query API ({@code /v1/...}) takes a bearer token from config; health, metrics and OpenAPI stay open. */
+/**
+ * The query API ({@code /v1/...}) takes a bearer token of a configured client ({@link StoreClients}): 401 without
+ * one, 403 when a {@code shop} asked for is not one the token reads. Health, metrics, OpenAPI and the console (its own
+ * sign-in) stay out of it.
+ */
 public class BearerTokenFilter {
 
-    private final List<byte[]> tokens;
+    private final StoreClients clients;
 
-    public BearerTokenFilter(StoreConfig config) {
-        this.tokens = config.api().tokens().stream().filter(t -> !t.isBlank())
-                .map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+    public BearerTokenFilter(StoreClients clients) {
+        this.clients = clients;
     }
 
     @ServerRequestFilter(preMatching = true)
@@ -29,19 +29,19 @@ public class BearerTokenFilter {
         if (!request.getUriInfo().getPath().startsWith("/v1/")) {
             return Optional.empty();
         }
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-            boolean valid = false;
-            for (byte[] token : tokens) {
-                valid |= MessageDigest.isEqual(token, given);
-            }
-            if (valid) {
-                return Optional.empty();
+        Optional<StoreClients.Client> client = clients.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (client.isEmpty()) {
+            Response problem = Problem.response(Response.Status.UNAUTHORIZED, "missing or invalid bearer token");
+            problem.getHeaders().add(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            return Optional.of(problem);
+        }
+        // Every query names its shop; each one given must be the token's (a repeated ?shop= can't smuggle another).
+        List<String> shops = request.getUriInfo().getQueryParameters().getOrDefault("shop", List.of());
+        for (String shop : shops) {
+            if (!client.get().mayRead(shop)) {
+                return Optional.of(Problem.response(Response.Status.FORBIDDEN, "this token may not read that shop"));
             }
         }
-        Response problem = Problem.response(Response.Status.UNAUTHORIZED, "missing or invalid bearer token");
-        problem.getHeaders().add(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        return Optional.of(problem);
+        return Optional.empty();
     }
 }

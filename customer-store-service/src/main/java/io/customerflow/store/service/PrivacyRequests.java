@@ -68,12 +68,14 @@ public class PrivacyRequests {
                 // Orders may belong to a customer row of another identity (e.g. a guest checkout's email).
                 .call(() -> erasures.eraseOrders(s, r.shop(), r.ordersToRedact()))
                 .call(() -> erasures.markRedacted(s, markers, at))
+                .call(() -> erasures.logRequest(s, r.shop(), "CUSTOMER", at))
                 .replaceWith(Outcome.APPLIED);
     }
 
     private Uni<Outcome> redactShop(Mutiny.Session s, ShopRedactRequested r) {
         return erasures.eraseShop(s, r.shop())
                 .call(() -> erasures.markRedacted(s, List.of(Subjects.shopHash(r.shop())), r.requestedAt()))
+                .call(() -> erasures.logRequest(s, r.shop(), "SHOP", r.requestedAt()))
                 .replaceWith(Outcome.APPLIED);
     }
 }

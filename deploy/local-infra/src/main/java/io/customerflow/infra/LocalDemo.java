@@ -81,7 +81,9 @@ public final class LocalDemo {
                 + "quarkus.datasource.jdbc.url=" + pg.jdbcUrl() + "\n"
                 + "quarkus.datasource.reactive.url=" + pg.reactiveUrl() + "\n"
                 + "quarkus.datasource.username=" + PostgresServer.USER + "\n"
-                + "store.api.tokens=" + STORE_TOKEN + "\n");
+                // The local operator's token reads every shop, the demo's and any connected one.
+                + "store.api.clients.demo.token-sha256=" + sha256(STORE_TOKEN) + "\n"
+                + "store.api.clients.demo.shops=*\n");
         StringBuilder tagging = new StringBuilder(common)
                 // The local run also undoes the tag when a booking order is cancelled (off by default: Flow can't).
                 .append("tagging.rules[1].enabled=true\n");
@@ -108,6 +110,7 @@ public final class LocalDemo {
                 ================================ customer-flow is up ================================
                  ingest (public)      http://127.0.0.1:8080   POST /webhooks/shopify, /v1/instant-bookings, /v1/backfills
                  customer-store API   http://127.0.0.1:8081   GET /v1/customers?shop=..., /v1/reports/bookings
+                 console              http://127.0.0.1:8081/console   (sign in with the store token below)
                  tagging              http://127.0.0.1:8082   /q/health, /q/metrics
                  klaviyo              http://127.0.0.1:8083   /q/health, /q/metrics
                  Shopify+Klaviyo stand-in http://127.0.0.1:%d  GET /__admin/requests lists what was sent
@@ -115,7 +118,7 @@ public final class LocalDemo {
                  logs                 %s
                  demo credentials     webhook secret  %s
                                       API key         %s   (client demo: its shops are listed above)
-                                      store token     %s
+                                      store token     %s   (API and console, every shop)
                  your shop            edit %s, then up again
                  try it               ./customer-flow demo       (in another terminal)
                  past bookings        ./customer-flow backfill --shop demo-salon.myshopify.com --since 2026-01-01

@@ -1,0 +1,191 @@
+package io.customerflow.store.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+
+import io.customerflow.consumer.KafkaClients;
+import io.customerflow.events.ShopDomains;
+import io.customerflow.events.Topics;
+import io.customerflow.store.config.StoreConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * Reads every consumer's dead-letter topic from the start and keeps, per consumer, the count per reason and the
+ * newest records (event id, type, reason, time, shop: never the payload), for the console's sync-health page. A
+ * dead-letter topic is small and rarely written; one plain consumer without a group tails them all, and picks up a
+ * topic the first dead letter creates.
+ */
+@ApplicationScoped
+public class DeadLetterTail {
+
+    /** One dead letter as the console lists it. */
+    public record Entry(String shop, String eventId, String type, String reason, Instant at) {
+    }
+
+    /** What a reader may see of one consumer's dead letters. */
+    public record Summary(long total, Map<String, Long> perReason, List<Entry> newest) {
+    }
+
+    private static final int KEPT = 200;
+    private static final int REASON_CHARS = 200;
+
+    private final Map<String, String> consumerByTopic = new LinkedHashMap<>();
+    private final Map<String, Deque<Entry>> entries = new HashMap<>();
+    /** Per consumer: count per shop and reason, over every dead letter read (the entries keep the newest only). */
+    private final Map<String, Map<List<String>, Long>> counts = new HashMap<>();
+    private final KafkaClients kafka;
+    private volatile boolean running = true;
+    private Thread thread;
+    private KafkaConsumer<String, byte[]> consumer;
+
+    public DeadLetterTail(StoreConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        new TreeMap<>(config.console().consumers()).keySet().forEach(name -> {
+            consumerByTopic.put(Topics.deadLetter(name), name);
+            entries.put(name, new ArrayDeque<>());
+            counts.put(name, new HashMap<>());
+        });
+        this.kafka = new KafkaClients(kafkaConfig);
+    }
+
+    void onStart(@Observes StartupEvent start) {
+        thread = new Thread(this::run, "dead-letter-tail");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** One consumer's dead letters that {@code visible} lets the reader see (their shop), newest first. */
+    public synchronized Summary summary(String consumerName, Predicate<String> visible, int newest) {
+        Map<String, Long> perReason = new TreeMap<>();
+        long total = 0;
+        for (var count : counts.getOrDefault(consumerName, Map.of()).entrySet()) {
+            if (visible.test(count.getKey().get(0))) {
+                perReason.merge(count.getKey().get(1), count.getValue(), Long::sum);
+                total += count.getValue();
+            }
+        }
+        List<Entry> latest = new ArrayList<>();
+        var it = entries.getOrDefault(consumerName, new ArrayDeque<>()).descendingIterator();
+        while (it.hasNext() && latest.size() < newest) {
+            Entry e = it.next();
+            if (visible.test(e.shop())) {
+                latest.add(e);
+            }
+        }
+        return new Summary(total, perReason, latest);
+    }
+
+    private void run() {
+        Set<TopicPartition> assigned = new HashSet<>();
+        long lookedAt = 0;
+        try (KafkaConsumer<String, byte[]> c = kafka.consumer("store-console-dead-letters", null, Map.of())) {
+            consumer = c;
+            while (running) {
+                if (System.nanoTime() - lookedAt > Duration.ofSeconds(10).toNanos()) {
+                    lookedAt = System.nanoTime();
+                    assign(c, assigned);
+                }
+                if (assigned.isEmpty()) {
+                    Thread.sleep(1_000);
+                    continue;
+                }
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofSeconds(1))) {
+                    add(r);
+                }
+            }
+        } catch (WakeupException | InterruptedException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            Log.warnf("dead-letter tail stopped: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    /** Assigns new partitions of the dead-letter topics (a topic appears with its first dead letter). */
+    private void assign(KafkaConsumer<String, byte[]> c, Set<TopicPartition> assigned) {
+        List<TopicPartition> added = new ArrayList<>();
+        Map<String, List<PartitionInfo>> topics = c.listTopics(Duration.ofSeconds(5));
+        for (String topic : consumerByTopic.keySet()) {
+            for (PartitionInfo p : topics.getOrDefault(topic, List.of())) {
+                TopicPartition tp = new TopicPartition(topic, p.partition());
+                if (assigned.add(tp)) {
+                    added.add(tp);
+                }
+            }
+        }
+        if (!added.isEmpty()) {
+            c.assign(assigned);
+            c.seekToBeginning(added);
+        }
+    }
+
+    private synchronized void add(ConsumerRecord<String, byte[]> r) {
+        String name = consumerByTopic.get(r.topic());
+        Deque<Entry> kept = entries.get(name);
+        String reason = header(r, "dead-letter-reason");
+        if (reason.length() > REASON_CHARS) {
+            reason = reason.substring(0, REASON_CHARS) + "…";
+        }
+        String shop = shopOf(r.key());
+        kept.addLast(new Entry(shop, header(r, "ce_id"), header(r, "ce_type"), reason,
+                Instant.ofEpochMilli(r.timestamp())));
+        counts.get(name).merge(List.of(shop, reason), 1L, Long::sum);
+        if (kept.size() > KEPT) {
+            kept.removeFirst();
+        }
+    }
+
+    /** Keys are {@code {shop}/...} or the shop alone (see EventKeys); anything else belongs to no shop. */
+    static String shopOf(String key) {
+        if (key == null) {
+            return "";
+        }
+        int slash = key.indexOf('/');
+        String shop = slash < 0 ? key : key.substring(0, slash);
+        return shop.matches(ShopDomains.PATTERN) ? shop : "";
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? "-" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,30 @@
+// Draws the bookings chart from the canvas' data-chart attribute (JSON the server wrote, HTML-escaped as any
+// attribute): bookings per channel as stacked bars, cancelled / completed / no-show as lines.
+document.addEventListener('DOMContentLoaded', function () {
+  var canvas = document.getElementById('bookings-chart');
+  if (!canvas || typeof Chart === 'undefined') {
+    return;
+  }
+  var data = JSON.parse(canvas.dataset.chart);
+  var labels = { CHECKOUT: canvas.dataset.labelCheckout, INSTANT: canvas.dataset.labelInstant,
+                 cancelled: canvas.dataset.labelCancelled, completed: canvas.dataset.labelCompleted,
+                 noShow: canvas.dataset.labelNoShow };
+  function bar(key, color) {
+    return { type: 'bar', label: labels[key], data: data.series[key], backgroundColor: color, stack: 'bookings' };
+  }
+  function line(key, color) {
+    return { type: 'line', label: labels[key], data: data.series[key], borderColor: color, backgroundColor: color,
+             tension: 0, pointRadius: 2 };
+  }
+  new Chart(canvas, {
+    data: {
+      labels: data.labels,
+      datasets: [bar('CHECKOUT', '#0969da'), bar('INSTANT', '#8250df'), line('cancelled', '#cf222e'),
+                 line('completed', '#1a7f37'), line('noShow', '#bf8700')]
+    },
+    options: {
+      maintainAspectRatio: false, animation: false,
+      scales: { x: { stacked: true }, y: { stacked: false, beginAtZero: true, ticks: { precision: 0 } } }
+    }
+  });
+});

@@ -1,0 +1,264 @@
+package io.customerflow.store;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import io.customerflow.events.BookingChannel;
+import io.customerflow.events.BookingEvent;
+import io.customerflow.events.CloudEvent;
+import io.customerflow.events.EventKeys;
+import io.customerflow.events.EventType;
+import io.customerflow.events.Topics;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The console in a real browser (Debian's headless Chromium driven by Selenium), over a store filled by real events
+ * through Kafka: sign-in, search, the chart's totals, Japanese, the CSV, a dead letter on the sync-health page, hostile
+ * names shown as text, and a token of one shop refused another. Screenshots go to target/console-screenshots/.
+ */
+@QuarkusTest
+class ConsoleBrowserTest extends StoreTestBase {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final String SHOP = "console-shop.myshopify.com";
+    static final String HOSTILE_FIRST = "<img src=x onerror=alert(1)>";
+    static final String HOSTILE_LAST = "\"><script>window.pwned=1</script>";
+    static final Path DOWNLOADS = Path.of("target", "console-downloads").toAbsolutePath();
+    static final Path SHOTS = Path.of("target", "console-screenshots").toAbsolutePath();
+
+    static WebDriver browser;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @BeforeAll
+    static void browser() throws Exception {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!present && System.getenv("CI") != null) {
+            throw new IllegalStateException("CI needs Debian's chromium and chromium-driver (.ci/run installs them)");
+        }
+        Assumptions.assumeTrue(present, "no /usr/bin/chromium + /usr/bin/chromedriver (apt-get install chromium"
+                + " chromium-driver, as .ci/run does): the console's browser test is skipped");
+        Files.createDirectories(DOWNLOADS);
+        Files.createDirectories(SHOTS);
+        try (var old = Files.list(DOWNLOADS)) {
+            for (Path p : old.toList()) {
+                Files.delete(p);
+            }
+        }
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toString());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=en-US",
+                "--user-data-dir=" + Files.createTempDirectory("console-chromium"));
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", DOWNLOADS.toString(),
+                "download.prompt_for_download", false, "intl.accept_languages", "en-US,en"));
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .build(), options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    /** Events through Kafka, as ingest would publish them (RestAssured's port is set once the app is up). */
+    static void storeFilledByEvents() {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(5);
+        var ann = booking(SHOP, SHOP + "/9001/1", BookingChannel.CHECKOUT, "ann@example.com", "Ann", "Lee", 91L, 9001L, now);
+        var ben = booking(SHOP, SHOP + "/9002/1", BookingChannel.CHECKOUT, "ben@example.com", "Ben", "Ode", 92L, 9002L, now);
+        var hanako = booking(SHOP, "ib_console_hanako", BookingChannel.INSTANT, "hanako@example.jp", "花子", "山田", null, null, now);
+        var hostile = booking(SHOP, "ib_console_hostile", BookingChannel.INSTANT, "hostile@example.com", HOSTILE_FIRST,
+                HOSTILE_LAST, null, null, now);
+        var formula = booking(SHOP, "ib_console_formula", BookingChannel.INSTANT, "formula@example.com",
+                "=HYPERLINK(\"http://evil.example\")", "+1", null, null, now);
+        List.of(ann, ben, hanako, hostile, formula).forEach(StoreTestBase::confirm);
+        send(EventType.BOOKING_COMPLETED, ann.bookingId() + "/completed", EventKeys.bookingKey(ann), later(ann));
+        send(EventType.BOOKING_NO_SHOW, hanako.bookingId() + "/no-show", EventKeys.bookingKey(hanako), later(hanako));
+        send(EventType.BOOKING_CANCELLED, ben.bookingId() + "/cancelled", EventKeys.bookingKey(ben), later(ben));
+        awaitCustomers(SHOP, p -> total(p) == 5);
+        await().atMost(Duration.ofSeconds(30)).until(() -> api().get("/v1/reports/bookings?shop=" + SHOP + "&from="
+                + now.toLocalDate() + "&to=" + now.toLocalDate()).then().extract().jsonPath()
+                .getList("days.noShow", Integer.class).stream().mapToInt(Integer::intValue).sum() == 1);
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void anOperatorSignsInSearchesSeesTheChartInJapaneseDownloadsTheCsvAndADeadLetter() throws Exception {
+        storeFilledByEvents();
+        browser.get(url("/console/customers?shop=" + SHOP));
+        assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"), "unauthenticated: " + browser.getCurrentUrl());
+        signIn("not-the-token");
+        assertEquals("Sign-in failed. Check the token and try again.", text(By.id("sign-in-error")));
+        assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"));
+        signIn("test-store-token");
+        assertTrue(browser.getCurrentUrl().contains("/console/customers"), browser.getCurrentUrl());
+
+        browser.get(url("/console/customers?shop=" + SHOP));
+        assertEquals("5 customers", text(By.id("total")));
+        shot("customers");
+        browser.findElement(By.id("q")).sendKeys("ann@example.com");
+        clickAndWait(By.id("search"));
+        assertEquals(List.of("ann@example.com"), texts(By.cssSelector("#customers .customer-email")));
+        clickAndWait(By.cssSelector("#customers .customer-name"));
+        assertEquals("Ann Lee", text(By.id("customer-name")));
+        assertEquals("COMPLETED", browser.findElement(By.cssSelector("#bookings tbody td:nth-child(4)")).getText());
+
+        // Hostile names are text: escaped in the page, no element or script of theirs, no alert.
+        browser.get(url("/console/customers?shop=" + SHOP + "&q=hostile@example.com"));
+        String shown = text(By.cssSelector("#customers .customer-name"));
+        assertEquals(HOSTILE_FIRST + " " + HOSTILE_LAST, shown);
+        assertTrue(browser.findElements(By.cssSelector("#customers img")).isEmpty(), "no injected <img>");
+        assertTrue(browser.findElements(By.cssSelector("main script")).isEmpty(), "no injected <script>");
+        assertEquals(null, ((JavascriptExecutor) browser).executeScript("return window.pwned;"));
+        assertThrows(NoAlertPresentException.class, () -> browser.switchTo().alert());
+        clickAndWait(By.cssSelector("#customers .customer-name"));
+        assertEquals(HOSTILE_FIRST + " " + HOSTILE_LAST, text(By.id("customer-name")));
+        assertThrows(NoAlertPresentException.class, () -> browser.switchTo().alert());
+
+        // The chart, drawn by Chart.js from the store's report: its totals are the events sent.
+        browser.get(url("/console/bookings?shop=" + SHOP));
+        await().atMost(Duration.ofSeconds(10)).until(() -> script("return typeof Chart !== 'undefined'"
+                + " && Chart.getChart('bookings-chart') !== undefined"));
+        @SuppressWarnings("unchecked")
+        List<Long> sums = (List<Long>) ((JavascriptExecutor) browser).executeScript("return Chart.getChart("
+                + "'bookings-chart').data.datasets.map(d => d.data.reduce((a, b) => a + b, 0));");
+        assertEquals(List.of(2L, 3L, 1L, 1L, 1L), sums, "checkout, instant, cancelled, completed, no-show");
+        assertEquals("2", text(By.cssSelector("#totals tr[data-channel=CHECKOUT] .bookings")));
+        assertEquals("3", text(By.cssSelector("#totals tr[data-channel=INSTANT] .bookings")));
+        shot("bookings");
+
+        // Japanese: labels, the chart's legend, the html lang.
+        clickAndWait(By.id("lang-ja"));
+        assertEquals("ja", browser.findElement(By.tagName("html")).getAttribute("lang"));
+        assertEquals("日別の予約 · " + SHOP, text(By.tagName("h1")));
+        assertEquals("顧客", browser.findElement(By.cssSelector("header nav a")).getText());
+        await().atMost(Duration.ofSeconds(10)).until(() -> script("return Chart.getChart('bookings-chart') !== undefined"));
+        assertEquals("来店済み", ((JavascriptExecutor) browser).executeScript(
+                "return Chart.getChart('bookings-chart').data.datasets[3].label;"));
+        shot("bookings-ja");
+        browser.get(url("/console/customers?shop=" + SHOP + "&q=hanako@example.jp"));
+        assertEquals("顧客 1 件", text(By.id("total")), "the language is remembered");
+        assertEquals("花子 山田", text(By.cssSelector("#customers .customer-name")));
+        shot("customers-ja");
+        browser.get(url("/console/customers?shop=" + SHOP + "&lang=en"));
+
+        // The CSV, as the browser downloads it.
+        browser.findElement(By.id("csv")).click();
+        Path csv = DOWNLOADS.resolve("booked-customers.csv");
+        await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(csv) && Files.size(csv) > 0);
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        assertEquals("email,first_name,last_name,shopify_customer_id,checkout_bookings,instant_bookings,"
+                + "first_booked_at,last_booked_at", lines.get(0));
+        assertEquals(5, lines.size(), "header and the 4 customers whose booking is not cancelled: " + lines);
+        String formulaLine = lines.stream().filter(l -> l.startsWith("formula@")).findFirst().orElseThrow();
+        assertTrue(formulaLine.startsWith("formula@example.com,\"'=HYPERLINK(\"\"http://evil.example\"\")\",\"'+1\","),
+                "formula-like values neutralized: " + formulaLine);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("hostile@example.com,<img src=x onerror=alert(1)>,")),
+                "kept as text: " + lines);
+        assertFalse(lines.stream().anyMatch(l -> l.startsWith("ben@")), "Ben's only booking is cancelled");
+
+        // A broken record reaches the dead-letter topic and shows on the sync-health page, without its payload.
+        kafka.send(Topics.CUSTOMER_EVENTS, SHOP + "/broken@example.com", new CloudEvent("console-broken-1",
+                EventType.BOOKING_CONFIRMED, "/test", null, OffsetDateTime.now()).toHeaders(),
+                "{\"bookingId\": \"not a booking, broken@example.com\"".getBytes(StandardCharsets.UTF_8));
+        browser.get(url("/console/health?shop=" + SHOP));
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            browser.navigate().refresh();
+            return texts(By.cssSelector("#consumer-customer-store .event-id")).contains("console-broken-1");
+        });
+        String health = browser.findElement(By.id("consumer-customer-store")).getText();
+        assertTrue(health.contains("io.customerflow.booking.confirmed.v1"), health);
+        assertFalse(health.contains("broken@example.com"), "no payload or key on the page: " + health);
+        assertTrue(health.contains("./customer-flow replay customer-store"), health);
+        assertTrue(browser.findElements(By.cssSelector("#consumer-customer-store .lag-value")).size() >= 1);
+        shot("health");
+
+        // Sign out; a token of one shop (tokyo-spa) gets 403 for this one.
+        clickAndWait(By.id("sign-out"));
+        assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"));
+        browser.get(url("/console/customers?shop=" + SHOP));
+        assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"), "signed out: the session cookie is gone");
+        signIn("tokyo-store-token");
+        browser.get(url("/console/customers?shop=" + SHOP));
+        assertTrue(browser.getPageSource().contains("this token may not read that shop"), browser.getPageSource());
+        browser.get(url("/console/customers?shop=tokyo-spa.myshopify.com"));
+        assertTrue(browser.findElements(By.cssSelector("#customers .customer-email")).stream()
+                .noneMatch(e -> e.getText().endsWith("@example.com") && e.getText().startsWith("ann")));
+    }
+
+    /** Submits the sign-in form and waits for the next page (the form again, or a console page). */
+    private void signIn(String token) {
+        browser.get(url("/console/sign-in"));
+        WebElement form = browser.findElement(By.id("token"));
+        form.sendKeys(token);
+        browser.findElement(By.id("sign-in")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(form));
+    }
+
+    /** Clicks a link or button that loads a page, and waits until the old page is gone. */
+    private static void clickAndWait(By by) {
+        WebElement element = browser.findElement(by);
+        element.click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(element));
+    }
+
+    private String url(String path) {
+        return base.toString().replaceAll("/$", "") + path;
+    }
+
+    private static String text(By by) {
+        return browser.findElement(by).getText();
+    }
+
+    private static List<String> texts(By by) {
+        return browser.findElements(by).stream().map(WebElement::getText).toList();
+    }
+
+    private static boolean script(String js) {
+        return Boolean.TRUE.equals(((JavascriptExecutor) browser).executeScript(js));
+    }
+
+    private static void shot(String name) throws Exception {
+        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static BookingEvent later(BookingEvent b) {
+        return new BookingEvent(b.bookingId(), b.channel(), b.shop(), b.customer(), b.order(), null, null, null,
+                List.of(), b.occurredAt().plusMinutes(1));
+    }
+}
