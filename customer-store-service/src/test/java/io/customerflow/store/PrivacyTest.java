@@ -182,4 +182,28 @@ class PrivacyTest extends StoreTestBase {
         assertEquals(List.of(shop + "/9/1", "ib_export_ana"),
                 export.getList("[0].content.customers[0].bookings.bookingId"));
     }
+
+    /**
+     * Shopify sends a data request and a redaction of one customer moments apart: each is applied, in order, in a
+     * session of its own (once, the redaction waited forever on the data request's session).
+     */
+    @Test
+    void aDataRequestFollowedAtOnceByARedactionAppliesBoth() {
+        String shop = "request-then-redact.myshopify.com";
+        confirm(booking(shop, "ib_rtr_jo", BookingChannel.INSTANT, "jo@example.com", "Jo", "Ng", null, null, T0));
+        awaitCustomers(shop, p -> total(p) == 1);
+        send(EventType.CUSTOMER_DATA_REQUESTED, "rtr-data-request", EventKeys.customerKey(shop, "jo@example.com", null, "p"),
+                new CustomerDataRequested(shop, null, "jo@example.com", List.of(), 4242L, T0.plusDays(1)));
+        send(EventType.CUSTOMER_REDACT_REQUESTED, "rtr-redact", EventKeys.customerKey(shop, "jo@example.com", null, "p"),
+                new CustomerRedactRequested(shop, null, "jo@example.com", List.of(), T0.plusDays(2)));
+        awaitCustomers(shop, p -> total(p) == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> applied("customer_data_requested") >= 1);
+        assertEquals(List.of(), api().get("/v1/data-requests?shop=" + shop).then().extract().jsonPath().getList("$"),
+                "the redaction erased the export the data request had made");
+    }
+
+    private double applied(String type) {
+        Counter c = registry.find("store.events").tag("type", type).tag("outcome", "applied").counter();
+        return c == null ? 0 : c.count();
+    }
 }

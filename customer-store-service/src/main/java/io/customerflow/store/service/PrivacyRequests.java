@@ -43,8 +43,11 @@ public class PrivacyRequests {
     }
 
     public Uni<Outcome> apply(EventRecord<?> event) {
-        return sessions.withTransaction((s, tx) -> store.markProcessed(s, event.id())
+        // A session of its own, never one still bound to the stream (withTransaction would reuse that: a data
+        // request followed at once by a redaction of the same customer hung the redaction that way).
+        return sessions.openSession().chain(s -> s.withTransaction(tx -> store.markProcessed(s, event.id())
                 .flatMap(first -> first ? effect(s, event) : Uni.createFrom().item(Outcome.DUPLICATE)))
+                .eventually(s::close))
                 .invoke(outcome -> registry.counter("store.events", "type", event.type().name().toLowerCase(),
                         "outcome", outcome.name().toLowerCase()).increment());
     }

@@ -1,0 +1,148 @@
+package io.customerflow.store;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.customerflow.events.CustomerDataRequested;
+import io.customerflow.events.CustomerRedactRequested;
+import io.customerflow.events.EventType;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+
+/** The console's doors over plain HTTP: redirects, cookies, CSRF, languages, headers, shop scoping. */
+@QuarkusTest
+class ConsoleSecurityTest extends StoreTestBase {
+
+    static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    @Test
+    void everyConsolePageButTheSignInNeedsASession() {
+        for (String path : List.of("/console", "/console/customers", "/console/customers/1?shop=a.myshopify.com",
+                "/console/customers.csv?shop=a.myshopify.com", "/console/bookings", "/console/health",
+                "/console/privacy", "/console/privacy/exports/1?shop=a.myshopify.com")) {
+            RestAssured.given().redirects().follow(false).get(path).then().statusCode(303)
+                    .header("Location", containsString("/console/sign-in"));
+        }
+        // A forged or stale cookie is no session either.
+        RestAssured.given().redirects().follow(false).cookie("cf_session", "b3BzfDk5OTk5OTk5OTk5fHg.AAAA")
+                .get("/console/customers").then().statusCode(303);
+        RestAssured.get("/console/sign-in").then().statusCode(200).contentType(containsString("text/html"))
+                .header("Content-Security-Policy", containsString("script-src 'self'"))
+                .header("Content-Security-Policy", containsString("frame-ancestors 'none'"));
+    }
+
+    @Test
+    void signInSetsAStrictHttpOnlyCookieAndNeedsTheFormsCsrfToken() {
+        Response form = RestAssured.get("/console/sign-in");
+        String nonce = form.getCookie("cf_sign_in");
+        String csrf = csrf(form.asString());
+        assertTrue(form.getHeader("Set-Cookie").contains("HttpOnly") && form.getHeader("Set-Cookie")
+                .contains("SameSite=Strict"), form.getHeader("Set-Cookie"));
+
+        // Without the form's token (a cross-site post), or with a wrong token: the form again, one message.
+        RestAssured.given().formParam("token", TOKEN).post("/console/sign-in").then().statusCode(401)
+                .body(containsString("Sign-in failed")).header("Set-Cookie", not(containsString("cf_session=")));
+        RestAssured.given().cookie("cf_sign_in", nonce).formParam("token", "wrong").formParam("csrf", csrf)
+                .post("/console/sign-in").then().statusCode(401).body(containsString("Sign-in failed"))
+                .body(not(containsString("wrong")));
+
+        Response signedIn = RestAssured.given().redirects().follow(false).cookie("cf_sign_in", nonce)
+                .formParam("token", TOKEN).formParam("csrf", csrf).post("/console/sign-in");
+        assertEquals(303, signedIn.statusCode());
+        String session = signedIn.getHeaders().getValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("cf_session=")).findFirst().orElseThrow();
+        assertTrue(session.contains("HttpOnly") && session.contains("SameSite=Strict")
+                && session.contains("Path=/console"), session);
+        assertFalse(session.contains(TOKEN), "the cookie names the client, never the token");
+        String value = signedIn.getCookie("cf_session");
+
+        Response page = RestAssured.given().cookie("cf_session", value).get("/console/privacy?shop=redact-console.myshopify.com");
+        assertEquals(200, page.statusCode());
+        // Sign-out is a state change: without the session's CSRF token it is refused.
+        RestAssured.given().cookie("cf_session", value).post("/console/sign-out").then().statusCode(403);
+        RestAssured.given().redirects().follow(false).cookie("cf_session", value).formParam("csrf", csrf(page.asString()))
+                .post("/console/sign-out").then().statusCode(303)
+                .header("Set-Cookie", containsString("cf_session=; Path=/console; Max-Age=0"));
+    }
+
+    @Test
+    void theLanguageFollowsAcceptLanguageAndTheSwitcher() {
+        RestAssured.given().header("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.5").get("/console/sign-in").then()
+                .body(containsString("<html lang=\"zh-CN\">")).body(containsString("店铺 API 令牌"));
+        RestAssured.given().header("Accept-Language", "ja-JP").get("/console/sign-in").then()
+                .body(containsString("ストア API トークン"));
+        RestAssured.given().header("Accept-Language", "fr-FR, de").get("/console/sign-in").then()
+                .body(containsString("Store API token"));
+        Response switched = RestAssured.given().header("Accept-Language", "ja").get("/console/sign-in?lang=zh-CN");
+        assertTrue(switched.asString().contains("店铺 API 令牌"));
+        assertTrue(switched.getHeaders().getValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("cf_lang=zh-CN")));
+        RestAssured.given().cookie("cf_lang", "zh-CN").header("Accept-Language", "ja").get("/console/sign-in").then()
+                .body(containsString("店铺 API 令牌"));
+    }
+
+    @Test
+    void aTokenOfOneShopReadsOnlyThatShopInTheConsoleAndPrivacyListsShopAndTimeOnly() {
+        String shop = "redact-console.myshopify.com";
+        var jo = booking(shop, "ib_console_jo", io.customerflow.events.BookingChannel.INSTANT, "jo@example.com", "Jo",
+                "Ng", null, null, java.time.OffsetDateTime.parse("2026-11-20T10:00:00Z"));
+        confirm(jo);
+        awaitCustomers(shop, p -> total(p) == 1);
+        send(EventType.CUSTOMER_DATA_REQUESTED, "console-data-request-1", shop + "/jo@example.com",
+                new CustomerDataRequested(shop, null, "jo@example.com", List.of(), 4242L,
+                        java.time.OffsetDateTime.parse("2026-11-20T12:00:00Z")));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> api()
+                .get("/v1/data-requests?shop=" + shop).then().statusCode(200).extract().jsonPath().getList("$").size() == 1);
+        String ops = signIn(TOKEN);
+        String privacy = RestAssured.given().cookie("cf_session", ops).get("/console/privacy?shop=" + shop).asString();
+        Matcher export = Pattern.compile("href=\"(/console/privacy/exports/[0-9]+\\?shop=[^\"]+)\"").matcher(privacy);
+        assertTrue(export.find(), "the data request's export is listed: " + privacy);
+        Response download = RestAssured.given().cookie("cf_session", ops).get(export.group(1).replace("&amp;", "&"));
+        assertEquals(200, download.statusCode());
+        assertTrue(download.getHeader("Content-Disposition").startsWith("attachment;"));
+        assertEquals(4242L, download.jsonPath().getLong("dataRequestId"));
+        assertTrue(download.asString().contains("jo@example.com"), "what was held, for the merchant to send on");
+
+        send(EventType.CUSTOMER_REDACT_REQUESTED, "console-redact-1", shop + "/jo@example.com",
+                new CustomerRedactRequested(shop, null, "jo@example.com", List.of(),
+                        java.time.OffsetDateTime.parse("2026-11-21T10:00:00Z")));
+        awaitCustomers(shop, p -> total(p) == 0);
+        privacy = RestAssured.given().cookie("cf_session", ops).get("/console/privacy?shop=" + shop).asString();
+        assertTrue(privacy.contains("<td>CUSTOMER</td><td>2026-11-21T10:00Z</td>"), privacy);
+        assertFalse(privacy.contains("jo@example.com"), "a redaction lists shop, kind and time only");
+        assertFalse(privacy.contains("/console/privacy/exports/"), "the redaction erased the customer's export too");
+
+        String tokyo = signIn("tokyo-store-token");
+        for (String path : List.of("/console/customers?shop=" + shop, "/console/customers.csv?shop=" + shop,
+                "/console/bookings?shop=" + shop, "/console/privacy?shop=" + shop, "/console/health?shop=" + shop,
+                "/console/privacy/exports/1?shop=" + shop)) {
+            RestAssured.given().cookie("cf_session", tokyo).get(path).then().statusCode(403);
+        }
+        RestAssured.given().cookie("cf_session", tokyo).get("/console/customers?shop=tokyo-spa.myshopify.com").then()
+                .statusCode(200).body(containsString("tokyo-spa.myshopify.com"))
+                .body(not(containsString(shop)));
+    }
+
+    private static String signIn(String token) {
+        Response form = RestAssured.get("/console/sign-in");
+        Response signedIn = RestAssured.given().redirects().follow(false).cookie("cf_sign_in", form.getCookie("cf_sign_in"))
+                .formParam("token", token).formParam("csrf", csrf(form.asString())).post("/console/sign-in");
+        assertEquals(303, signedIn.statusCode());
+        return signedIn.getCookie("cf_session");
+    }
+
+    private static String csrf(String html) {
+        Matcher m = CSRF.matcher(html);
+        assertTrue(m.find(), html);
+        return m.group(1);
+    }
+}
