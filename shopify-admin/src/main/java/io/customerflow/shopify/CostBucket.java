@@ -21,8 +21,6 @@ final class CostBucket {
     private double maximum;
     private double restoreRate;
     private long observedAtNanos;
-    /** When the call whose answer set the level was sent: an answer to an earlier call is older news. */
-    private long levelSentAtNanos = Long.MIN_VALUE;
 
     /**
      * How long to wait before a call of this cost fits in the bucket (zero when it fits now); reserves the cost.
@@ -97,34 +95,21 @@ final class CostBucket {
     }
 
     /** The jitter in arrival at Shopify that pacing absorbs. */
-    static final double MARGIN_SECONDS = 0.02;
+    static final double MARGIN_SECONDS = 0.05;
 
     /**
      * What Shopify says is left after a call that had reserved {@code settledCost} (0 for a call that reserved
-     * nothing): the level, less what other calls reserved and Shopify hasn't answered yet.
+     * nothing): the level, less what other calls reserved and Shopify hasn't answered yet. An answer only ever
+     * lowers the count (other callers spent points, or more than reserved): with calls in flight at once, answers
+     * overtake each other, and one Shopify counted before later calls would otherwise raise the level by their
+     * costs and let the next calls overdraw. The count rises by the restore rate alone.
      */
     synchronized void observe(double currentlyAvailable, double maximumAvailable, double restorePerSecond,
             int settledCost, long nowNanos) {
-        observe(currentlyAvailable, maximumAvailable, restorePerSecond, settledCost, 0, nowNanos);
-    }
-
-    /**
-     * As above, for a call sent at {@code sentAtNanos} (0: unknown, taken as news). Answers can arrive out of order:
-     * one to a call sent before the call whose answer set the level is older news (Shopify counted it before those
-     * later calls' costs, which are no longer in flight), so it only settles its reservation: that call was still
-     * counted in flight when the newer level was taken, yet the level already held its cost.
-     */
-    synchronized void observe(double currentlyAvailable, double maximumAvailable, double restorePerSecond,
-            int settledCost, long sentAtNanos, long nowNanos) {
         inFlight = Math.max(0, inFlight - settledCost);
-        if (sentAtNanos != 0 && !Double.isNaN(available)) {
-            if (sentAtNanos < levelSentAtNanos) {
-                available += settledCost;
-                return;
-            }
-            levelSentAtNanos = sentAtNanos;
-        }
-        this.available = currentlyAvailable - inFlight;
+        double reported = currentlyAvailable - inFlight;
+        this.available = Double.isNaN(available) || restoreRate <= 0 ? reported
+                : Math.min(reported, availableAt(nowNanos));
         this.maximum = maximumAvailable;
         this.restoreRate = restorePerSecond;
         this.observedAtNanos = nowNanos;

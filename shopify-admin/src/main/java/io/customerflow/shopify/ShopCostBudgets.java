@@ -28,14 +28,12 @@ final class ShopCostBudgets {
      */
     Reservation reserve(String shop, String query, double keepShare) {
         int cost = requestedCost(query);
-        long now = System.nanoTime();
-        Duration delay = bucket(shop).waitFor(cost, keepShare, now);
-        return new Reservation(cost, delay, now + delay.toNanos());
+        return new Reservation(cost, bucket(shop).waitFor(cost, keepShare, System.nanoTime()));
     }
 
-    /** A reserved cost, the wait before the call may be sent and so when it is sent (0 for none reserved). */
-    record Reservation(int cost, Duration delay, long sentAtNanos) {
-        static final Reservation NONE = new Reservation(0, Duration.ZERO, 0);
+    /** A reserved cost and the wait before the call may be sent. */
+    record Reservation(int cost, Duration delay) {
+        static final Reservation NONE = new Reservation(0, Duration.ZERO);
     }
 
     /** Completes when a call to the shop may reserve (see {@link CostBucket#firstAnswer}). */
@@ -77,7 +75,7 @@ final class ShopCostBudgets {
         if (settled) {
             bucket(shop).observe(throttle.path("currentlyAvailable").asDouble(),
                     throttle.path("maximumAvailable").asDouble(), throttle.path("restoreRate").asDouble(),
-                    reservation.cost(), reservation.sentAtNanos(), System.nanoTime());
+                    reservation.cost(), System.nanoTime());
         }
         if (cost.path("requestedQueryCost").canConvertToInt()) {
             requestedCosts.put(query, cost.get("requestedQueryCost").asInt());

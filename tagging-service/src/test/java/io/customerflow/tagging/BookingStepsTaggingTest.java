@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -38,7 +36,6 @@ import io.customerflow.infra.TestInfrastructure;
 import io.customerflow.tagging.messaging.Channels;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -62,7 +59,6 @@ class BookingStepsTaggingTest {
             + "{ customerCreate(input: $input) { customer { id } userErrors { field message } } }";
     static final String TAGS_ADD = "mutation tagsAdd($id: ID!, $tags: [String!]!) "
             + "{ tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } } }";
-    static ShopifyAdminStandIn shopify;
     static KafkaTestClient kafka;
 
     @Inject
@@ -80,8 +76,8 @@ class BookingStepsTaggingTest {
         publish(EventType.BOOKING_CONFIRMED, "ib_out_1", b);
         publish(EventType.BOOKING_COMPLETED, "ib_out_1/completed", b);
         await().atMost(Duration.ofSeconds(20)).until(() -> outcome("not_in_shopify") - before >= 2);
-        assertEquals(List.of(), shopify.calls().stream().filter(c -> c.shop().equals(OPTED_OUT)).toList());
-        assertEquals(0, shopify.customerCount(OPTED_OUT));
+        assertEquals(List.of(), shopify().calls().stream().filter(c -> c.shop().equals(OPTED_OUT)).toList());
+        assertEquals(0, shopify().customerCount(OPTED_OUT));
     }
 
     @Test
@@ -100,7 +96,7 @@ class BookingStepsTaggingTest {
                 {"query": "%s", "variables": {"input": {"email": "Hanako.Yamada@Example.jp", "firstName": "花子",
                   "lastName": "山田", "locale": "ja"}}}""".formatted(CREATE)), JSON.readTree(calls.get(1).body()),
                 "names, email and locale only: never marketing consent");
-        JsonNode created = shopify.customer(OPTED_IN, "hanako.yamada@example.jp");
+        JsonNode created = shopify().customer(OPTED_IN, "hanako.yamada@example.jp");
         assertEquals(JSON.readTree("""
                 {"query": "%s", "variables": {"id": "%s", "tags": ["booked-appointment"]}}"""
                 .formatted(TAGS_ADD, created.path("id").asText())), JSON.readTree(calls.get(2).body()));
@@ -112,7 +108,7 @@ class BookingStepsTaggingTest {
         publish(EventType.BOOKING_RESCHEDULED, "ib_new_1/rescheduled/x", at(b, "2026-11-23T10:00:00Z"));
         await().atMost(Duration.ofSeconds(20)).until(() -> outcome("no_match") > noMatch);
         assertEquals(3, callsFor("hanako.yamada@example.jp").size(), "the redelivery made no call");
-        assertEquals(1, shopify.calls(OPTED_IN, "customerCreate").stream()
+        assertEquals(1, shopify().calls(OPTED_IN, "customerCreate").stream()
                 .filter(c -> c.body().contains("Hanako.Yamada@Example.jp")).count());
 
         // A later step of the same booker: found by email, tagged, never created again.
@@ -121,20 +117,20 @@ class BookingStepsTaggingTest {
         assertEquals(List.of("customerByIdentifier", "customerCreate", "tagsAdd", "customerByIdentifier", "tagsAdd"),
                 callsFor("hanako.yamada@example.jp").stream().map(ShopifyAdminStandIn.Call::operation).toList());
         assertEquals("[\"booked-appointment\",\"completed-appointment\"]",
-                shopify.customer(OPTED_IN, "hanako.yamada@example.jp").path("tags").toString());
-        assertEquals(0, shopify.throttled(), "paced by the shop's bucket");
+                shopify().customer(OPTED_IN, "hanako.yamada@example.jp").path("tags").toString());
+        assertEquals(0, shopify().throttled(), "paced by the shop's bucket");
     }
 
     @Test
     void anExistingCustomerIsTaggedAndNeverUpdated() {
-        shopify.addCustomer(OPTED_IN, 4_242L, "regular@example.com", "Reggie", "Lar", List.of("vip"), "prefers mornings");
-        JsonNode before = shopify.customer(OPTED_IN, "regular@example.com");
+        shopify().addCustomer(OPTED_IN, 4_242L, "regular@example.com", "Reggie", "Lar", List.of("vip"), "prefers mornings");
+        JsonNode before = shopify().customer(OPTED_IN, "regular@example.com");
         publish(EventType.BOOKING_CONFIRMED, "ib_regular", instant(OPTED_IN, "ib_regular", "regular@example.com",
                 "Someone", "Else", "de"));
         await().atMost(Duration.ofSeconds(20)).until(() -> tagsAdded("regular@example.com") == 1);
         assertEquals(List.of("customerByIdentifier", "tagsAdd"),
                 callsFor("regular@example.com").stream().map(ShopifyAdminStandIn.Call::operation).toList());
-        JsonNode after = shopify.customer(OPTED_IN, "regular@example.com");
+        JsonNode after = shopify().customer(OPTED_IN, "regular@example.com");
         for (String field : List.of("id", "firstName", "lastName", "email", "note", "locale")) {
             assertEquals(before.path(field), after.path(field), field + " is the merchant's");
         }
@@ -143,7 +139,7 @@ class BookingStepsTaggingTest {
 
     @Test
     void checkoutStepsTagTheOrdersCustomerByIdOrByEmailAndNeverCreateOne() {
-        shopify.addCustomer(OPTED_OUT, 5_151L, "checkout@example.com", "Chee", "Kout", List.of(), null);
+        shopify().addCustomer(OPTED_OUT, 5_151L, "checkout@example.com", "Chee", "Kout", List.of(), null);
         // A checkout customer is the order's: tagged in any shop, opted in or not.
         BookingEvent withId = checkout(OPTED_OUT, 61L, 5_151L, "checkout@example.com");
         publish(EventType.BOOKING_COMPLETED, withId.bookingId() + "/completed", withId);
@@ -153,20 +149,20 @@ class BookingStepsTaggingTest {
         BookingEvent unknown = checkout(OPTED_OUT, 63L, null, "unknown@example.com");
         publish(EventType.BOOKING_NO_SHOW, unknown.bookingId() + "/no-show", unknown);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> shopify.customer(OPTED_OUT, "checkout@example.com")
+        await().atMost(Duration.ofSeconds(20)).until(() -> shopify().customer(OPTED_OUT, "checkout@example.com")
                 .path("tags").size() == 2 && outcome("no_customer") > noCustomer);
         assertEquals("[\"completed-appointment\",\"missed-appointment\"]",
-                shopify.customer(OPTED_OUT, "checkout@example.com").path("tags").toString());
-        assertEquals(2, shopify.calls(OPTED_OUT, "customerByIdentifier").size(),
+                shopify().customer(OPTED_OUT, "checkout@example.com").path("tags").toString());
+        assertEquals(2, shopify().calls(OPTED_OUT, "customerByIdentifier").size(),
                 "looked up only when the step has no customer id");
-        assertEquals(0, shopify.calls(OPTED_OUT, "customerCreate").size());
-        assertEquals(1, shopify.customerCount(OPTED_OUT));
+        assertEquals(0, shopify().calls(OPTED_OUT, "customerCreate").size());
+        assertEquals(1, shopify().customerCount(OPTED_OUT));
         // The checkout confirmation is the order rule's (orders.v1): the booking-step rule is for instant ones.
         BookingEvent confirmed = checkout(OPTED_OUT, 64L, 5_151L, "checkout@example.com");
         double noMatch = outcome("no_match");
         publish(EventType.BOOKING_CONFIRMED, confirmed.bookingId(), confirmed);
         await().atMost(Duration.ofSeconds(20)).until(() -> outcome("no_match") > noMatch);
-        assertEquals(2, shopify.calls(OPTED_OUT, "tagsAdd").size());
+        assertEquals(2, shopify().calls(OPTED_OUT, "tagsAdd").size());
     }
 
     @Test
@@ -181,8 +177,8 @@ class BookingStepsTaggingTest {
             assertEquals(Topics.CUSTOMER_EVENTS, CloudEvent.header(dead.get(0).headers(), "dead-letter-topic"));
             assertFalse(reason.contains("someone@localhost"), "no email in the reason");
         }
-        assertNull(shopify.customer(OPTED_IN, "someone@localhost"));
-        assertTrue(shopify.calls(OPTED_IN, "tagsAdd").stream().noneMatch(c -> c.body().contains("localhost")));
+        assertNull(shopify().customer(OPTED_IN, "someone@localhost"));
+        assertTrue(shopify().calls(OPTED_IN, "tagsAdd").stream().noneMatch(c -> c.body().contains("localhost")));
     }
 
     private double outcome(String outcome) {
@@ -192,9 +188,9 @@ class BookingStepsTaggingTest {
 
     /** The calls about one customer: look-ups and creates by email, tag changes by the gid they got. */
     private static List<ShopifyAdminStandIn.Call> callsFor(String email) {
-        JsonNode customer = shopify.customer(OPTED_IN, email);
+        JsonNode customer = shopify().customer(OPTED_IN, email);
         String gid = customer == null ? "none" : customer.path("id").asText();
-        return shopify.calls().stream().filter(c -> c.shop().equals(OPTED_IN) && !c.throttled()
+        return shopify().calls().stream().filter(c -> c.shop().equals(OPTED_IN) && !c.throttled()
                 && (c.body().toLowerCase().contains(email) || c.body().contains("\"" + gid + "\""))).toList();
     }
 
@@ -237,33 +233,11 @@ class BookingStepsTaggingTest {
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(StandIn.class));
+            return List.of(new TestResourceEntry(ShopifyStandInResource.class, Map.of("shops", OPTED_IN + ":shpat_in:1000:50," + OPTED_OUT + ":shpat_out:1000:50")));
         }
     }
 
-    /** Started after the module's WireMock resource, so its URL template is the one tagging uses. */
-    public static class StandIn implements QuarkusTestResourceLifecycleManager {
-        @Override
-        public Map<String, String> start() {
-            try {
-                shopify = new ShopifyAdminStandIn(0).shop(OPTED_IN, "shpat_in", 1_000, 50)
-                        .shop(OPTED_OUT, "shpat_out", 1_000, 50).start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return Map.of("tagging.shopify.url-template", shopify.urlTemplate());
-        }
-
-        @Override
-        public int order() {
-            return 1_000;
-        }
-
-        @Override
-        public void stop() {
-            if (shopify != null) {
-                shopify.close();
-            }
-        }
+    static ShopifyAdminStandIn shopify() {
+        return ShopifyStandInResource.shopify;
     }
 }

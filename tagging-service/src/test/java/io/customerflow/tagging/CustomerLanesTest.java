@@ -4,13 +4,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,11 +25,12 @@ import io.customerflow.events.OrderLineItem;
 import io.customerflow.events.Property;
 import io.customerflow.events.Topics;
 import io.customerflow.infra.InfraTestResource;
+import io.customerflow.tagging.messaging.Channels;
+import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.customerflow.infra.KafkaTestClient;
 import io.customerflow.infra.ShopifyAdminStandIn;
 import io.customerflow.infra.TestInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -46,8 +47,10 @@ class CustomerLanesTest {
 
     static final String SMALL = "small-lanes.myshopify.com";
     static final String LARGE = "large-lanes.myshopify.com";
-    static ShopifyAdminStandIn shopify;
     static KafkaTestClient kafka;
+
+    @Inject
+    ChannelRegistry channels;
 
     @BeforeAll
     static void kafka() {
@@ -62,37 +65,45 @@ class CustomerLanesTest {
             publish(EventType.ORDER_CREATED, SMALL + "/" + order.orderId() + "/created", order);
             publish(EventType.ORDER_CANCELLED, SMALL + "/" + order.orderId() + "/cancelled", order);
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> shopify.calls(SMALL, "tagsRemove").size() >= 40);
-        assertEquals(0, shopify.calls(SMALL, "tagsAdd").stream().filter(ShopifyAdminStandIn.Call::throttled).count()
-                + shopify.calls(SMALL, "tagsRemove").stream().filter(ShopifyAdminStandIn.Call::throttled).count(),
+        await().atMost(Duration.ofSeconds(60)).until(() -> shopify().calls(SMALL, "tagsRemove").size() >= 40);
+        assertEquals(0, shopify().calls(SMALL, "tagsAdd").stream().filter(ShopifyAdminStandIn.Call::throttled).count()
+                + shopify().calls(SMALL, "tagsRemove").stream().filter(ShopifyAdminStandIn.Call::throttled).count(),
                 "the lanes queue for the shop's points instead of overdrawing them");
         Map<String, Long> added = new HashMap<>();
-        shopify.calls(SMALL, "tagsAdd").forEach(call -> added.put(gid(call), call.atNanos()));
+        shopify().calls(SMALL, "tagsAdd").forEach(call -> added.put(gid(call), call.atNanos()));
         assertEquals(40, added.size());
-        for (var removed : shopify.calls(SMALL, "tagsRemove")) {
+        for (var removed : shopify().calls(SMALL, "tagsRemove")) {
             assertTrue(added.get(gid(removed)) < removed.atNanos(), "created is tagged before cancelled untags");
         }
-        assertEquals(40, shopify.calls(SMALL, "tagsRemove").size());
+        assertEquals(40, shopify().calls(SMALL, "tagsRemove").size());
     }
 
     @Test
     void aLargeBucketIsUsedToTheFull() {
         // 1,000 points restoring 1,000/s: 100 tagsAdd/s; one lane at a time would manage 1 / 30 ms = 33/s.
         int orders = 600;
-        for (long c = 1; c <= orders; c++) {
-            OrderEvent order = order(LARGE, 20_000 + c, 30_000 + c);
-            publish(EventType.ORDER_CREATED, LARGE + "/" + order.orderId() + "/created", order);
+        // The backlog is produced while the channel is paused: the tagger's pace is measured, not this producer's.
+        var channel = channels.getPausable(Channels.ORDERS_IN);
+        channel.pause();
+        try {
+            for (long c = 1; c <= orders; c++) {
+                OrderEvent order = order(LARGE, 20_000 + c, 30_000 + c);
+                publish(EventType.ORDER_CREATED, LARGE + "/" + order.orderId() + "/created", order);
+            }
+        } finally {
+            channel.resume();
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> shopify.customersTagged(LARGE).size() >= orders);
-        List<ShopifyAdminStandIn.Call> calls = shopify.calls(LARGE, "tagsAdd");
-        assertEquals(orders, shopify.customersTagged(LARGE).stream().distinct().count());
+        await().atMost(Duration.ofSeconds(60)).until(() -> shopify().customersTagged(LARGE).size() >= orders);
+        List<ShopifyAdminStandIn.Call> calls = shopify().calls(LARGE, "tagsAdd");
+        assertEquals(orders, shopify().customersTagged(LARGE).stream().distinct().count());
         assertEquals(0, calls.stream().filter(ShopifyAdminStandIn.Call::throttled).count());
         // Budget: the full bucket at the first call plus what it restored until the last one.
         double seconds = (calls.get(calls.size() - 1).atNanos() - calls.get(0).atNanos()) / 1e9;
         double spent = calls.stream().mapToInt(ShopifyAdminStandIn.Call::requestedCost).sum();
         double share = spent / (1_000 + 1_000 * seconds);
+
         System.out.printf("[lanes] %d tagsAdd in %.2f s: %.1f %% of the shop's budget, up to %d requests at once%n",
-                calls.size(), seconds, share * 100, shopify.maxConcurrentRequests());
+                calls.size(), seconds, share * 100, shopify().maxConcurrentRequests());
         assertTrue(share >= 0.9, "used " + share + " of the budget");
     }
 
@@ -119,38 +130,19 @@ class CustomerLanesTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("tagging.shops.small.domain", SMALL, "tagging.shops.small.access-token", "shpat_small",
-                    "tagging.shops.large.domain", LARGE, "tagging.shops.large.access-token", "shpat_large");
+                    "tagging.shops.large.domain", LARGE, "tagging.shops.large.access-token", "shpat_large",
+                    "mp.messaging.incoming.orders-in.pausable", "true",
+                    // A 600-call backlog waits seconds for its points: not the give-up this test is about.
+                    "tagging.shopify.give-up-after", "60s");
         }
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(StandIn.class));
+            return List.of(new TestResourceEntry(ShopifyStandInResource.class, Map.of("shops", SMALL + ":shpat_small:60:100," + LARGE + ":shpat_large:1000:1000", "latency-ms", "30")));
         }
     }
 
-    /** Started after the module's WireMock resource, so its URL template is the one tagging uses. */
-    public static class StandIn implements QuarkusTestResourceLifecycleManager {
-        @Override
-        public Map<String, String> start() {
-            try {
-                shopify = new ShopifyAdminStandIn(0).shop(SMALL, "shpat_small", 60, 100)
-                        .shop(LARGE, "shpat_large", 1_000, 1_000).latency(Duration.ofMillis(30)).start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return Map.of("tagging.shopify.url-template", shopify.urlTemplate());
-        }
-
-        @Override
-        public int order() {
-            return 1_000;
-        }
-
-        @Override
-        public void stop() {
-            if (shopify != null) {
-                shopify.close();
-            }
-        }
+    static ShopifyAdminStandIn shopify() {
+        return ShopifyStandInResource.shopify;
     }
 }
