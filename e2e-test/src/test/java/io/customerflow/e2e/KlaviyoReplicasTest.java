@@ -63,7 +63,8 @@ class KlaviyoReplicasTest {
                 "klaviyo.accounts.replicas.api-key=" + API_KEY,
                 "klaviyo.accounts.replicas.shops=" + SHOP,
                 // Single creates only (3,500/min): the limit a backlog meets soonest.
-                "klaviyo.delivery.bulk-threshold=1000000", ""));
+                "klaviyo.delivery.bulk-threshold=1000000",
+                "klaviyo.delivery.bulk-when-singles-wait=false", ""));
     }
 
     @AfterAll

@@ -62,8 +62,9 @@ class KlaviyoOutageTest extends KlaviyoTestBase {
                 .filter(e -> e.getRequest().getUrl().equals(EVENTS) && !e.getId().equals(throttled.getId())
                         && "Klaviyo-API-Key pk_test_salon".equals(e.getRequest().getHeader("Authorization")))
                 .map(e -> e.getRequest().getLoggedDate().getTime() - throttledAt).sorted().toList();
-        // At least the retry and the 10 held-back bookings (a call slower than the read timeout may be sent again).
-        assertTrue(salonOffsets.size() >= 11, "the retry and the 10 held-back bookings: " + salonOffsets);
+        // At least the retry. The 10 held-back bookings go after Retry-After as single creates or before it in a
+        // bulk job (another endpoint, with limits of its own): never as single creates within it.
+        assertTrue(salonOffsets.size() >= 1, "the retry: " + salonOffsets);
         assertTrue(salonOffsets.get(0) >= 4950,
                 "no request of the throttled account within Retry-After (ms after the 429): " + salonOffsets);
         long otherAccount = klaviyo().getAllServeEvents().stream()

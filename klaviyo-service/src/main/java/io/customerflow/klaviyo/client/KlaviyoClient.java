@@ -179,10 +179,20 @@ public class KlaviyoClient {
         return of;
     }
 
+    /** How long a call of this account to this endpoint would wait for its slot if it started now. */
+    public Duration waitFor(Endpoint endpoint, String apiKey) {
+        return limiter(endpoint, apiKey).waitFor(System.nanoTime());
+    }
+
     private RateLimiter limiter(Endpoint endpoint, String apiKey) {
-        // Limits are per account: all of this service's calls with one key share them.
-        return limiters.computeIfAbsent(endpoint + "|" + apiKey,
-                k -> RateLimiter.of(endpoint.burst, endpoint.steady, config.delivery().rateLimitShare()));
+        // Limits are per account: all of this service's calls with one key share them. Bulk jobs are spread over
+        // their minute (150 a minute is one every 0.4 s): a job then carries what queued since the last one, so
+        // events wait at most that long, where jobs sent as fast as the burst allows would spend the minute's
+        // jobs in seconds and hold everything else back until it slides.
+        double share = config.delivery().rateLimitShare();
+        return limiters.computeIfAbsent(endpoint + "|" + apiKey, k -> endpoint == Endpoint.BULK_CREATE_EVENTS
+                ? RateLimiter.spaced(endpoint.burst, endpoint.steady, share)
+                : RateLimiter.of(endpoint.burst, endpoint.steady, share));
     }
 
     private static Duration retryAfter(Response response) {

@@ -6,7 +6,9 @@ import java.util.Deque;
 
 /**
  * Klaviyo's per-endpoint limits as two sliding windows (burst per second, steady per minute). Each call reserves
- * the earliest start time that keeps both windows within the limit; calls are never started earlier.
+ * the earliest start time that keeps both windows within the limit; calls are never started earlier. A
+ * {@linkplain #spaced spaced} limiter also keeps its starts at least a minute / steady apart: its minute is spread
+ * evenly instead of spent in a burst and then waited out.
  */
 public final class RateLimiter {
 
@@ -15,13 +17,20 @@ public final class RateLimiter {
 
     private final int burstPerSecond;
     private final int steadyPerMinute;
+    /** Least nanos between two starts (0: none). */
+    private final long spacing;
     private final Deque<Long> starts = new ArrayDeque<>();
     /** Klaviyo said 429 with Retry-After: nothing of this key and endpoint starts before this (nanos). */
     private long blockedUntil = Long.MIN_VALUE;
 
     public RateLimiter(int burstPerSecond, int steadyPerMinute) {
+        this(burstPerSecond, steadyPerMinute, false);
+    }
+
+    private RateLimiter(int burstPerSecond, int steadyPerMinute, boolean spaced) {
         this.burstPerSecond = Math.max(1, burstPerSecond);
         this.steadyPerMinute = Math.max(1, steadyPerMinute);
+        this.spacing = spaced ? MINUTE / this.steadyPerMinute : 0;
     }
 
     /** Scaled limits, e.g. 95 % of the published ones. */
@@ -29,8 +38,25 @@ public final class RateLimiter {
         return new RateLimiter((int) Math.floor(burstPerSecond * share), (int) Math.floor(steadyPerMinute * share));
     }
 
+    /** Scaled limits whose starts are at least a minute / steady apart. */
+    public static RateLimiter spaced(int burstPerSecond, int steadyPerMinute, double share) {
+        return new RateLimiter((int) Math.floor(burstPerSecond * share), (int) Math.floor(steadyPerMinute * share),
+                true);
+    }
+
     /** Reserves a start time; returns how long to wait until it. */
     public synchronized Duration reserve(long nowNanos) {
+        long start = earliest(nowNanos);
+        starts.addLast(start);
+        return Duration.ofNanos(start - nowNanos);
+    }
+
+    /** How long a call reserving now would wait (reserves nothing). */
+    public synchronized Duration waitFor(long nowNanos) {
+        return Duration.ofNanos(earliest(nowNanos) - nowNanos);
+    }
+
+    private long earliest(long nowNanos) {
         while (!starts.isEmpty() && nowNanos - starts.peekFirst() >= MINUTE) {
             starts.pollFirst();
         }
@@ -41,8 +67,10 @@ public final class RateLimiter {
         if (starts.size() >= burstPerSecond) {
             start = Math.max(start, nth(starts.size() - burstPerSecond) + SECOND);
         }
-        starts.addLast(start);
-        return Duration.ofNanos(start - nowNanos);
+        if (spacing > 0 && !starts.isEmpty()) {
+            start = Math.max(start, starts.peekLast() + spacing);
+        }
+        return start;
     }
 
     /** A 429 for this account: everyone waits until {@code untilNanos}, not only the call that got it. */

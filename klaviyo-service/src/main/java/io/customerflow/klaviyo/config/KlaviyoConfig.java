@@ -116,6 +116,13 @@ public interface KlaviyoConfig {
         @WithDefault("50")
         int bulkThreshold();
 
+        /**
+         * Whether live steps also go in the next bulk job when single creates would wait more than 50 ms (their
+         * minute spent, or a 429), however short the queue; off: they wait for single-create slots.
+         */
+        @WithDefault("true")
+        boolean bulkWhenSinglesWait();
+
         /** Events per bulk job (Klaviyo accepts up to 1,000). */
         @WithDefault("1000")
         int bulkSize();

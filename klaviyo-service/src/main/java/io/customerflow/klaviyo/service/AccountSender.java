@@ -1,5 +1,6 @@
 package io.customerflow.klaviyo.service;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -10,15 +11,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
+import io.customerflow.consumer.Backoff;
 import io.customerflow.klaviyo.client.KlaviyoClient;
 import io.customerflow.klaviyo.client.KlaviyoClient.Endpoint;
 import io.customerflow.klaviyo.client.KlaviyoFailure;
 import io.customerflow.klaviyo.config.KlaviyoConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
 
 /**
- * The queue of one Klaviyo account. Sends single creates while the queue is short, and switches to bulk create
- * jobs (up to 1,000 events) when a backlog builds up; historical (backfilled) steps always go in bulk jobs. A profile
+ * The queue of one Klaviyo account. Sends single creates while the queue is short and their limits have room, and
+ * bulk create jobs (up to 1,000 events) when a backlog builds up or the single creates' minute is spent ({@link
+ * #next}); historical (backfilled) steps always go in bulk jobs. A profile
  * deletion is a barrier: it starts after everything queued before it is done, and nothing queued after it starts
  * before it is done. When another replica takes the account over, {@link #handOver} stops everything at once: calls
  * still waiting for their slot (or in flight) are cancelled and, like the queue, left for the next owner (their
@@ -43,6 +47,10 @@ final class AccountSender {
     private int generation;
     /** Whether this replica paces the account now (it owns the account's partition of the work topic). */
     private boolean owned;
+    /** A timer will look at the queue again (nothing could start when it was last looked at). */
+    private boolean lookAgainScheduled;
+    /** A single create waits this long for its slot at most; beyond it the queue waits for the next bulk job. */
+    private static final Duration SINGLE_WAIT_TOLERATED = Duration.ofMillis(50);
 
     private record Call(List<Pending> work, io.smallrye.mutiny.subscription.Cancellable cancellable) {
     }
@@ -73,6 +81,7 @@ final class AccountSender {
 
     private void drain() {
         List<Runnable> starts = new ArrayList<>();
+        Duration lookAgainIn = null;
         synchronized (this) {
             while (!queue.isEmpty() && inFlight < config.concurrency() && !deletionInFlight) {
                 Pending head = queue.peekFirst();
@@ -86,9 +95,12 @@ final class AccountSender {
                     starts.add(() -> sendDeletion(head));
                     break;
                 }
-                // Historical steps always go in bulk jobs (with backfill: true), even one at a time: a backfill
-                // never fires a flow, and a long backfill costs bulk jobs, not single creates.
-                if (queue.size() >= config.bulkThreshold() || head.work().tracked().historical()) {
+                Send next = next(head.work().tracked().historical());
+                if (next.after() != null) {
+                    lookAgainIn = next.after();
+                    break;
+                }
+                if (next.bulk()) {
                     List<Pending> batch = new ArrayList<>();
                     while (!queue.isEmpty() && batch.size() < config.bulkSize()
                             && queue.peekFirst().work().tracked() != null) {
@@ -102,8 +114,48 @@ final class AccountSender {
                     starts.add(() -> sendOne(one));
                 }
             }
+            if (lookAgainIn != null && !lookAgainScheduled) {
+                lookAgainScheduled = true;
+            } else {
+                lookAgainIn = null;
+            }
         }
         starts.forEach(Runnable::run);
+        if (lookAgainIn != null) {
+            Uni.createFrom().voidItem().onItem().delayIt().by(Backoff.timerDelay(lookAgainIn)).subscribe().with(v -> {
+                synchronized (this) {
+                    lookAgainScheduled = false;
+                }
+                drain();
+            });
+        }
+    }
+
+    /** How the head of the queue goes: in a bulk job or alone, now, or nothing before {@code after}. */
+    private record Send(boolean bulk, Duration after) {
+    }
+
+    /**
+     * Historical steps always go in bulk jobs (with backfill: true), even one at a time: a backfill never fires a
+     * flow, and a long backfill costs bulk jobs, not single creates. Live steps go alone while single creates have
+     * room (soon) and the queue is short; under a backlog, or once the single creates' windows are spent, the next
+     * bulk job takes everything queued (up to 1,000). Nothing is reserved far ahead: a call holding a slot a minute
+     * out would hold back the bulk job that could carry it in a second.
+     */
+    private Send next(boolean historical) {
+        Duration bulkWait = client.waitFor(Endpoint.BULK_CREATE_EVENTS, apiKey);
+        if (historical) {
+            return bulkWait.isZero() ? new Send(true, null) : new Send(true, bulkWait);
+        }
+        Duration singleWait = client.waitFor(Endpoint.CREATE_EVENT, apiKey);
+        boolean singleSoon = singleWait.compareTo(SINGLE_WAIT_TOLERATED) <= 0 || !config.bulkWhenSinglesWait();
+        if (bulkWait.isZero() && (queue.size() >= config.bulkThreshold() || !singleSoon)) {
+            return new Send(true, null);
+        }
+        if (singleSoon) {
+            return new Send(false, null);
+        }
+        return new Send(false, singleWait.compareTo(bulkWait) < 0 ? singleWait : bulkWait);
     }
 
     private void sendOne(Pending p) {
