@@ -3,28 +3,44 @@ package io.customerflow.bench;
 import java.sql.DriverManager;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-
 import io.customerflow.infra.LocalDemo;
-import io.customerflow.infra.SaasStandIn;
 
-/** When each order's effect arrived in each sink (epoch ms), keyed by order id (= customer id in the bench). */
+/**
+ * When each order's effect arrived in each sink (epoch ms), keyed by order id (= customer id in the bench). The SaaS
+ * sinks are seen by {@link #accepted}, the lean stand-in's observer: it keeps the first arrival per id, no bodies.
+ */
 final class SinkWatch {
 
     private static final Pattern CUSTOMER_GID = Pattern.compile("gid://shopify/Customer/(\\d+)");
     private static final Pattern UNIQUE_ID = Pattern.compile("\"unique_id\":\"[a-z0-9-]+\\.myshopify\\.com/(\\d+)/");
 
-    private final SaasStandIn standIn;
     private final LocalDemo.Ports ports;
+    private final Map<Long, Long> shopify = new ConcurrentHashMap<>();
+    private final Map<Long, Long> klaviyo = new ConcurrentHashMap<>();
 
-    SinkWatch(SaasStandIn standIn, LocalDemo.Ports ports) {
-        this.standIn = standIn;
+    SinkWatch(LocalDemo.Ports ports) {
         this.ports = ports;
     }
 
+    /** The stand-in's observer: a Shopify operation or Klaviyo path carried out, with its body. */
+    void accepted(String what, String body) {
+        long now = System.currentTimeMillis();
+        if (what.equals("tagsAdd")) {
+            Matcher m = CUSTOMER_GID.matcher(body);
+            if (m.find()) {
+                shopify.putIfAbsent(Long.parseLong(m.group(1)), now);
+            }
+        } else if (what.startsWith("/api/event")) { // single creates and bulk jobs
+            Matcher m = UNIQUE_ID.matcher(body);
+            while (m.find()) {
+                klaviyo.putIfAbsent(Long.parseLong(m.group(1)), now);
+            }
+        }
+    }
     /** Customer rows committed (their insert time in PostgreSQL). */
     Map<Long, Long> store(long from, long to) throws Exception {
         Map<Long, Long> times = new HashMap<>();
@@ -58,42 +74,28 @@ final class SinkWatch {
         }
     }
 
-    /** tagsAdd mutations received by the Shopify stand-in. */
+    /** tagsAdd mutations Shopify carried out. */
     Map<Long, Long> shopify(long from, long to) {
-        Map<Long, Long> times = new HashMap<>();
-        for (ServeEvent e : standIn.server().getAllServeEvents()) {
-            String body = e.getRequest().getBodyAsString();
-            if (e.getRequest().getUrl().startsWith("/shopify/") && body.contains("tagsAdd")) {
-                Matcher m = CUSTOMER_GID.matcher(body);
-                if (m.find()) {
-                    put(times, Long.parseLong(m.group(1)), e.getRequest().getLoggedDate().getTime(), from, to);
-                }
-            }
-        }
-        return times;
+        return between(shopify, from, to);
     }
 
-    /** Klaviyo events received (single creates and bulk jobs). */
+    /** Klaviyo events accepted (single creates and bulk jobs). */
     Map<Long, Long> klaviyo(long from, long to) {
-        Map<Long, Long> times = new HashMap<>();
-        for (ServeEvent e : standIn.server().getAllServeEvents()) {
-            if (e.getRequest().getUrl().startsWith("/klaviyo/api/event")) {
-                Matcher m = UNIQUE_ID.matcher(e.getRequest().getBodyAsString());
-                while (m.find()) {
-                    put(times, Long.parseLong(m.group(1)), e.getRequest().getLoggedDate().getTime(), from, to);
-                }
-            }
-        }
-        return times;
+        return between(klaviyo, from, to);
     }
 
-    private static void put(Map<Long, Long> times, long id, long at, long from, long to) {
-        if (id >= from && id <= to) {
-            times.merge(id, at, Math::min);
-        }
+    private static Map<Long, Long> between(Map<Long, Long> times, long from, long to) {
+        Map<Long, Long> out = new HashMap<>();
+        times.forEach((id, at) -> {
+            if (id >= from && id <= to) {
+                out.put(id, at);
+            }
+        });
+        return out;
     }
 
     void reset() {
-        standIn.server().resetRequests();
+        shopify.clear();
+        klaviyo.clear();
     }
 }

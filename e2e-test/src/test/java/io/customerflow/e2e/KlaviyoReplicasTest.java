@@ -38,10 +38,14 @@ import io.customerflow.infra.ServiceProcess;
  * stops (two rebalances, the account's pacing handed over each time). No request is over the limit, every event
  * reaches Klaviyo, and the account's allowed rate is used while there is backlog.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class KlaviyoReplicasTest {
 
     static final String SHOP = "replicas.myshopify.com";
     static final String API_KEY = "pk_replicas_e2e";
+    /** Another account, for the same backlog drained by one replica alone. */
+    static final String SOLO_SHOP = "solo.myshopify.com";
+    static final String SOLO_KEY = "pk_solo_e2e";
     static final String EVENTS = "/api/events";
     /** Two minutes' worth of single creates at the client's 95 % share of 3,500/min: ends in the second burst. */
     static final int BOOKINGS = 2 * 3_325;
@@ -62,6 +66,8 @@ class KlaviyoReplicasTest {
                 "klaviyo.base-url=" + klaviyo.baseUrl(),
                 "klaviyo.accounts.replicas.api-key=" + API_KEY,
                 "klaviyo.accounts.replicas.shops=" + SHOP,
+                "klaviyo.accounts.solo.api-key=" + SOLO_KEY,
+                "klaviyo.accounts.solo.shops=" + SOLO_SHOP,
                 // Single creates only (3,500/min): the limit a backlog meets soonest.
                 "klaviyo.delivery.bulk-threshold=1000000",
                 "klaviyo.delivery.bulk-when-singles-wait=false", ""));
@@ -84,8 +90,9 @@ class KlaviyoReplicasTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void twoReplicasAndTwoRebalancesStayWithinTheAccountsLimitsAndLoseNothing() throws Exception {
-        produceBookings();
+        produceBookings(SHOP, "ib_replicas_");
         ServiceProcess first = replica("klaviyo-a").start(Duration.ofMinutes(2));
         ServiceProcess second = replica("klaviyo-b");
         try {
@@ -98,34 +105,49 @@ class KlaviyoReplicasTest {
             first.close();
             second.close();
         }
-        List<Long> accepted = klaviyo.accepted(API_KEY, EVENTS).stream().sorted().toList();
+        assertUsedTheAllowedRate(API_KEY, "klaviyo replicas", BOOKINGS);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void oneReplicaAloneUsesTheAllowedRate() throws Exception {
+        produceBookings(SOLO_SHOP, "ib_solo_");
+        try (ServiceProcess only = replica("klaviyo-solo").start(Duration.ofMinutes(2))) {
+            EndToEndTest.awaitTrue(Duration.ofMinutes(4), () -> klaviyo.uniqueIds().size() >= 2 * BOOKINGS);
+        }
+        assertUsedTheAllowedRate(SOLO_KEY, "klaviyo one replica", 2 * BOOKINGS);
+    }
+
+    /** {@code uniqueIds}: the bookings of every test so far, each accepted at least once. */
+    private static void assertUsedTheAllowedRate(String apiKey, String label, int uniqueIds) {
+        List<Long> accepted = klaviyo.accepted(apiKey, EVENTS).stream().sorted().toList();
         for (int i = 1; i < accepted.size(); i++) {
             if (accepted.get(i) - accepted.get(i - 1) > 5_000_000_000L) {
-                System.out.printf("[klaviyo replicas] idle %.1f s after request %d (%.1f s in)%n",
+                System.out.printf("[%s] idle %.1f s after request %d (%.1f s in)%n", label,
                         (accepted.get(i) - accepted.get(i - 1)) / 1e9, i, (accepted.get(i - 1) - accepted.get(0)) / 1e9);
             }
         }
         long span = accepted.get(accepted.size() - 1) - accepted.get(0);
         long allowed = KlaviyoStandIn.allowedWithin(EVENTS, span);
         double share = (double) accepted.size() / allowed;
-        System.out.printf("[klaviyo replicas] %d events in %.1f s: %.1f %% of the %d the published limits allowed;"
-                + " %d over the limit, %d unique_ids sent more than once%n", accepted.size(), span / 1e9,
+        System.out.printf("[%s] %d events in %.1f s: %.1f %% of the %d the published limits allowed;"
+                + " %d over the limit, %d unique_ids sent more than once%n", label, accepted.size(), span / 1e9,
                 share * 100, allowed, klaviyo.overLimit(), klaviyo.repeatedUniqueIds());
         assertEquals(0, klaviyo.overLimit(), "no request over the account's limits, whatever replica sent it");
-        assertEquals(BOOKINGS, klaviyo.uniqueIds().size(), "every booking reached Klaviyo");
+        assertEquals(uniqueIds, klaviyo.uniqueIds().size(), "every booking reached Klaviyo");
         assertTrue(share >= 0.9, "used " + share + " of the allowed rate while there was backlog");
     }
 
-    static void produceBookings() throws Exception {
+    static void produceBookings(String shop, String prefix) throws Exception {
         var props = Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5);
         OffsetDateTime at = OffsetDateTime.now();
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < BOOKINGS; i++) {
-                BookingEvent b = new BookingEvent("ib_replicas_" + i, BookingChannel.INSTANT, SHOP,
+                BookingEvent b = new BookingEvent(prefix + i, BookingChannel.INSTANT, shop,
                         new Customer(null, "replica" + i + "@example.com", "Rep", "Lica", null, "en"), null, null,
                         null, null, List.of(), at);
-                var ce = new CloudEvent(SHOP + "/" + b.bookingId() + "/confirmed", EventType.BOOKING_CONFIRMED,
+                var ce = new CloudEvent(shop + "/" + b.bookingId() + "/confirmed", EventType.BOOKING_CONFIRMED,
                         "/e2e", null, at);
                 producer.send(new ProducerRecord<>(Topics.CUSTOMER_EVENTS, null, EventKeys.bookingKey(b),
                         EventJson.toBytes(b), ce.toHeaders()));

@@ -89,8 +89,18 @@ public final class LocalStack implements AutoCloseable {
         stopped.await();
     }
 
-    /** Starts PostgreSQL, Kafka, the stand-in and the services on the given ports; returns the stand-in. */
+    /** Starts PostgreSQL, Kafka, the recording stand-in and the services on the given ports; returns the stand-in. */
     public SaasStandIn start(LocalDemo.Ports ports) throws IOException {
+        return start(ports, port -> new SaasStandIn(port).start());
+    }
+
+    /** Makes a started stand-in on the given port. */
+    public interface StandInFactory<S extends StandIn> {
+        S on(int port) throws IOException;
+    }
+
+    /** The same with a stand-in of the caller's (the bench's lean one). */
+    public <S extends StandIn> S start(LocalDemo.Ports ports, StandInFactory<S> standIns) throws IOException {
         step("starting PostgreSQL on 127.0.0.1:" + ports.postgres());
         PostgresServer pg = started(new PostgresServer(data.resolve("postgres"), ports.postgres()).start());
         postgres = pg;
@@ -100,7 +110,7 @@ public final class LocalStack implements AutoCloseable {
         kafka.createTopics(Topics.ORDERS, Topics.CUSTOMER_EVENTS, Topics.deadLetter("customer-store"),
                 Topics.deadLetter("tagging"), Topics.deadLetter("klaviyo"));
         step("starting the Shopify Admin + Klaviyo stand-in on 127.0.0.1:" + ports.standIn());
-        SaasStandIn standIn = started(new SaasStandIn(ports.standIn()).start());
+        S standIn = started(standIns.on(ports.standIn()));
 
         Map<String, String> serviceEnvironment = new java.util.HashMap<>(System.getenv());
         serviceEnvironment.putAll(environment);

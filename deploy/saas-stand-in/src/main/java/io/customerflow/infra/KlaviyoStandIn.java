@@ -41,6 +41,10 @@ public final class KlaviyoStandIn implements AutoCloseable {
     private final Map<String, List<Long>> accepted = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> uniqueIds = new ConcurrentHashMap<>();
     private final AtomicInteger overLimit = new AtomicInteger();
+    /** Where the endpoint paths start (a shared server mounts this stand-in under a prefix). */
+    private final String prefix;
+    /** Null: requests are recorded here (times, unique_ids); else handed to it and nothing is kept. */
+    private final java.util.function.BiConsumer<String, String> observer;
 
     public KlaviyoStandIn(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
@@ -50,6 +54,16 @@ public final class KlaviyoStandIn implements AutoCloseable {
             return t;
         }));
         server.createContext("/", this::handle);
+        prefix = "";
+        observer = null;
+    }
+
+    /** Mounted under {@code prefix} on a server of someone else's; accepted requests go to {@code observer}. */
+    KlaviyoStandIn(HttpServer shared, String prefix, java.util.function.BiConsumer<String, String> observer) {
+        server = shared;
+        server.createContext(prefix + "/", this::handle);
+        this.prefix = prefix;
+        this.observer = observer;
     }
 
     public KlaviyoStandIn start() {
@@ -112,7 +126,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange; InputStream in = exchange.getRequestBody()) {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            String path = exchange.getRequestURI().getPath();
+            String path = exchange.getRequestURI().getPath().substring(prefix.length());
             int[] limit = LIMITS.get(path);
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             if (limit == null || !"POST".equals(exchange.getRequestMethod()) || auth == null) {
@@ -136,10 +150,14 @@ public final class KlaviyoStandIn implements AutoCloseable {
                 }
                 times.addLast(now);
             }
-            accepted.computeIfAbsent(key, k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(now);
-            Matcher m = UNIQUE_ID.matcher(body);
-            while (m.find()) {
-                uniqueIds.computeIfAbsent(m.group(1), id -> new AtomicInteger()).incrementAndGet();
+            if (observer != null) {
+                observer.accept(path, body);
+            } else {
+                accepted.computeIfAbsent(key, k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(now);
+                Matcher m = UNIQUE_ID.matcher(body);
+                while (m.find()) {
+                    uniqueIds.computeIfAbsent(m.group(1), id -> new AtomicInteger()).incrementAndGet();
+                }
             }
             send(exchange, 202, "");
         }

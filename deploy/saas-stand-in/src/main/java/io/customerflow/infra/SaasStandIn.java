@@ -18,7 +18,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
  * {@code /shopify/{shop}/admin/api/{version}/graphql.json} and Klaviyo under {@code /klaviyo/api/...}. It answers
  * like them and records every request ({@code GET /__admin/requests} lists them).
  */
-public final class SaasStandIn implements AutoCloseable {
+public final class SaasStandIn implements StandIn {
 
     private static final String COST = "\"extensions\": {\"cost\": {\"requestedQueryCost\": 10, \"actualQueryCost\": 10,"
             + " \"throttleStatus\": {\"maximumAvailable\": 2000.0, \"currentlyAvailable\": 1990, \"restoreRate\": 100.0}}}";
@@ -121,6 +121,7 @@ public final class SaasStandIn implements AutoCloseable {
         return gids;
     }
 
+    @Override
     public String baseUrl() {
         return "http://127.0.0.1:" + server.port();
     }

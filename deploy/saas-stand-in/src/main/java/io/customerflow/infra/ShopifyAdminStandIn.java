@@ -88,14 +88,26 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     private final Map<String, Shop> shops = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong throttledCount = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile long latencyMillis;
+
+    /** Null: every call is recorded ({@link #calls}); else carried-out calls go to it and nothing is kept. */
+    private final java.util.function.BiConsumer<String, String> observer;
 
     /** On the given port; 0 takes a free one ({@link #baseUrl} tells which). */
     public ShopifyAdminStandIn(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
+        observer = null;
+    }
+
+    /** Mounted under {@code context} on a server of someone else's; calls not throttled go to {@code observer}. */
+    ShopifyAdminStandIn(HttpServer shared, String context, java.util.function.BiConsumer<String, String> observer) {
+        server = shared;
+        server.createContext(context, this::handle);
+        this.observer = observer;
     }
 
     public ShopifyAdminStandIn start() {
@@ -150,8 +162,9 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
         return List.copyOf(calls);
     }
 
+    /** Calls answered THROTTLED (counted whether or not calls are recorded). */
     public long throttled() {
-        return calls.stream().filter(Call::throttled).count();
+        return throttledCount.get();
     }
 
     public List<Call> calls(String domain, String operation) {
@@ -276,7 +289,14 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
                     shop.available -= cost;
                 }
             }
-            calls.add(new Call(domain, operation, cost, throttled, before, System.nanoTime(), body));
+            if (throttled) {
+                throttledCount.incrementAndGet();
+            }
+            if (observer == null) {
+                calls.add(new Call(domain, operation, cost, throttled, before, System.nanoTime(), body));
+            } else if (!throttled) {
+                observer.accept(operation, body);
+            }
             ObjectNode answer = JSON.createObjectNode();
             if (throttled) {
                 answer.putArray("errors").addObject().put("message", "Throttled").putObject("extensions")
