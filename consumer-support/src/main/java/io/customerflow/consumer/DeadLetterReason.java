@@ -26,6 +26,19 @@ public enum DeadLetterReason {
     /** Anything else: a bug to look at. */
     UNEXPECTED;
 
+    /** A failure that knows why it dead-letters its record (a SaaS client's, a store's). */
+    public interface Known {
+        DeadLetterReason reason();
+    }
+
+    /** The reason of any failure: its own when it knows it, a broken contract, else {@link #UNEXPECTED}. */
+    public static DeadLetterReason of(Throwable failure) {
+        if (failure instanceof Known known) {
+            return known.reason();
+        }
+        return failure instanceof io.customerflow.events.InvalidEventException ? INVALID_EVENT : UNEXPECTED;
+    }
+
     /** The tag value, e.g. {@code no_credentials}. */
     public String tag() {
         return name().toLowerCase(Locale.ROOT);

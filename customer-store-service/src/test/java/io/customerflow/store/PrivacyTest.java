@@ -2,6 +2,7 @@ package io.customerflow.store;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -12,8 +13,10 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.customerflow.events.AppUninstalled;
 import io.customerflow.events.BookingChannel;
 import io.customerflow.events.BookingEvent;
+import io.customerflow.events.CloudEvent;
 import io.customerflow.events.CustomerDataRequested;
 import io.customerflow.events.CustomerRedactRequested;
 import io.customerflow.events.EventKeys;
@@ -127,6 +130,9 @@ class PrivacyTest extends StoreTestBase {
         awaitCustomers(shop, p -> total(p) == 3);
         awaitCustomers(other, p -> total(p) == 1);
 
+        // Shopify sends shop/redact 48 hours after the uninstall; both are keyed by the shop, so in this order.
+        send(EventType.APP_UNINSTALLED, "uninstall-gone-1", EventKeys.shopKey(shop),
+                new AppUninstalled(shop, T0.plusDays(3)));
         send(EventType.SHOP_REDACT_REQUESTED, "shop-redact-1", EventKeys.shopKey(shop),
                 new ShopRedactRequested(shop, 1L, T0.plusDays(5)));
         awaitCustomers(shop, p -> total(p) == 0);
@@ -141,6 +147,43 @@ class PrivacyTest extends StoreTestBase {
         assertEquals(0, total(customers(shop, "")));
         assertEquals(Map.of(), report(shop).getMap("totals"));
         assertEquals(0, report(shop).getInt("bookingCustomers"));
+    }
+
+    @Test
+    void shopRedactOfAShopThatNeverUninstalledIsRefusedAndTheShopKept() {
+        String shop = "still-installed.myshopify.com";
+        confirm(booking(shop, "ib_kept", BookingChannel.INSTANT, "kept@example.com", "K", "X", null, null, T0));
+        awaitCustomers(shop, p -> total(p) == 1);
+        try (var dlq = kafka.tail("customer-store.dlq.v1")) {
+            // A captured shop/redact body re-sent with a far future time: refused, and the time is never kept.
+            send(EventType.SHOP_REDACT_REQUESTED, "shop-redact-forged", EventKeys.shopKey(shop),
+                    new ShopRedactRequested(shop, 1L, OffsetDateTime.parse("2100-01-01T00:00:00Z")));
+            var dead = dlq.await(1, Duration.ofSeconds(30));
+            assertEquals(1, dead.size());
+            assertTrue(CloudEvent.header(dead.get(0).headers(), "dead-letter-reason").contains("app/uninstalled"));
+        }
+        assertEquals(1, total(customers(shop, "")));
+        // A later booking of the shop is stored: nothing was marked redacted.
+        confirm(booking(shop, "ib_later", BookingChannel.INSTANT, "later@example.com", "L", "X", null, null,
+                T0.plusDays(1)));
+        awaitCustomers(shop, p -> total(p) == 2);
+    }
+
+    @Test
+    void aRedactionTimeInTheFutureCountsAsNowSoLaterBookingsAreKept() {
+        String shop = "future-redact.myshopify.com";
+        BookingEvent before = booking(shop, "ib_future_0", BookingChannel.INSTANT, "f@example.com", "F", "X", null,
+                null, T0);
+        confirm(before);
+        awaitCustomers(shop, p -> total(p) == 1);
+        send(EventType.CUSTOMER_REDACT_REQUESTED, "redact-future", EventKeys.bookingKey(before),
+                new CustomerRedactRequested(shop, null, "f@example.com", List.of(),
+                        OffsetDateTime.parse("2100-01-01T00:00:00Z")));
+        awaitCustomers(shop, p -> total(p) == 0);
+        // The same person books again, after the redaction was applied: a new booking, kept.
+        confirm(booking(shop, "ib_future_1", BookingChannel.INSTANT, "f@example.com", "F", "X", null, null,
+                OffsetDateTime.now().plusMinutes(1)));
+        awaitCustomers(shop, p -> total(p) == 1);
     }
 
     /** Events the store consumed and skipped because their subject was redacted, of every type. */

@@ -46,7 +46,9 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
             "data_export.requested_at", "data_export.content",
             // The console's privacy page: which shop asked for a redaction, of what kind, when; never whom.
             "redaction_request.id", "redaction_request.shop", "redaction_request.kind",
-            "redaction_request.requested_at", "redaction_request.applied_at");
+            "redaction_request.requested_at", "redaction_request.applied_at",
+            // A shop that uninstalled and whose shop/redact has not come yet: the shop and when.
+            "shop_uninstalled.shop", "shop_uninstalled.uninstalled_at");
 
     @Inject
     MeterRegistry metrics;
@@ -88,7 +90,7 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
             assertEquals(2, dead.size());
             String reason0 = CloudEvent.header(dead.get(0).headers(), "dead-letter-reason");
             String reason1 = CloudEvent.header(dead.get(1).headers(), "dead-letter-reason");
-            assertTrue(reason0.contains("not a valid BookingEvent"), reason0);
+            assertTrue(reason0.contains("not JSON"), reason0);
             assertTrue(reason1.contains("unknown ce_type"), reason1);
             assertEquals(Topics.CUSTOMER_EVENTS, CloudEvent.header(dead.get(0).headers(), "dead-letter-topic"));
         }
@@ -101,23 +103,22 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
         awaitCustomers("after-dlq.myshopify.com", p -> total(p) == 1);
     }
 
-    /** A value longer than its column (a contract the schema check missed) can never apply: dead-lettered, not retried. */
+    /** A value PostgreSQL refuses though the contract allows it (a NUL in a name) can never apply: dead-lettered, not retried. */
     @Test
     void aPermanentSqlErrorIsDeadLetteredWithItsReason() {
         String shop = "too-long.myshopify.com";
-        var tooLong = booking(shop, "ib_too_long_name", BookingChannel.INSTANT, "long@example.com", "L".repeat(300),
+        var tooLong = booking(shop, "ib_too_long_name", BookingChannel.INSTANT, "long@example.com", "L\u0000NUL",
                 "Name", null, null, OffsetDateTime.now());
         double sqlBefore = deadLetters("permanent_sql");
         double brokenBefore = deadLetters("invalid_event");
         try (var dlq = kafka.tail(Channels.DEAD_LETTER_TOPIC)) {
             var ce = new CloudEvent("too-long-1", EventType.BOOKING_CONFIRMED, "/test", null, OffsetDateTime.now());
-            // Sent around the schema check of send(): the contract says 255 at most.
             kafka.send(Topics.CUSTOMER_EVENTS, EventKeys.bookingKey(tooLong), ce.toHeaders(), EventJson.toBytes(tooLong));
             var dead = dlq.await(1, r -> "too-long-1".equals(CloudEvent.header(r.headers(), "ce_id")),
                     Duration.ofSeconds(30));
             assertEquals(1, dead.size());
             String reason = CloudEvent.header(dead.get(0).headers(), "dead-letter-reason");
-            assertTrue(reason.contains("value too long"), reason);
+            assertTrue(reason.contains("0x00"), reason);
         }
         assertEquals(1.0, deadLetters("permanent_sql") - sqlBefore);
         assertEquals(0.0, deadLetters("invalid_event") - brokenBefore);

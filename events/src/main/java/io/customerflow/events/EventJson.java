@@ -42,6 +42,36 @@ public final class EventJson {
         }
     }
 
+    /** @throws InvalidEventException when the bytes aren't one JSON value */
+    public static com.fasterxml.jackson.databind.JsonNode treeFromBytes(byte[] json) {
+        if (json == null) {
+            throw new InvalidEventException("record has no value");
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode tree = MAPPER.readTree(json);
+            if (tree == null || tree.isMissingNode()) {
+                throw new InvalidEventException("record value is empty");
+            }
+            return tree;
+        } catch (IOException e) {
+            throw new InvalidEventException("value is not JSON: " + reason(e), e);
+        }
+    }
+
+    /** @throws InvalidEventException when the tree isn't of that shape */
+    public static <T> T fromTree(com.fasterxml.jackson.databind.JsonNode tree, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(tree, type);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidEventException("value is not a valid " + type.getSimpleName() + ": " + reason(e), e);
+        }
+    }
+
+    private static String reason(Exception e) {
+        return e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe ? jpe.getOriginalMessage()
+                : e.getMessage();
+    }
+
     /** @throws InvalidEventException when the bytes aren't JSON of that shape */
     public static <T> T fromBytes(byte[] json, Class<T> type) {
         if (json == null) {

@@ -33,13 +33,17 @@ public record EventRecord<T>(String topic, String key, CloudEvent cloudEvent, T 
     }
 
     /**
-     * Reads a record of any type of the contract.
+     * Reads a record of any type of the contract, checked against its type's schema ({@link EventSchemaCheck}) before
+     * it is mapped: whoever wrote the topic (a replay, an old producer, a bug), a consumer acts only on data of the
+     * contract's shape.
      *
      * @throws InvalidEventException when headers or value break the contract
      */
     public static EventRecord<?> read(ConsumerRecord<String, byte[]> record) {
         CloudEvent ce = CloudEvent.fromHeaders(record.headers());
-        Object data = EventJson.fromBytes(record.value(), ce.type().dataClass());
+        com.fasterxml.jackson.databind.JsonNode tree = EventJson.treeFromBytes(record.value());
+        EventSchemaCheck.check(ce.type(), tree);
+        Object data = EventJson.fromTree(tree, ce.type().dataClass());
         return new EventRecord<>(record.topic(), record.key(), ce, data);
     }
 

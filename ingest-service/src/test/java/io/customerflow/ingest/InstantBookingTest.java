@@ -98,6 +98,30 @@ class InstantBookingTest extends IngestTestBase {
         assertEquals(2, records.stream().map(r -> header(r, "ce_id")).distinct().count());
     }
 
+    /** A client that retries a 503 or a timeout without an Idempotency-Key books once, not twice. */
+    @Test
+    void theSameBookingResentWithoutAKeyIsOneBooking() {
+        String first = post("/v1/instant-bookings", validBooking(), API_KEY, null).statusCode(202)
+                .extract().path("bookingId");
+        ObjectNode again = validBooking();
+        // The same person, service and moment, written differently: the same booking.
+        ((ObjectNode) again.get("customer")).put("email", "TARO.yamada@example.JP");
+        again.put("start", "2026-12-04T06:30:00Z");
+        String resent = post("/v1/instant-bookings", again, API_KEY, null).statusCode(202).extract().path("bookingId");
+        ObjectNode later = validBooking();
+        later.put("start", "2026-12-04T16:30:00+09:00");
+        String other = post("/v1/instant-bookings", later, API_KEY, null).statusCode(202).extract().path("bookingId");
+        ObjectNode someoneElse = validBooking();
+        ((ObjectNode) someoneElse.get("customer")).put("email", "hanako@example.jp");
+        String third = post("/v1/instant-bookings", someoneElse, API_KEY, null).statusCode(202)
+                .extract().path("bookingId");
+
+        assertEquals(first, resent);
+        assertEquals(3, java.util.Set.of(first, other, third).size());
+        List<ConsumerRecord<String, byte[]>> records = awaitRecords(4);
+        assertEquals(3, records.stream().map(r -> header(r, "ce_id")).distinct().count());
+    }
+
     @Test
     void rescheduleAndCancelAreEventsOfTheirOwnOnTheCustomersKey() {
         ObjectNode change = EventJson.mapper().createObjectNode();

@@ -88,6 +88,7 @@ class ShopifyWebhookTest extends IngestTestBase {
     void hiddenReservationTokenMarksABookingWhateverTheShopLocale() throws Exception {
         String body = """
                 {"id": 9001, "name": "#9001", "email": "hanako@example.jp", "currency": "JPY",
+                 "created_at": "2026-11-20T10:00:00+09:00",
                  "customer": {"id": 42, "email": "hanako@example.jp", "first_name": "花子", "last_name": "山田"},
                  "line_items": [{"id": 77, "product_id": 5, "variant_id": 6, "title": "アロママッサージ",
                    "variant_title": "60 Minutes", "quantity": 1, "price": "8800",
@@ -169,7 +170,7 @@ class ShopifyWebhookTest extends IngestTestBase {
 
     @Test
     void appUninstalledReachesBothTopics() {
-        webhook("app/uninstalled", "{\"id\": 954889, \"domain\": \"downtown-salon.myshopify.com\"}".getBytes())
+        webhook("app/uninstalled", "{\"id\": 954889, \"myshopify_domain\": \"downtown-salon.myshopify.com\"}".getBytes())
                 .statusCode(200);
         List<ConsumerRecord<String, byte[]>> records = awaitRecords(2);
         assertEquals(List.of(Topics.CUSTOMER_EVENTS, Topics.ORDERS), records.stream().map(ConsumerRecord::topic).sorted().toList());

@@ -7,7 +7,7 @@ import io.customerflow.consumer.DeadLetterReason;
  * GraphQL errors, retries exhausted). A consumer dead-letters its event with this message as the reason; the
  * reconciler counts {@link #reason()} and skips or retries the page later.
  */
-public class AdminApiFailure extends RuntimeException {
+public class AdminApiFailure extends RuntimeException implements DeadLetterReason.Known {
 
     private final DeadLetterReason reason;
 
@@ -17,6 +17,7 @@ public class AdminApiFailure extends RuntimeException {
     }
 
     /** Why, in the consumers' shared words: the {@code reason} of the dead-letter metric (the message names the shop). */
+    @Override
     public DeadLetterReason reason() {
         return reason;
     }

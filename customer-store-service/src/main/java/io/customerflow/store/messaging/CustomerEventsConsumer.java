@@ -63,7 +63,7 @@ public class CustomerEventsConsumer {
             try {
                 events.add(EventRecord.read(consumerRecord(record)));
                 readable.add(record);
-            } catch (InvalidEventException e) {
+            } catch (RuntimeException e) {
                 unreadable.add(record);
                 why.add(e);
             }
@@ -112,8 +112,8 @@ public class CustomerEventsConsumer {
 
     private static DeadLetterReason reason(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof InvalidEventException) {
-                return DeadLetterReason.INVALID_EVENT;
+            if (t instanceof InvalidEventException || t instanceof DeadLetterReason.Known) {
+                return DeadLetterReason.of(t);
             }
             // Through Hibernate the driver's PgException arrives as a plain SQLException carrying its SQLSTATE.
             if (t instanceof PgException || t instanceof SQLException) {

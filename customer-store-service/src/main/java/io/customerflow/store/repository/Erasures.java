@@ -63,6 +63,20 @@ public class Erasures {
                         .executeUpdate());
     }
 
+    /** Remembers that the shop uninstalled the app (the latest time), which allows its shop/redact. */
+    public Uni<Void> markUninstalled(Mutiny.Session s, String shop, OffsetDateTime at) {
+        return s.createNativeQuery("insert into shop_uninstalled (shop, uninstalled_at) values (?1, ?2)"
+                + " on conflict (shop) do update set uninstalled_at = greatest(shop_uninstalled.uninstalled_at,"
+                + " excluded.uninstalled_at)").setParameter(1, shop).setParameter(2, at).executeUpdate()
+                .replaceWithVoid();
+    }
+
+    /** Whether the shop uninstalled; the mark is used up (a reinstalled shop must uninstall again). */
+    public Uni<Boolean> takeUninstalled(Mutiny.Session s, String shop) {
+        return s.createNativeQuery("delete from shop_uninstalled where shop = ?1").setParameter(1, shop)
+                .executeUpdate().map(deleted -> deleted > 0);
+    }
+
     /** Lists an applied redaction request (shop, kind, time: whom it was about is not kept). */
     public Uni<Void> logRequest(Mutiny.Session s, String shop, String kind, OffsetDateTime requestedAt) {
         return s.createNativeQuery("insert into redaction_request (shop, kind, requested_at) values (?1, ?2, ?3)")

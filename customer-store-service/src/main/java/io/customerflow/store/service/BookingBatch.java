@@ -48,7 +48,7 @@ public class BookingBatch {
     /** Whether this class applies events of the type (the others are privacy requests: {@link EventApplier}). */
     public static boolean handles(EventType type) {
         return type != EventType.CUSTOMER_REDACT_REQUESTED && type != EventType.SHOP_REDACT_REQUESTED
-                && type != EventType.CUSTOMER_DATA_REQUESTED;
+                && type != EventType.CUSTOMER_DATA_REQUESTED && type != EventType.APP_UNINSTALLED;
     }
 
     public Uni<List<Outcome>> apply(List<EventRecord<?>> events) {
@@ -101,7 +101,7 @@ public class BookingBatch {
                 } else if (type.isBookingStep()) {
                     statuses.add(i); // rescheduled, cancelled, completed, no-show
                 } else {
-                    outcomes[i] = Outcome.IGNORED; // orders and uninstalls: data stays until shop/redact
+                    outcomes[i] = Outcome.IGNORED; // orders: the bookings they carry come as booking events
                 }
             }
         }

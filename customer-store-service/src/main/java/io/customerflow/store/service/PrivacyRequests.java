@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
+import io.customerflow.events.AppUninstalled;
 import io.customerflow.events.CustomerDataRequested;
 import io.customerflow.events.CustomerRedactRequested;
 import io.customerflow.events.Emails;
@@ -20,7 +21,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Applies Shopify's privacy requests (customers/redact, shop/redact, customers/data_request), one per transaction
+ * Applies Shopify's privacy requests (customers/redact, shop/redact, customers/data_request) and the uninstalls that
+ * allow a shop/redact, one per transaction
  * with its event id, exactly once. A redaction leaves one-way markers so that replayed old events never bring the
  * erased data back (see {@link BookingBatch}).
  */
@@ -58,6 +60,12 @@ public class PrivacyRequests {
             case SHOP_REDACT_REQUESTED -> redactShop(s, event.dataAs(ShopRedactRequested.class));
             case CUSTOMER_DATA_REQUESTED -> exports.export(s, event.dataAs(CustomerDataRequested.class))
                     .replaceWith(Outcome.APPLIED);
+            // The shop's data stays until its shop/redact; the uninstall is what allows that one.
+            case APP_UNINSTALLED -> {
+                AppUninstalled u = event.dataAs(AppUninstalled.class);
+                yield erasures.markUninstalled(s, u.shop(), notLaterThanNow(u.uninstalledAt()))
+                        .replaceWith(Outcome.APPLIED);
+            }
             default -> throw new IllegalArgumentException(event.type() + " is not a privacy request");
         };
     }
@@ -66,7 +74,7 @@ public class PrivacyRequests {
         List<String> hashes = Subjects.hashes(r.shop(), r.email(), r.shopifyCustomerId());
         List<String> markers = new ArrayList<>(hashes);
         r.ordersToRedact().forEach(orderId -> markers.add(Subjects.orderHash(r.shop(), orderId)));
-        OffsetDateTime at = r.requestedAt();
+        OffsetDateTime at = notLaterThanNow(r.requestedAt());
         return erasures.eraseCustomer(s, r.shop(), Emails.normalize(r.email()), r.shopifyCustomerId(), hashes)
                 // Orders may belong to a customer row of another identity (e.g. a guest checkout's email).
                 .call(() -> erasures.eraseOrders(s, r.shop(), r.ordersToRedact()))
@@ -75,10 +83,27 @@ public class PrivacyRequests {
                 .replaceWith(Outcome.APPLIED);
     }
 
+    /** Only for a shop that uninstalled (Shopify sends it 48 hours after): an installed shop is never erased. */
     private Uni<Outcome> redactShop(Mutiny.Session s, ShopRedactRequested r) {
-        return erasures.eraseShop(s, r.shop())
-                .call(() -> erasures.markRedacted(s, List.of(Subjects.shopHash(r.shop())), r.requestedAt()))
-                .call(() -> erasures.logRequest(s, r.shop(), "SHOP", r.requestedAt()))
-                .replaceWith(Outcome.APPLIED);
+        OffsetDateTime at = notLaterThanNow(r.requestedAt());
+        return erasures.takeUninstalled(s, r.shop()).chain(uninstalled -> {
+            if (!uninstalled) {
+                return Uni.createFrom().failure(new RefusedRequestException(
+                        "shop/redact for a shop whose app/uninstalled was not seen: the shop is kept"));
+            }
+            return erasures.eraseShop(s, r.shop())
+                    .call(() -> erasures.markRedacted(s, List.of(Subjects.shopHash(r.shop())), at))
+                    .call(() -> erasures.logRequest(s, r.shop(), "SHOP", at))
+                    .replaceWith(Outcome.APPLIED);
+        });
+    }
+
+    /**
+     * A redaction time is kept as the greatest seen and hides every event before it: a time in the future (whoever
+     * wrote it on the topic) would hide every later booking, so it counts as now.
+     */
+    static OffsetDateTime notLaterThanNow(OffsetDateTime at) {
+        OffsetDateTime now = OffsetDateTime.now();
+        return at == null || at.isAfter(now) ? now : at;
     }
 }

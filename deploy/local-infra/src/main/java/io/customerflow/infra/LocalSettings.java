@@ -80,11 +80,12 @@ public final class LocalSettings {
     /** Writes the commented example the README points to, unless the user already has a connect file. */
     void writeTemplateIfMissing() throws IOException {
         if (Files.exists(connectFile)) {
+            OwnerOnlyFiles.restrict(connectFile); // it holds the user's tokens and keys
             return;
         }
         Files.createDirectories(connectFile.getParent());
         try (var in = LocalSettings.class.getResourceAsStream("/customer-flow/connect.properties.example")) {
-            Files.write(connectFile, in.readAllBytes());
+            OwnerOnlyFiles.write(connectFile, in.readAllBytes());
         }
     }
 

@@ -116,13 +116,13 @@ public final class LocalStack implements AutoCloseable {
         serviceEnvironment.putAll(environment);
         LocalSettings settings = new LocalSettings(data, serviceEnvironment);
         settings.writeTemplateIfMissing();
-        Path configDir = Files.createDirectories(data.resolve("config"));
-        Path connect = Files.writeString(configDir.resolve(LocalSettings.CONNECT_FILE), settings.connectForServices());
+        Path configDir = OwnerOnlyFiles.directory(data.resolve("config"));
+        Path connect = OwnerOnlyFiles.write(configDir.resolve(LocalSettings.CONNECT_FILE), settings.connectForServices());
         Map<String, String> configs = LocalDemo.serviceConfigs(kafka.bootstrapServers(), pg, standIn.baseUrl(), settings);
         for (String name : LocalDemo.SERVICES.keySet()) {
             int port = ports.service(name);
             step("starting " + name + " on 127.0.0.1:" + port);
-            Path config = Files.writeString(configDir.resolve(name + ".properties"), configs.get(name));
+            Path config = OwnerOnlyFiles.write(configDir.resolve(name + ".properties"), configs.get(name));
             ServiceProcess service = started(new ServiceProcess(name,
                     root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar"), port, List.of(config, connect),
                     data.resolve("logs").resolve(name + ".log"), environment).start(Duration.ofMinutes(3)));

@@ -33,6 +33,15 @@ public final class ServiceProcess implements AutoCloseable {
      *                    (see {@link LocalSettings})
      * @param environment variables added to the launcher's own for this JVM (tests: an exported override)
      */
+    /**
+     * The local run listens on loopback only: its demo credentials are public. {@code QUARKUS_HTTP_HOST} (e.g.
+     * {@code 0.0.0.0}, for a tunnel or another machine) opens it on purpose.
+     */
+    static String httpHost(Map<String, String> environment) {
+        String host = environment.getOrDefault("QUARKUS_HTTP_HOST", System.getenv("QUARKUS_HTTP_HOST"));
+        return host == null || host.isBlank() ? "127.0.0.1" : host;
+    }
+
     public ServiceProcess(String name, Path jar, int port, List<Path> configs, Path log, Map<String, String> environment) {
         this.name = name;
         this.jar = jar;
@@ -68,6 +77,7 @@ public final class ServiceProcess implements AutoCloseable {
             String locations = configs.stream().map(c -> c.toUri().toString()).collect(Collectors.joining(","));
             ProcessBuilder builder = new ProcessBuilder(List.of(KafkaBroker.javaExecutable(), "-Xmx256m",
                     "-XX:+UseSerialGC", "-Dquarkus.config.locations=" + locations, "-Dquarkus.http.port=" + port,
+                    "-Dquarkus.http.host=" + httpHost(environment),
                     "-jar", jar.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -5,19 +5,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 
 import io.customerflow.events.EventJson;
+import io.customerflow.events.EventSchemaCheck;
 import io.customerflow.events.EventType;
 
 /**
@@ -26,18 +19,14 @@ import io.customerflow.events.EventType;
  */
 public final class EventSchemas {
 
-    private static final String ID_PREFIX = "https://schemas.customerflow.io/events/";
-    private static final Map<EventType, JsonSchema> SCHEMAS = new EnumMap<>(EventType.class);
-
     private EventSchemas() {
     }
 
-    /** The validation errors of {@code json} as data of {@code type}; empty when valid. */
+    /** The validation errors of {@code json} as data of {@code type} (the schema as written); empty when valid. */
     public static Set<String> errors(EventType type, byte[] json) {
         try {
             JsonNode node = EventJson.mapper().readTree(json);
-            return schema(type).validate(node).stream().map(ValidationMessage::getMessage)
-                    .collect(Collectors.toCollection(java.util.TreeSet::new));
+            return EventSchemaCheck.errors(type, node, EventSchemaCheck.Mode.STRICT);
         } catch (IOException e) {
             return Set.of("not JSON: " + e.getMessage());
         }
@@ -60,15 +49,5 @@ public final class EventSchemas {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static synchronized JsonSchema schema(EventType type) {
-        return SCHEMAS.computeIfAbsent(type, t -> {
-            JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-                    builder -> builder.schemaMappers(m -> m.mapPrefix(ID_PREFIX, "classpath:events/schemas/")));
-            SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
-            String file = t.schemaResource().substring(t.schemaResource().lastIndexOf('/') + 1);
-            return factory.getSchema(com.networknt.schema.SchemaLocation.of(ID_PREFIX + file), config);
-        });
     }
 }

@@ -55,12 +55,13 @@ public class InstantBookingResource {
 
     @POST
     @Operation(summary = "Book", description = "Publishes a booking-confirmed event; the same Idempotency-Key "
-            + "always yields the same booking id.")
+            + "always yields the same booking id. Without one, the same booking re-sent (same API client, shop, "
+            + "customer email, service id and start) yields the same booking id too.")
     @APIResponse(responseCode = "202", description = "Stored in Kafka; the body holds the booking id")
     public Uni<Response> create(@Valid @NotNull InstantBookingRequests.Create request,
             @HeaderParam("Idempotency-Key") @Size(max = 255) String idempotencyKey) {
         authorize(request.shop());
-        String id = InstantBookings.bookingId(caller.get().name(), request.shop(), idempotencyKey);
+        String id = InstantBookings.bookingId(caller.get().name(), request.shop(), idempotencyKey, request);
         return publish(bookings.confirmed(id, request), "confirmed");
     }
 

@@ -1,9 +1,7 @@
 package io.customerflow.ingest.service;
 
-import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.util.HexFormat;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +10,7 @@ import io.customerflow.events.BookingChannel;
 import io.customerflow.events.BookingEvent;
 import io.customerflow.events.CloudEvent;
 import io.customerflow.events.Customer;
+import io.customerflow.events.Emails;
 import io.customerflow.events.EventKeys;
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.EventType;
@@ -22,17 +21,21 @@ import io.customerflow.ingest.rest.InstantBookingRequests;
 @ApplicationScoped
 public class InstantBookings {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
-     * The booking id: derived from the client's {@code Idempotency-Key} when given (so a repeat gets the same id
-     * and collapses downstream, with no state here), else random.
+     * The booking id: derived from the client's {@code Idempotency-Key} when given, else from the booking itself
+     * (client, shop, the customer's normalized email, service id, start instant). Either way a request re-sent
+     * after a timeout or a 503 gets the same id and collapses downstream, with no state here. Without a key, two
+     * bookings of one customer for the same service at the same moment are one booking: a person can't be in two
+     * appointments of one service at once (a booking app that sells that sends an Idempotency-Key per booking).
      */
-    public static String bookingId(String clientName, String shop, String idempotencyKey) {
+    public static String bookingId(String clientName, String shop, String idempotencyKey,
+            InstantBookingRequests.Create request) {
         if (idempotencyKey == null || idempotencyKey.isBlank()) {
-            byte[] random = new byte[12];
-            RANDOM.nextBytes(random);
-            return "ib_" + HexFormat.of().formatHex(random);
+            String natural = String.join("\n", "booking", clientName, shop,
+                    Emails.normalize(request.customer().email()), request.service().id().trim(),
+                    Long.toString(request.start().toInstant().getEpochSecond()));
+            return "ib_" + ApiKeys.sha256Hex(natural).substring(0, 24);
         }
         return "ib_" + ApiKeys.sha256Hex(clientName + "\n" + shop + "\n" + idempotencyKey.trim()).substring(0, 24);
     }

@@ -26,7 +26,8 @@ public final class ShopifyPayloads {
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             // Shopify sends times as ISO-8601 strings only; java.time would also take a number as epoch seconds.
-            .addModule(new SimpleModule().addDeserializer(OffsetDateTime.class, new IsoOffsetDateTime()))
+            .addModule(new SimpleModule().addDeserializer(OffsetDateTime.class, new IsoOffsetDateTime())
+                    .addDeserializer(BigDecimal.class, new BoundedDecimal()))
             .build();
 
     private ShopifyPayloads() {
@@ -43,8 +44,24 @@ public final class ShopifyPayloads {
         } catch (IOException e) {
             String detail = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
                     ? jpe.getOriginalMessage() : "unreadable body";
-            throw new BadPayloadException("body is not a valid " + type.getSimpleName() + ": " + detail);
+            throw new BadPayloadException("body is not a valid " + type.getSimpleName() + at(e) + ": " + detail);
         }
+    }
+
+    /** Where in the body a mapping failed, e.g. {@code " at line_items[0].price"}; empty when unknown. */
+    private static String at(IOException e) {
+        if (!(e instanceof com.fasterxml.jackson.databind.JsonMappingException jme) || jme.getPath().isEmpty()) {
+            return "";
+        }
+        StringBuilder path = new StringBuilder();
+        for (var ref : jme.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return " at " + path;
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -86,5 +103,10 @@ public final class ShopifyPayloads {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ShopRedact(Long shopId, String shopDomain) {
+    }
+
+    /** The body of {@code app/uninstalled}: the shop itself (Shopify's REST Shop resource). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Shop(Long id, String myshopifyDomain) {
     }
 }

@@ -11,7 +11,8 @@ import io.customerflow.events.ShopDomains;
  *
  * @param deliveryId {@code X-Shopify-Event-Id} when given (the same for every delivery of one event), else
  *                   {@code X-Shopify-Webhook-Id}
- * @param triggeredAt {@code X-Shopify-Triggered-At}, or the time of receipt
+ * @param triggeredAt {@code X-Shopify-Triggered-At}, never later than the time of receipt (the header is not signed:
+ *                    a future time kept as "the latest redaction" would make the store skip every later booking)
  */
 public record WebhookDelivery(String topic, String shop, String deliveryId, OffsetDateTime triggeredAt,
         String apiVersion) {
@@ -35,14 +36,17 @@ public record WebhookDelivery(String topic, String shop, String deliveryId, Offs
     }
 
     private static OffsetDateTime time(String triggeredAt) {
+        OffsetDateTime received = OffsetDateTime.now();
         if (triggeredAt == null || triggeredAt.isBlank()) {
-            return OffsetDateTime.now();
+            return received;
         }
+        OffsetDateTime claimed;
         try {
-            return OffsetDateTime.parse(triggeredAt.trim());
+            claimed = OffsetDateTime.parse(triggeredAt.trim());
         } catch (DateTimeParseException e) {
             throw new BadPayloadException("header X-Shopify-Triggered-At is not an ISO-8601 timestamp");
         }
+        return claimed.isAfter(received) ? received : claimed;
     }
 
     public static boolean isShopDomain(String shop) {

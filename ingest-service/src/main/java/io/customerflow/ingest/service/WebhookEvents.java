@@ -45,12 +45,17 @@ public class WebhookEvents {
             case CUSTOMERS_REDACT -> List.of(customerRedact(delivery, body));
             case CUSTOMERS_DATA_REQUEST -> List.of(dataRequest(delivery, body));
             case SHOP_REDACT -> List.of(shopRedact(delivery, body));
-            case APP_UNINSTALLED -> appUninstalled(delivery);
+            case APP_UNINSTALLED -> appUninstalled(delivery, body);
         };
     }
 
     private List<EventRecord<?>> orderEvents(EventType type, WebhookDelivery d, byte[] body) {
         ShopifyPayloads.Order raw = ShopifyPayloads.parse(body, ShopifyPayloads.Order.class);
+        // Shopify's order always has these; a body without them is another topic's, re-sent under this one.
+        if (raw.id() != null && (raw.createdAt() == null || raw.lineItems() == null)) {
+            throw new BadPayloadException("an " + d.topic() + " body is an order: created_at and line_items are "
+                    + "required");
+        }
         return orderEvents(type, d.shop(), raw, new Origin(d.shop() + "/" + d.topic() + "/" + d.deliveryId(),
                 "/shopify/" + d.shop(), d.triggeredAt(), false));
     }
@@ -97,7 +102,8 @@ public class WebhookEvents {
 
     private EventRecord<?> customerRedact(WebhookDelivery d, byte[] body) {
         var p = ShopifyPayloads.parse(body, ShopifyPayloads.CustomersRedact.class);
-        requireSameShop(d, p.shopDomain());
+        requireSameShop(d, p.shopDomain(), p.shopId());
+        requireCustomer(p.customer());
         Long customerId = p.customer() == null ? null : p.customer().id();
         String email = p.customer() == null ? null : p.customer().email();
         var data = new CustomerRedactRequested(d.shop(), customerId, email, p.ordersToRedact(), d.triggeredAt());
@@ -108,7 +114,8 @@ public class WebhookEvents {
 
     private EventRecord<?> dataRequest(WebhookDelivery d, byte[] body) {
         var p = ShopifyPayloads.parse(body, ShopifyPayloads.CustomersDataRequest.class);
-        requireSameShop(d, p.shopDomain());
+        requireSameShop(d, p.shopDomain(), p.shopId());
+        requireCustomer(p.customer());
         Long customerId = p.customer() == null ? null : p.customer().id();
         String email = p.customer() == null ? null : p.customer().email();
         Long requestId = p.dataRequest() == null ? null : p.dataRequest().id();
@@ -121,23 +128,47 @@ public class WebhookEvents {
 
     private EventRecord<?> shopRedact(WebhookDelivery d, byte[] body) {
         var p = ShopifyPayloads.parse(body, ShopifyPayloads.ShopRedact.class);
-        requireSameShop(d, p.shopDomain());
+        requireSameShop(d, p.shopDomain(), p.shopId());
         return EventRecord.of(EventKeys.shopKey(d.shop()),
                 cloudEvent(d.shop() + "/" + d.topic() + "/" + d.deliveryId(), EventType.SHOP_REDACT_REQUESTED, d,
                         "shop"), new ShopRedactRequested(d.shop(), p.shopId(), d.triggeredAt()));
     }
 
-    /** On both topics: tagging reads orders, the other consumers read customer events. */
-    private List<EventRecord<?>> appUninstalled(WebhookDelivery d) {
+    /**
+     * On both topics: tagging reads orders, the other consumers read customer events. The body is the shop itself:
+     * it must be the shop of the header, so no other topic's body can stop a shop's tagging.
+     */
+    private List<EventRecord<?>> appUninstalled(WebhookDelivery d, byte[] body) {
+        var shop = ShopifyPayloads.parse(body, ShopifyPayloads.Shop.class);
+        if (shop.id() == null || shop.myshopifyDomain() == null) {
+            throw new BadPayloadException("an app/uninstalled body is the shop: id and myshopify_domain are required");
+        }
+        if (!shop.myshopifyDomain().equals(d.shop())) {
+            throw new BadPayloadException("myshopify_domain in the body differs from X-Shopify-Shop-Domain");
+        }
         var record = EventRecord.of(EventKeys.shopKey(d.shop()),
                 cloudEvent(d.shop() + "/" + d.topic() + "/" + d.deliveryId(), EventType.APP_UNINSTALLED, d, "shop"),
                 new AppUninstalled(d.shop(), d.triggeredAt()));
         return List.of(record, record.onTopic(Topics.ORDERS));
     }
 
-    private static void requireSameShop(WebhookDelivery d, String bodyShop) {
-        if (bodyShop != null && !bodyShop.equals(d.shop())) {
+    /**
+     * Shopify signs the body, not the headers: a privacy request acts only on the shop its signed body names, so a
+     * captured body of one topic or shop can't be re-sent as another's.
+     */
+    private static void requireSameShop(WebhookDelivery d, String bodyShop, Long shopId) {
+        if (bodyShop == null || shopId == null) {
+            throw new BadPayloadException("a " + d.topic() + " body names its shop: shop_domain and shop_id are "
+                    + "required");
+        }
+        if (!bodyShop.equals(d.shop())) {
             throw new BadPayloadException("shop_domain in the body differs from X-Shopify-Shop-Domain");
+        }
+    }
+
+    private static void requireCustomer(ShopifyPayloads.PrivacyCustomer customer) {
+        if (customer == null || (customer.id() == null && (customer.email() == null || customer.email().isBlank()))) {
+            throw new BadPayloadException("customer with an id or an email is required");
         }
     }
 

@@ -8,7 +8,7 @@ import io.customerflow.consumer.DeadLetterReason;
  * A request Klaviyo will never accept as it is (validation error, rejected key, unknown account) or one that kept
  * failing: the event is dead-lettered with this message, which carries Klaviyo's error detail.
  */
-public class KlaviyoFailure extends RuntimeException {
+public class KlaviyoFailure extends RuntimeException implements DeadLetterReason.Known {
 
     private final DeadLetterReason reason;
     private final int status;
@@ -26,6 +26,7 @@ public class KlaviyoFailure extends RuntimeException {
     }
 
     /** Why, in the consumers' shared words: the {@code reason} of the dead-letter metric. */
+    @Override
     public DeadLetterReason reason() {
         return reason;
     }

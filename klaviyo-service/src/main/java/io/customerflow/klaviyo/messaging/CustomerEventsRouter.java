@@ -12,8 +12,6 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.consumer.DeadLetters;
 import io.customerflow.events.EventRecord;
-import io.customerflow.events.InvalidEventException;
-import io.customerflow.klaviyo.client.KlaviyoFailure;
 import io.customerflow.klaviyo.service.KlaviyoWorkPlanner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -49,9 +47,10 @@ public class CustomerEventsRouter {
         Optional<KlaviyoWorkPlanner.Work> work;
         try {
             work = planner.plan(EventRecord.read(record));
-        } catch (InvalidEventException | KlaviyoFailure e) {
+        } catch (RuntimeException e) {
+            // Any failure, a bug included, is this record's: the stream goes on with the next one.
             Log.warnf("dead-lettering a record: %s", e.getMessage());
-            deadLetters.count(e instanceof KlaviyoFailure k ? k.reason() : DeadLetterReason.INVALID_EVENT);
+            deadLetters.count(DeadLetterReason.of(e));
             message.nack(e);
             return Optional.empty();
         }

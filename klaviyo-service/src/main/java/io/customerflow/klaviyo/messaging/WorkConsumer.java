@@ -13,9 +13,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.consumer.DeadLetters;
 import io.customerflow.events.EventRecord;
-import io.customerflow.events.InvalidEventException;
 import io.customerflow.events.RecentIds;
-import io.customerflow.klaviyo.client.KlaviyoFailure;
 import io.customerflow.klaviyo.config.KlaviyoConfig;
 import io.customerflow.klaviyo.service.KlaviyoWorkPlanner;
 import io.customerflow.klaviyo.service.KlaviyoDelivery;
@@ -59,7 +57,8 @@ public class WorkConsumer {
                 return message.ack();
             }
             work = planner.plan(event);
-        } catch (InvalidEventException | KlaviyoFailure e) {
+        } catch (RuntimeException e) {
+            // Any failure, a bug included, is this record's: the stream goes on with the next one.
             return deadLetter(message, e);
         }
         if (work.isEmpty()) {
@@ -79,8 +78,7 @@ public class WorkConsumer {
 
     private CompletionStage<Void> deadLetter(Message<?> message, Throwable failure) {
         Log.warnf("dead-lettering a record: %s", failure.getMessage());
-        deadLetters.count(failure instanceof KlaviyoFailure k ? k.reason()
-                : failure instanceof InvalidEventException ? DeadLetterReason.INVALID_EVENT : DeadLetterReason.UNEXPECTED);
+        deadLetters.count(DeadLetterReason.of(failure));
         return message.nack(failure);
     }
 }

@@ -12,12 +12,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.customerflow.events.EventRecord;
-import io.customerflow.events.InvalidEventException;
 import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.consumer.DeadLetters;
 import io.customerflow.consumer.KeyedLanes;
 import io.customerflow.tagging.config.TaggingConfig;
-import io.customerflow.shopify.AdminApiFailure;
 import io.customerflow.tagging.service.BookingTagger;
 import io.customerflow.tagging.service.OrderTagger;
 import io.smallrye.mutiny.Uni;
@@ -63,18 +61,21 @@ public class EventsConsumer {
     private CompletionStage<Void> consume(Message<ConsumerRecord<String, byte[]>> message,
             Function<EventRecord<?>, String> laneOf, Function<EventRecord<?>, Uni<OrderTagger.Outcome>> handler) {
         EventRecord<?> event;
+        String lane;
         try {
             event = EventRecord.read(message.getPayload());
-        } catch (InvalidEventException e) {
-            return deadLetter(message, DeadLetterReason.INVALID_EVENT, e);
+            lane = laneOf.apply(event);
+        } catch (RuntimeException e) {
+            // Any failure, a bug included, is this record's: the stream goes on with the next one.
+            return deadLetter(message, DeadLetterReason.of(e), e);
         }
-        return lanes.submit(laneOf.apply(event), () -> handler.apply(event).subscribeAsCompletionStage(),
+        return lanes.submit(lane, () -> handler.apply(event).subscribeAsCompletionStage(),
                 (outcome, failure) -> {
                     if (failure == null) {
                         message.ack();
                     } else {
                         Log.warnf("dead-lettering %s %s: %s", event.type(), event.id(), failure.getMessage());
-                        deadLetter(message, failure instanceof AdminApiFailure t ? t.reason() : DeadLetterReason.UNEXPECTED, failure);
+                        deadLetter(message, DeadLetterReason.of(failure), failure);
                     }
                 }).thenCompose(v -> CompletableFuture.completedFuture(null));
     }
