@@ -69,6 +69,7 @@ public final class ReconcileBench {
             StringBuilder config = new StringBuilder("config_ordinal=260\n")
                     .append("kafka.bootstrap.servers=").append(kafka.bootstrapServers()).append('\n')
                     .append("ingest.shopify.webhook-secrets=bench-secret\n")
+                    .append("privacy.ledger-key=bench-ledger-key\n")
                     .append("ingest.api-clients.bench.key-sha256=").append(sha256("bench-key")).append('\n')
                     .append("ingest.shopify.url-template=").append(shopify.urlTemplate()).append('\n');
             StringBuilder shops = new StringBuilder();

@@ -70,9 +70,29 @@ public final class KafkaSettings {
                 .collect(Collectors.joining(", "));
     }
 
+    /**
+     * Whether a setting is a secret: every setting Kafka itself types as a password (e.g. the OAuth assertion's
+     * private-key passphrase), and by name anything that looks like one, for settings Kafka doesn't know.
+     */
     static boolean isSecret(String name) {
-        return name.contains("jaas") || name.contains("password") || name.contains("secret")
-                || name.endsWith(".key") || name.contains("keystore.key") || name.contains("credentials");
+        return PASSWORDS.contains(name) || name.contains("jaas") || name.contains("password")
+                || name.contains("secret") || name.contains("passphrase") || name.contains("private")
+                || name.endsWith(".key") || name.contains("keystore.key") || name.contains("credentials")
+                || name.contains("token");
+    }
+
+    private static final Set<String> PASSWORDS = passwords();
+
+    private static Set<String> passwords() {
+        Set<String> names = new HashSet<>();
+        for (var def : java.util.List.of(ConsumerConfig.configDef(), ProducerConfig.configDef())) {
+            def.configKeys().forEach((name, key) -> {
+                if (key.type == org.apache.kafka.common.config.ConfigDef.Type.PASSWORD) {
+                    names.add(name);
+                }
+            });
+        }
+        return names;
     }
 
     private static Set<String> known() {

@@ -63,6 +63,7 @@ class KlaviyoReplicasTest {
         klaviyo = new KlaviyoStandIn(FreePorts.find()).start();
         config = Files.writeString(dir.resolve("klaviyo.properties"), String.join("\n",
                 "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "privacy.ledger-key=replicas-test",
                 "klaviyo.base-url=" + klaviyo.baseUrl(),
                 "klaviyo.accounts.replicas.api-key=" + API_KEY,
                 "klaviyo.accounts.replicas.shops=" + SHOP,

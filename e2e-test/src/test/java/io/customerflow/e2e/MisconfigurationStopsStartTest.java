@@ -86,11 +86,18 @@ class MisconfigurationStopsStartTest {
         assertFalse(message.contains(SECRET), message);
     }
 
+    @Test
+    void aConsumerWithoutTheRedactionLedgerKeyNamesIt() throws Exception {
+        String message = failedStart("klaviyo-service", List.of("privacy.ledger-key="), Map.of());
+        assertTrue(message.contains("privacy.ledger-key is not set"), message);
+    }
+
     /** Starts the packaged service with a file like the launcher's generated one; returns why it did not start. */
     static String failedStart(String service, List<String> settings, Map<String, String> exported) throws Exception {
         Path config = Files.createTempFile(dir, service, ".properties");
         Files.writeString(config, "config_ordinal=" + LocalSettings.GENERATED_ORDINAL + "\n"
-                + "kafka.bootstrap.servers=127.0.0.1:1\n" + String.join("\n", settings) + "\n");
+                + "kafka.bootstrap.servers=127.0.0.1:1\nprivacy.ledger-key=misconfiguration-test\n"
+                + String.join("\n", settings) + "\n");
         Path log = Files.createTempFile(dir, service, ".log");
         ServiceProcess process = new ServiceProcess(service, Path.of("..", service, "target/quarkus-app/quarkus-run.jar")
                 .toAbsolutePath().normalize(), FreePorts.find(), List.of(config), log, exported);

@@ -95,6 +95,27 @@ class HostileWebhookTest extends IngestTestBase {
         }
     }
 
+    /** A customers/redact writes the redaction ledger's marks: keyed hashes only, never the email or an id. */
+    @Test
+    void aRedactionWritesLedgerMarksThatNameNoOne() {
+        try (var ledgerTail = new io.customerflow.infra.KafkaTestClient(io.customerflow.infra.TestInfrastructure
+                .kafka()).tail(io.customerflow.events.RedactionLedger.TOPIC)) {
+            webhook(resource("/shopify/customers-redact.json"), headers("X-Shopify-Topic", "customers/redact"))
+                    .statusCode(200);
+            var marks = ledgerTail.await(3, Duration.ofSeconds(20));
+            var expected = new io.customerflow.events.RedactionLedger("test-ledger-key").keysOf(
+                    new io.customerflow.events.CustomerRedactRequested(SHOP, 7212345678901L, "jane.doe@example.com",
+                            List.of(5531267940632L), OffsetDateTime.now()));
+            assertEquals(new java.util.TreeSet<>(expected), new java.util.TreeSet<>(marks.stream()
+                    .map(ConsumerRecord::key).toList()), "email, customer and order marks");
+            for (var mark : marks) {
+                String value = new String(mark.value(), StandardCharsets.UTF_8);
+                assertTrue(value.matches("\\{\"redactedAt\":\"[^\"]+\"\\}"), value);
+            }
+        }
+        assertEquals(1, awaitRecords(1).size(), "and the redaction's event");
+    }
+
     @Test
     void theShopsOwnUninstallIsAccepted() {
         webhook(shopObject(SHOP), headers("X-Shopify-Topic", "app/uninstalled")).statusCode(200);

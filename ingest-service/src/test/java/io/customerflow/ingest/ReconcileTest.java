@@ -93,6 +93,20 @@ class ReconcileTest extends IngestTestBase {
         assertEquals(0, ReconcileProfile.shopify.throttled(), "pacing never let a page overdraw the bucket");
     }
 
+    /** The reconciler's two Kafka readers are supervised, and readiness says so (DOWN while one is down). */
+    @Test
+    void readinessReportsTheReconcilersBackgroundReaders() throws InterruptedException {
+        java.util.regex.Pattern bothUp = java.util.regex.Pattern.compile("(?s).*\"background-loops\".*"
+                + "\"orders-seen-reader\" *: *\"up.*\"reconcile-state-reader\" *: *\"up.*");
+        String body = "";
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!bothUp.matcher(body).matches() && System.nanoTime() < deadline) {
+            body = io.restassured.RestAssured.get("/q/health/ready").then().extract().asString();
+            Thread.sleep(200);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(bothUp.matcher(body).matches(), body);
+    }
+
     @Test
     void aShopThatAnswers401IsCountedAndDoesNotHoldUpTheOthers() {
         awaitTrue(() -> metric("ingest_reconcile_problems_total", "reason=\"unauthorized\"") >= 2,
@@ -201,7 +215,7 @@ class ReconcileTest extends IngestTestBase {
     void aShopThatUninstalledTheAppIsNoLongerReconciled() {
         String shop = ReconcileProfile.CLOSING;
         awaitTrue(() -> ReconcileProfile.shopify.calls(shop, "orders").size() >= 1, "the shop is reconciled");
-        byte[] body = ("{\"id\": 1, \"domain\": \"" + shop + "\"}").getBytes();
+        byte[] body = ("{\"id\": 1, \"myshopify_domain\": \"" + shop + "\"}").getBytes();
         webhook(body, headers("X-Shopify-Topic", "app/uninstalled", "X-Shopify-Shop-Domain", shop)).statusCode(200);
         awaitTrue(() -> metric("ingest_reconcile_problems_total", "reason=\"uninstalled\"") >= 1, "uninstall seen");
         sleep(Duration.ofSeconds(1)); // a page already in flight may still finish

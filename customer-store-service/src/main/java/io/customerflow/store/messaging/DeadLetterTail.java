@@ -23,14 +23,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 
 import io.customerflow.consumer.KafkaClients;
+import io.customerflow.consumer.SupervisedLoop;
 import io.customerflow.events.ShopDomains;
 import io.customerflow.events.Topics;
 import io.customerflow.store.config.StoreConfig;
-import io.quarkus.logging.Log;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 
@@ -59,11 +59,12 @@ public class DeadLetterTail {
     /** Per consumer: count per shop and reason, over every dead letter read (the entries keep the newest only). */
     private final Map<String, Map<List<String>, Long>> counts = new HashMap<>();
     private final KafkaClients kafka;
-    private volatile boolean running = true;
-    private Thread thread;
-    private KafkaConsumer<String, byte[]> consumer;
+    private final MeterRegistry registry;
+    private SupervisedLoop loop;
 
-    public DeadLetterTail(StoreConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    public DeadLetterTail(StoreConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            MeterRegistry registry) {
+        this.registry = registry;
         new TreeMap<>(config.console().consumers()).keySet().forEach(name -> {
             consumerByTopic.put(Topics.deadLetter(name), name);
             entries.put(name, new ArrayDeque<>());
@@ -73,24 +74,13 @@ public class DeadLetterTail {
     }
 
     void onStart(@Observes StartupEvent start) {
-        thread = new Thread(this::run, "dead-letter-tail");
-        thread.setDaemon(true);
-        thread.start();
+        loop = new SupervisedLoop("dead-letter-tail", registry, this::run).start();
     }
 
     @PreDestroy
     void stop() {
-        running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (loop != null) {
+            loop.close();
         }
     }
 
@@ -115,15 +105,20 @@ public class DeadLetterTail {
         return new Summary(total, perReason, latest);
     }
 
-    private void run() {
+    /** Reads every dead-letter topic from its start; after a failure the loop starts over with empty counts. */
+    private void run(SupervisedLoop supervisor) throws InterruptedException {
+        synchronized (this) {
+            entries.values().forEach(Deque::clear);
+            counts.values().forEach(Map::clear);
+        }
         Set<TopicPartition> assigned = new HashSet<>();
         long lookedAt = 0;
         try (KafkaConsumer<String, byte[]> c = kafka.consumer("store-console-dead-letters", null, Map.of())) {
-            consumer = c;
-            while (running) {
+            while (supervisor.running()) {
                 if (System.nanoTime() - lookedAt > Duration.ofSeconds(10).toNanos()) {
                     lookedAt = System.nanoTime();
                     assign(c, assigned);
+                    supervisor.up();
                 }
                 if (assigned.isEmpty()) {
                     Thread.sleep(1_000);
@@ -132,11 +127,8 @@ public class DeadLetterTail {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofSeconds(1))) {
                     add(r);
                 }
+                supervisor.up();
             }
-        } catch (WakeupException | InterruptedException e) {
-            // stopping
-        } catch (RuntimeException e) {
-            Log.warnf("dead-letter tail stopped: %s", e.getClass().getSimpleName());
         }
     }
 

@@ -31,13 +31,18 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class BookingWrites {
 
     private final Pool pool;
+    private final String statementTimeout;
 
-    public BookingWrites(Pool pool) {
+    public BookingWrites(Pool pool, io.customerflow.store.config.StoreConfig config) {
         this.pool = pool;
+        // PostgreSQL ends a statement a little before the consumer gives up on the run: the transaction is then
+        // rolled back and its locks freed, so the halves the consumer splits the run into don't wait on it.
+        long millis = Math.max(100, config.consumer().applyTimeout().toMillis() * 9 / 10);
+        this.statementTimeout = "set local statement_timeout = " + millis;
     }
 
     public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
-        return pool.withTransaction(work);
+        return pool.withTransaction(c -> c.query(statementTimeout).execute().chain(() -> work.apply(c)));
     }
 
     /** Records each event id; false for an id processed before. */

@@ -1,6 +1,7 @@
 package io.customerflow.store.service;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -62,16 +63,47 @@ public class EventApplier {
                 .map(x -> Arrays.asList(failures));
     }
 
+    /**
+     * A run is retried whole on a transient failure; one that times out (a slow database, a lock) is split in halves
+     * instead, down to single events, so a run too large for the time allowed still gets through. An event that
+     * times out alone is tried again only after the rest of its run: a run's events are of distinct customers, so
+     * a slow event holds up only itself (and the polls after it, which keep their order).
+     */
     private Uni<Void> applyRun(EventRuns.Run run, int offset, Throwable[] failures) {
-        if (run.events().size() == 1) {
-            return applyOne(run.events().get(0), offset, failures);
+        List<Integer> slow = new ArrayList<>();
+        return applyEvents(run.events(), offset, failures, slow)
+                .chain(() -> Multi.createFrom().iterable(slow)
+                        .onItem().transformToUniAndConcatenate(i -> applyOne(run.events().get(i - offset), i, failures))
+                        .collect().last().replaceWithVoid());
+    }
+
+    private Uni<Void> applyEvents(List<EventRecord<?>> events, int offset, Throwable[] failures, List<Integer> slow) {
+        if (events.size() == 1) {
+            EventRecord<?> event = events.get(0);
+            return retryingTransients(() -> apply(event), event.type() + " " + event.id(), false)
+                    .replaceWithVoid()
+                    .onFailure(TransientFailures::isTimeout).recoverWithItem(f -> {
+                        slow.add(offset);
+                        return null;
+                    })
+                    .onFailure().recoverWithItem(f -> {
+                        failures[offset] = f;
+                        return null;
+                    });
         }
-        return retryingTransients(() -> bookings.apply(run.events()), run.events().size() + " events")
+        return retryingTransients(() -> bookings.apply(events), events.size() + " events", false)
                 .replaceWithVoid()
+                .onFailure(TransientFailures::isTimeout).recoverWithUni(f -> {
+                    int half = events.size() / 2;
+                    Log.infof("a run of %d events timed out: applying it in halves of %d and %d", events.size(), half,
+                            events.size() - half);
+                    return applyEvents(events.subList(0, half), offset, failures, slow)
+                            .chain(() -> applyEvents(events.subList(half, events.size()), offset + half, failures,
+                                    slow));
+                })
                 .onFailure().recoverWithUni(f -> {
                     Log.infof("a run of %d events failed for good (%s): applying them one by one",
-                            run.events().size(), f.getClass().getSimpleName());
-                    List<EventRecord<?>> events = run.events();
+                            events.size(), TransientFailures.describe(f));
                     return Multi.createFrom().range(0, events.size())
                             .onItem().transformToUniAndConcatenate(i -> applyOne(events.get(i), offset + i, failures))
                             .collect().last().replaceWithVoid();
@@ -79,7 +111,7 @@ public class EventApplier {
     }
 
     private Uni<Void> applyOne(EventRecord<?> event, int index, Throwable[] failures) {
-        return retryingTransients(() -> apply(event), event.type() + " " + event.id())
+        return retryingTransients(() -> apply(event), event.type() + " " + event.id(), true)
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(f -> {
                     failures[index] = f;
@@ -89,14 +121,19 @@ public class EventApplier {
 
     /**
      * A call that never answers (e.g. a connection lost without a reset) must not stall the partition forever:
-     * after store.consumer.apply-timeout it counts as a transient failure and is retried like one.
+     * after store.consumer.apply-timeout it counts as a transient failure. A single event is retried on it (it must
+     * apply, and each try of a batched shop erasure keeps what it erased); a run is not, its caller splits it.
      */
-    private <T> Uni<T> retryingTransients(Supplier<Uni<T>> work, String what) {
+    private <T> Uni<T> retryingTransients(Supplier<Uni<T>> work, String what, boolean retryTimeouts) {
         return Uni.createFrom().<T>deferred(work::get)
                 .ifNoItem().after(applyTimeout).failWith(TimeoutException::new)
-                .onFailure(TransientFailures::isTransient)
-                .invoke(f -> Log.warnf("transient failure on %s, retrying: %s", what, f.getClass().getSimpleName()))
-                .onFailure(TransientFailures::isTransient)
+                .onFailure(f -> retryable(f, retryTimeouts))
+                .invoke(f -> Log.warnf("transient failure on %s, retrying: %s", what, TransientFailures.describe(f)))
+                .onFailure(f -> retryable(f, retryTimeouts))
                 .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).withJitter(0.2).indefinitely();
+    }
+
+    private static boolean retryable(Throwable f, boolean retryTimeouts) {
+        return TransientFailures.isTimeout(f) ? retryTimeouts : TransientFailures.isTransient(f);
     }
 }

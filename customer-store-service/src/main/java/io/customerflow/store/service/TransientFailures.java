@@ -35,6 +35,30 @@ public final class TransientFailures {
         return false;
     }
 
+    /** The failure's SQLSTATE (for logs: never its message, which may quote a row), or its type. */
+    public static String describe(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg) {
+                return "SQLSTATE " + pg.getSqlState();
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return "SQLSTATE " + sql.getSQLState();
+            }
+        }
+        return failure == null ? "null" : failure.getClass().getSimpleName();
+    }
+
+    /** A call that took too long: the consumer's own timeout, or PostgreSQL's statement timeout (57014). */
+    public static boolean isTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof PgException pg && "57014".equals(pg.getSqlState())
+                    || t instanceof java.sql.SQLException sql && "57014".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isTransientState(String state) {
         return state != null && state.length() >= 2 && TRANSIENT_CLASSES.contains(state.substring(0, 2));
     }

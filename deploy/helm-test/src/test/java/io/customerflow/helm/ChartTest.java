@@ -90,7 +90,15 @@ class ChartTest {
                     }
                 }
             }
-            assertTrue(checked >= 2, "secret-bearing variables checked: " + checked);
+            assertTrue(checked >= 5, "secret-bearing variables checked: " + checked);
+            // One redaction ledger key for the three services that honour redactions, from one Secret.
+            for (String service : List.of("-ingest", "-tagging", "-klaviyo")) {
+                JsonNode d = ofKind(objects, "Deployment").stream().filter(x -> name(x).endsWith(service))
+                        .findFirst().orElseThrow();
+                assertTrue(podSpec(d).path("containers").toString().contains("{\"name\":\"PRIVACY_LEDGER_KEY\","
+                        + "\"valueFrom\":{\"secretKeyRef\":{\"name\":\"customer-flow-redaction-ledger\","
+                        + "\"key\":\"PRIVACY_LEDGER_KEY\"}}}"), service + ": " + podSpec(d).path("containers"));
+            }
             // The store's token digests (and console session key) come as a mounted Secret file, like ingest's keys.
             JsonNode store = ofKind(objects, "Deployment").stream().filter(d -> name(d).endsWith("-customer-store"))
                     .findFirst().orElseThrow();
@@ -184,8 +192,9 @@ class ChartTest {
             JsonNode from = np.path("spec").path("ingress").get(0).get("from");
             assertEquals(ingest, from == null, name(np) + ": only ingest is open to all");
         }
-        assertEquals(9, ofKind(objects, "KafkaTopic").size(),
-                "five event topics, klaviyo's work topic, ingest's two compacted ones and klaviyo's pacing");
+        assertEquals(10, ofKind(objects, "KafkaTopic").size(),
+                "five event topics, klaviyo's work topic, ingest's two compacted ones, klaviyo's pacing and the "
+                        + "redaction ledger");
         assertEquals(1, ofKind(objects, "ServiceMonitor").size());
     }
 

@@ -33,6 +33,7 @@ public final class LocalDemo {
     public static final String STORE_TOKEN = "local-demo-store-token";
     public static final String SHOPIFY_TOKEN = "local-demo-shopify-token";
     public static final String KLAVIYO_KEY = "pk_local_demo";
+    public static final String LEDGER_KEY = "local-demo-ledger-key";
     public static final String[] SHOPS = { "demo-salon.myshopify.com", "tokyo-spa.myshopify.com",
             "shanghai-studio.myshopify.com" };
 
@@ -59,7 +60,9 @@ public final class LocalDemo {
         String shops = String.join(",", SHOPS);
         String common = "# written by ./customer-flow up at each start: edit " + settings.connectFile() + " instead\n"
                 + "config_ordinal=" + LocalSettings.GENERATED_ORDINAL + "\n"
-                + "kafka.bootstrap.servers=" + kafka + "\n";
+                + "kafka.bootstrap.servers=" + kafka + "\n"
+                // The redaction ledger's key: public like the demo's other credentials (Kafka is on loopback).
+                + "privacy.ledger-key=" + LEDGER_KEY + "\n";
         Map<String, String> configs = new LinkedHashMap<>();
         StringBuilder ingest = new StringBuilder(common)
                 .append("ingest.shopify.webhook-secrets=").append(WEBHOOK_SECRET).append('\n')

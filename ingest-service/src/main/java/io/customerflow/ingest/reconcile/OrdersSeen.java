@@ -16,10 +16,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 
 import io.customerflow.consumer.KafkaClients;
+import io.customerflow.consumer.SupervisedLoop;
 import io.customerflow.events.EventJson;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 
 /**
@@ -38,19 +39,17 @@ final class OrdersSeen implements AutoCloseable {
     }
 
     private final String topic;
+    private final KafkaClients kafka;
     private final KafkaProducer<String, byte[]> producer;
-    private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private final CountDownLatch loaded = new CountDownLatch(1);
-    private final Thread reader;
-    private volatile boolean running = true;
+    private final SupervisedLoop reader;
 
-    OrdersSeen(KafkaClients kafka, String topic) {
+    OrdersSeen(KafkaClients kafka, String topic, MeterRegistry registry) {
         this.topic = topic;
+        this.kafka = kafka;
         this.producer = kafka.producer("ingest-orders-seen-writer");
-        this.consumer = kafka.consumer("ingest-orders-seen-reader", null, Map.of());
-        this.reader = new Thread(this::read, "orders-seen-reader");
-        reader.setDaemon(true);
+        this.reader = new SupervisedLoop("orders-seen-reader", registry, this::read);
     }
 
     void start() {
@@ -85,29 +84,25 @@ final class OrdersSeen implements AutoCloseable {
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
 
-    private void read() {
-        try {
+    /** Reads the topic from its start and follows it; after a failure the loop reads it again (merges are idempotent). */
+    private void read(SupervisedLoop loop) {
+        try (KafkaConsumer<String, byte[]> consumer = kafka.consumer("ingest-orders-seen-reader", null, Map.of())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (running) {
+            while (loop.running()) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     apply(r);
                 }
+                loop.up();
                 if (loaded.getCount() > 0 && end.entrySet().stream()
                         .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     Log.infof("orders seen: %d orders read from %s", seen.size(), topic);
                     loaded.countDown();
                 }
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            Log.errorf("orders seen: reading %s failed (%s): passes stop until restart", topic, e.toString());
-        } finally {
-            consumer.close();
         }
     }
 
@@ -133,8 +128,7 @@ final class OrdersSeen implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
+        reader.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -15,10 +15,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 
 import io.customerflow.consumer.KafkaClients;
+import io.customerflow.consumer.SupervisedLoop;
 import io.customerflow.events.EventJson;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 
 /**
@@ -32,22 +33,20 @@ final class PassStates implements AutoCloseable {
     private final String topic;
     private final KafkaClients kafka;
     private final KafkaProducer<String, byte[]> producer;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final String groupId;
+    private final Duration takeoverAfter;
     private final Map<String, PassState> latest = new ConcurrentHashMap<>();
-    private final Thread reader;
-    private volatile boolean running = true;
+    private final SupervisedLoop reader;
     private volatile boolean leader;
     private volatile Long loadUpTo;
 
-    PassStates(KafkaClients kafka, String topic, String groupId, Duration takeoverAfter) {
+    PassStates(KafkaClients kafka, String topic, String groupId, Duration takeoverAfter, MeterRegistry registry) {
         this.topic = topic;
         this.kafka = kafka;
+        this.groupId = groupId;
+        this.takeoverAfter = takeoverAfter;
         this.producer = kafka.producer("ingest-reconcile-state-writer");
-        this.consumer = kafka.consumer("ingest-reconcile-state-reader", groupId, Map.of(
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) takeoverAfter.toMillis(),
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(1000, takeoverAfter.toMillis() / 4)));
-        this.reader = new Thread(this::read, "reconcile-state-reader");
-        reader.setDaemon(true);
+        this.reader = new SupervisedLoop("reconcile-state-reader", registry, this::read);
     }
 
     void start() {
@@ -104,9 +103,15 @@ final class PassStates implements AutoCloseable {
         }
     }
 
-    private void read() {
+    /**
+     * Joins the group and, while assigned the partition, reads it to the end, then leads. A failure (Kafka away at
+     * start, a timeout) steps down; the loop joins again with a new consumer.
+     */
+    private void read(SupervisedLoop loop) {
         TopicPartition partition = new TopicPartition(topic, 0);
-        try {
+        try (KafkaConsumer<String, byte[]> consumer = kafka.consumer("ingest-reconcile-state-reader", groupId, Map.of(
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) takeoverAfter.toMillis(),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(1000, takeoverAfter.toMillis() / 4)))) {
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -129,10 +134,11 @@ final class PassStates implements AutoCloseable {
                     onPartitionsRevoked(partitions);
                 }
             });
-            while (running) {
+            while (loop.running()) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     apply(r);
                 }
+                loop.up();
                 Long upTo = loadUpTo;
                 if (!leader && upTo != null && consumer.position(partition) >= upTo) {
                     leader = true;
@@ -140,13 +146,8 @@ final class PassStates implements AutoCloseable {
                             latest.size(), topic);
                 }
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            Log.errorf("reconciler: reading %s failed (%s): passes stop until restart", topic, e.toString());
         } finally {
-            stepDown("closing");
-            consumer.close(Duration.ofSeconds(5));
+            stepDown(loop.running() ? "reading " + topic + " failed" : "closing");
         }
     }
 
@@ -172,8 +173,7 @@ final class PassStates implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
+        reader.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

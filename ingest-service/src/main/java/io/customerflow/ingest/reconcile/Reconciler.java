@@ -76,8 +76,9 @@ public class Reconciler {
         var reconcile = config.reconcile();
         KafkaClients kafka = new KafkaClients(kafkaConfig);
         StateTopics.ensure(kafka, reconcile.stateTopic(), reconcile.seenTopic());
-        this.seen = new OrdersSeen(kafka, reconcile.seenTopic());
-        this.states = new PassStates(kafka, reconcile.stateTopic(), reconcile.groupId(), reconcile.takeoverAfter());
+        this.seen = new OrdersSeen(kafka, reconcile.seenTopic(), registry);
+        this.states = new PassStates(kafka, reconcile.stateTopic(), reconcile.groupId(), reconcile.takeoverAfter(),
+                registry);
         Duration publishBound = config.delivery().publishTimeout().multipliedBy(4);
         this.context = new OrderPass.Context(shopify, events,
                 records -> publish(publisher, records, publishBound), seen, states, metrics, reconcile.settle());

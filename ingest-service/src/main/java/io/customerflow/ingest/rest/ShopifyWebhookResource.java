@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.customerflow.events.EventRecord;
 import io.customerflow.ingest.messaging.EventPublisher;
+import io.customerflow.ingest.messaging.RedactionMarks;
 import io.customerflow.ingest.reconcile.Reconciler;
 import io.customerflow.ingest.service.BadPayloadException;
 import io.customerflow.ingest.service.HmacVerifier;
@@ -35,10 +36,12 @@ public class ShopifyWebhookResource {
     private final EventPublisher publisher;
     private final WebhookDeliveries deliveries;
     private final Reconciler reconciler;
+    private final RedactionMarks redactions;
 
     public ShopifyWebhookResource(HmacVerifier hmac, WebhookEvents events, EventPublisher publisher,
-            WebhookDeliveries deliveries, Reconciler reconciler) {
+            WebhookDeliveries deliveries, Reconciler reconciler, RedactionMarks redactions) {
         this.reconciler = reconciler;
+        this.redactions = redactions;
         this.hmac = hmac;
         this.events = events;
         this.publisher = publisher;
@@ -95,7 +98,8 @@ public class ShopifyWebhookResource {
             deliveries.count(delivery.topic(), WebhookDeliveries.Outcome.INVALID);
             throw e;
         }
-        return publisher.publishAll(records)
+        // A redaction's ledger marks first: once its event is out, a consumer must already be able to honour it.
+        return redactions.mark(records).chain(() -> publisher.publishAll(records))
                 .onItem().transform(ok -> {
                     deliveries.accepted(delivery);
                     reconciler.published(records);

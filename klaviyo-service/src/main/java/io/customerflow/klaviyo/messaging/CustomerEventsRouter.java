@@ -11,6 +11,7 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 
 import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.consumer.DeadLetters;
+import io.customerflow.consumer.RedactedSubjects;
 import io.customerflow.events.EventRecord;
 import io.customerflow.klaviyo.service.KlaviyoWorkPlanner;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,7 +32,10 @@ public class CustomerEventsRouter {
     private final KlaviyoWorkPlanner planner;
     private final DeadLetters deadLetters;
 
-    public CustomerEventsRouter(KlaviyoWorkPlanner planner, MeterRegistry metrics) {
+    private final RedactedSubjects redacted;
+
+    public CustomerEventsRouter(KlaviyoWorkPlanner planner, MeterRegistry metrics, RedactedSubjects redacted) {
+        this.redacted = redacted;
         this.planner = planner;
         this.deadLetters = new DeadLetters(metrics, "klaviyo");
     }
@@ -46,7 +50,9 @@ public class CustomerEventsRouter {
         ConsumerRecord<String, byte[]> record = message.getPayload();
         Optional<KlaviyoWorkPlanner.Work> work;
         try {
-            work = planner.plan(EventRecord.read(record));
+            EventRecord<?> event = EventRecord.read(record);
+            // A redacted person is never sent to Klaviyo again (the redaction itself goes on: it deletes the profile).
+            work = redacted.suppresses(event) ? Optional.empty() : planner.plan(event);
         } catch (RuntimeException e) {
             // Any failure, a bug included, is this record's: the stream goes on with the next one.
             Log.warnf("dead-lettering a record: %s", e.getMessage());

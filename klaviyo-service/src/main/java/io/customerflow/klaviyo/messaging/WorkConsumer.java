@@ -12,6 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.consumer.DeadLetters;
+import io.customerflow.consumer.RedactedSubjects;
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.RecentIds;
 import io.customerflow.klaviyo.config.KlaviyoConfig;
@@ -36,8 +37,11 @@ public class WorkConsumer {
     private final DeadLetters deadLetters;
     private final RecentIds delivered;
 
+    private final RedactedSubjects redacted;
+
     public WorkConsumer(KlaviyoWorkPlanner planner, KlaviyoDelivery delivery, MeterRegistry metrics,
-            KlaviyoConfig config) {
+            KlaviyoConfig config, RedactedSubjects redacted) {
+        this.redacted = redacted;
         this.planner = planner;
         this.delivery = delivery;
         this.metrics = metrics;
@@ -53,7 +57,8 @@ public class WorkConsumer {
         try {
             event = EventRecord.read(message.getPayload());
             // Klaviyo dedupes on unique_id anyway; this only saves a request for a redelivery seen here.
-            if (delivered.contains(event.id())) {
+            // A redaction that arrived while the event waited on the work topic still counts.
+            if (delivered.contains(event.id()) || redacted.suppresses(event)) {
                 return message.ack();
             }
             work = planner.plan(event);

@@ -14,6 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import io.customerflow.events.EventRecord;
 import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.consumer.DeadLetters;
+import io.customerflow.consumer.RedactedSubjects;
 import io.customerflow.consumer.KeyedLanes;
 import io.customerflow.tagging.config.TaggingConfig;
 import io.customerflow.tagging.service.BookingTagger;
@@ -39,7 +40,11 @@ public class EventsConsumer {
     private final DeadLetters deadLetters;
     private final KeyedLanes lanes;
 
-    public EventsConsumer(OrderTagger orders, BookingTagger bookings, MeterRegistry metrics, TaggingConfig config) {
+    private final RedactedSubjects redacted;
+
+    public EventsConsumer(OrderTagger orders, BookingTagger bookings, MeterRegistry metrics, TaggingConfig config,
+            RedactedSubjects redacted) {
+        this.redacted = redacted;
         this.orders = orders;
         this.bookings = bookings;
         this.deadLetters = new DeadLetters(metrics, "tagging");
@@ -64,6 +69,9 @@ public class EventsConsumer {
         String lane;
         try {
             event = EventRecord.read(message.getPayload());
+            if (redacted.suppresses(event)) {
+                return message.ack(); // a redacted person is never tagged again
+            }
             lane = laneOf.apply(event);
         } catch (RuntimeException e) {
             // Any failure, a bug included, is this record's: the stream goes on with the next one.

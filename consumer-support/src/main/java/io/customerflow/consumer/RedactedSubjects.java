@@ -1,0 +1,154 @@
+package io.customerflow.consumer;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+
+import io.customerflow.events.BookingEvent;
+import io.customerflow.events.EventJson;
+import io.customerflow.events.EventRecord;
+import io.customerflow.events.EventType;
+import io.customerflow.events.OrderEvent;
+import io.customerflow.events.RedactionLedger;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * The redaction ledger as a consumer honours it ({@link RedactionLedger}): read whole at start, followed live by a
+ * {@link SupervisedLoop}. A consumer asks {@link #suppresses} before it sends anything about a person: an event of a
+ * redacted identity is dropped when it may describe what the redaction erased, so nothing of that person reaches
+ * Shopify tags or Klaviyo again, replays and late steps included.
+ *
+ * <p>The rule: a booking confirmation or a created order dated at or before the redaction is suppressed (a replay, a
+ * reconciliation, a backfill); one dated after it is a new booking and goes through. Every other event of a redacted
+ * identity (reschedule, cancel, complete, no-show, order updated or cancelled) is suppressed: it can't tell whether
+ * its booking predates the redaction, and sending it could bring the person back.
+ */
+@ApplicationScoped
+public class RedactedSubjects {
+
+    private static final Duration LOAD_WAIT = Duration.ofSeconds(30);
+
+    private final RedactionLedger ledger;
+    private final String topic;
+    private final KafkaClients kafka;
+    private final Map<String, OffsetDateTime> marks = new ConcurrentHashMap<>();
+    private final CountDownLatch loaded = new CountDownLatch(1);
+    private final Counter suppressed;
+    private final SupervisedLoop reader;
+
+    public RedactedSubjects(PrivacyConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            MeterRegistry registry) {
+        this.ledger = new RedactionLedger(config.ledgerKey().filter(k -> !k.isBlank()).orElseThrow(
+                () -> new IllegalStateException("privacy.ledger-key is not set (PRIVACY_LEDGER_KEY): the redaction "
+                        + "ledger's key, the same secret in ingest, tagging and klaviyo")));
+        this.topic = config.ledgerTopic();
+        this.kafka = new KafkaClients(kafkaConfig);
+        this.suppressed = Counter.builder("privacy.suppressed").description("Events not sent because their person "
+                + "was redacted").register(registry);
+        this.reader = new SupervisedLoop("redaction-ledger-reader", registry, this::read).start();
+    }
+
+    /** The compacted ledger topic, created when missing (the chart may create it as a KafkaTopic instead). */
+    public static void ensureTopic(KafkaClients kafka, String topic) {
+        kafka.ensureTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))),
+                "the redaction ledger (privacy.ledger-topic)");
+    }
+
+    /** Whether the event must not reach the sink (see the class's rule); counted. */
+    public boolean suppresses(EventRecord<?> event) {
+        List<String> keys = ledger.keysOf(event.data());
+        if (keys.isEmpty()) {
+            return false;
+        }
+        awaitLoaded();
+        OffsetDateTime redactedAt = null;
+        for (String key : keys) {
+            OffsetDateTime at = marks.get(key);
+            if (at != null && (redactedAt == null || at.isAfter(redactedAt))) {
+                redactedAt = at;
+            }
+        }
+        if (redactedAt == null) {
+            return false;
+        }
+        OffsetDateTime dated = event.type() == EventType.BOOKING_CONFIRMED ? event.dataAs(BookingEvent.class).occurredAt()
+                : event.type() == EventType.ORDER_CREATED ? event.dataAs(OrderEvent.class).createdAt() : null;
+        boolean suppress = dated == null || !dated.isAfter(redactedAt);
+        if (suppress) {
+            suppressed.increment();
+        }
+        return suppress;
+    }
+
+    private void awaitLoaded() {
+        try {
+            if (!loaded.await(LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("the redaction ledger " + topic + " was not read within " + LOAD_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the redaction ledger", e);
+        }
+    }
+
+    /** Creates the topic when missing (in the loop: Kafka may be away at start), then reads it and follows it. */
+    private void read(SupervisedLoop loop) {
+        ensureTopic(kafka, topic);
+        try (KafkaConsumer<String, byte[]> consumer = kafka.consumer("redaction-ledger-reader", null, Map.of())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (loop.running()) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    apply(r);
+                }
+                loop.up();
+                if (loaded.getCount() > 0 && end.entrySet().stream()
+                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    loaded.countDown();
+                }
+            }
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> r) {
+        if (r.key() == null || r.value() == null) {
+            return; // the ledger is never shortened: a tombstone or a keyless record changes nothing
+        }
+        try {
+            OffsetDateTime at = EventJson.fromBytes(r.value(), RedactionLedger.Mark.class).redactedAt();
+            if (at != null) {
+                // A mark dated in the future would hide the person's new bookings too: it counts as read now.
+                OffsetDateTime now = OffsetDateTime.now();
+                at = at.isAfter(now) ? now : at;
+                marks.merge(r.key(), at, (a, b) -> b.isAfter(a) ? b : a);
+            }
+        } catch (RuntimeException e) {
+            // An unreadable mark is skipped; the next of that key (if any) counts.
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        reader.close();
+    }
+}
