@@ -42,7 +42,7 @@ import io.smallrye.common.annotation.Identifier;
 @ApplicationScoped
 public class RedactedSubjects {
 
-    private static final Duration LOAD_WAIT = Duration.ofSeconds(30);
+    private static final Duration LOAD_WAIT = Duration.ofSeconds(60);
 
     private final RedactionLedger ledger;
     private final String topic;
@@ -62,6 +62,9 @@ public class RedactedSubjects {
         this.suppressed = Counter.builder("privacy.suppressed").description("Events not sent because their person "
                 + "was redacted").register(registry);
         this.reader = new SupervisedLoop("redaction-ledger-reader", registry, this::read).start();
+        // Before the consumer that needs it starts: from its first event on, every redaction so far is known, and
+        // no event waits for the ledger on a consumer's thread.
+        awaitLoaded();
     }
 
     /** The compacted ledger topic, created when missing (the chart may create it as a KafkaTopic instead). */
@@ -77,7 +80,6 @@ public class RedactedSubjects {
         if (keys.isEmpty()) {
             return false;
         }
-        awaitLoaded();
         OffsetDateTime redactedAt = null;
         for (String key : keys) {
             OffsetDateTime at = marks.get(key);
@@ -100,7 +102,8 @@ public class RedactedSubjects {
     private void awaitLoaded() {
         try {
             if (!loaded.await(LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the redaction ledger " + topic + " was not read within " + LOAD_WAIT);
+                throw new IllegalStateException("the redaction ledger " + topic + " was not read within " + LOAD_WAIT
+                        + ": is Kafka reachable (kafka.bootstrap.servers)?");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

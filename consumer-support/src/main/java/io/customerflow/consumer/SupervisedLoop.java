@@ -37,6 +37,8 @@ public final class SupervisedLoop implements AutoCloseable {
     private final Body body;
     private final Thread thread;
     private final Counter restarts;
+    private final MeterRegistry registry;
+    private final Gauge upGauge;
     private volatile boolean running = true;
     private volatile boolean up = true;
     private volatile String lastFailure;
@@ -46,8 +48,9 @@ public final class SupervisedLoop implements AutoCloseable {
         this.body = body;
         this.restarts = Counter.builder("background.restarts").description("Restarts of a background loop after a "
                 + "failure").tag("loop", name).register(registry);
-        Gauge.builder("background.up", this, l -> l.up ? 1 : 0).description("1 while the background loop works, 0 "
-                + "while it is down after a failure").tag("loop", name).register(registry);
+        this.registry = registry;
+        this.upGauge = Gauge.builder("background.up", this, l -> l.up ? 1 : 0).description("1 while the background "
+                + "loop works, 0 while it is down after a failure").tag("loop", name).register(registry);
         this.thread = new Thread(this::supervise, name);
         thread.setDaemon(true);
     }
@@ -113,20 +116,32 @@ public final class SupervisedLoop implements AutoCloseable {
         Duration wait = Backoff.exponential(FIRST_BACKOFF, attempt, MAX_BACKOFF);
         LOG.log(System.Logger.Level.WARNING, String.format("%s failed (%s), restarting in %d ms (restart %d)", name,
                 lastFailure, wait.toMillis(), restarts()));
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
+        synchronized (this) {
+            long until = System.nanoTime() + wait.toNanos();
+            while (running && System.nanoTime() < until) {
+                try {
+                    wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return attempt;
+                }
+            }
         }
         return attempt;
     }
 
-    /** Stops the loop: the owner first wakes up its clients (so a poll returns), then closes this. */
+    /**
+     * Stops the loop and waits (up to 5 s) for the body to return: a body polls in short steps and checks
+     * {@link #running()} (an interrupt would make a Kafka client's close fail noisily).
+     */
     @Override
     public void close() {
         running = false;
         ALL.remove(this);
-        thread.interrupt();
+        registry.remove(upGauge); // a loop of the same name may be started again (e.g. on regaining leadership)
+        synchronized (this) {
+            notifyAll(); // ends a wait between restarts; a body sees running() false within its next poll
+        }
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {

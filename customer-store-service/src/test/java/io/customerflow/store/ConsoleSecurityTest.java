@@ -73,6 +73,12 @@ class ConsoleSecurityTest extends StoreTestBase {
         RestAssured.given().redirects().follow(false).cookie("cf_session", value).formParam("csrf", csrf(page.asString()))
                 .post("/console/sign-out").then().statusCode(303)
                 .header("Set-Cookie", containsString("cf_session=; Path=/console; Max-Age=0"));
+        // A copy of the cookie kept after sign-out is no session: sign-out revoked it server-side.
+        RestAssured.given().redirects().follow(false).cookie("cf_session", value).get("/console/customers").then()
+                .statusCode(303).header("Location", containsString("/console/sign-in"));
+        // Another session of the same client is not affected.
+        RestAssured.given().redirects().follow(false).cookie("cf_session", signIn(TOKEN)).get("/console/customers")
+                .then().statusCode(200);
     }
 
     @Test
@@ -130,6 +136,35 @@ class ConsoleSecurityTest extends StoreTestBase {
         RestAssured.given().cookie("cf_session", tokyo).get("/console/customers?shop=tokyo-spa.myshopify.com").then()
                 .statusCode(200).body(containsString("tokyo-spa.myshopify.com"))
                 .body(not(containsString(shop)));
+    }
+
+    /**
+     * Guessing tokens: past store.api.failures-per-window failures from one address (30 in 5 s in the tests), the
+     * console's sign-in and the query API answer 429 with Retry-After, even to the right token, while another
+     * address is not held up; after the window the right token works again.
+     */
+    @Test
+    void failedAuthenticationsFromOneAddressAreRateLimited() {
+        String guesser = "203.0.113.7"; // an address of its own (the tests trust X-Forwarded-For)
+        var statuses = new java.util.ArrayList<Integer>();
+        for (int i = 0; i < 31; i++) {
+            statuses.add(RestAssured.given().header("X-Forwarded-For", guesser).auth().oauth2("guess-" + i)
+                    .get("/v1/customers?shop=a.myshopify.com").statusCode());
+        }
+        assertEquals(java.util.Collections.nCopies(30, 401), statuses.subList(0, 30));
+        assertEquals(429, statuses.get(30));
+        RestAssured.given().header("X-Forwarded-For", guesser).auth().oauth2(TOKEN)
+                .get("/v1/customers?shop=a.myshopify.com").then().statusCode(429)
+                .header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]*"))
+                .contentType("application/problem+json");
+        Response form = RestAssured.get("/console/sign-in");
+        RestAssured.given().header("X-Forwarded-For", guesser).cookie("cf_sign_in", form.getCookie("cf_sign_in"))
+                .formParam("token", TOKEN).formParam("csrf", csrf(form.asString())).post("/console/sign-in").then()
+                .statusCode(429);
+        RestAssured.given().auth().oauth2(TOKEN).get("/v1/customers?shop=a.myshopify.com").then().statusCode(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> RestAssured.given()
+                .header("X-Forwarded-For", guesser).auth().oauth2(TOKEN).get("/v1/customers?shop=a.myshopify.com")
+                .statusCode() == 200);
     }
 
     private static String signIn(String token) {

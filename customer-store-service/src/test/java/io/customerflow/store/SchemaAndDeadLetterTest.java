@@ -48,7 +48,9 @@ class SchemaAndDeadLetterTest extends StoreTestBase {
             "redaction_request.id", "redaction_request.shop", "redaction_request.kind",
             "redaction_request.requested_at", "redaction_request.applied_at",
             // A shop that uninstalled and whose shop/redact has not come yet: the shop and when.
-            "shop_uninstalled.shop", "shop_uninstalled.uninstalled_at");
+            "shop_uninstalled.shop", "shop_uninstalled.uninstalled_at",
+            // Console sessions signed out before their expiry: the digest of the session's nonce, and its expiry.
+            "console_session_revoked.nonce_sha256", "console_session_revoked.expires_at");
 
     @Inject
     MeterRegistry metrics;

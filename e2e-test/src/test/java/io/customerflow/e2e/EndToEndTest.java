@@ -126,7 +126,16 @@ class EndToEndTest {
         webhook("customers/redact", redact(), "wh-redact-0", LocalDemo.WEBHOOK_SECRET, 200);
         awaitTrue(Duration.ofSeconds(60), () -> storeTotal(SALON) == CHECKOUT - 1
                 && klaviyo("/klaviyo/api/data-privacy-deletion-jobs").size() == 1);
-        Thread.sleep(3000); // anything doubled would show up now
+        // After the redaction the person's old order is updated again and its booking completed: the redaction
+        // ledger keeps every part from sending them anywhere again.
+        long aboutC0 = requestsNaming("c0@checkout.example");
+        webhook("orders/updated", order(5_000_000L, 1000L, "c0@checkout.example", true), "wh-after-redact",
+                LocalDemo.WEBHOOK_SECRET, 200);
+        step("/v1/checkout-bookings/5000000/50000000/complete", SALON, "c0@checkout.example", 1000L);
+        Thread.sleep(3000); // anything doubled, or sent after the redaction, would show up now
+        assertEquals(aboutC0, requestsNaming("c0@checkout.example"), "requests naming the redacted person");
+        assertEquals(0, shopify("gid://shopify/Customer/1000").stream()
+                .filter(r -> r.getBodyAsString().contains("completed-appointment")).count(), "no tag after redaction");
 
         assertEquals(CHECKOUT - 1, storeTotal(SALON));
         assertEquals(CHECKOUT - 1, storeSum(SALON, "checkoutBookings"), "one booking per checkout customer");
@@ -388,6 +397,12 @@ class EndToEndTest {
     static List<LoggedRequest> shopify(String mutation) {
         return standIn.server().findAll(postRequestedFor(urlPathMatching("/shopify/.*")))
                 .stream().filter(r -> r.getBodyAsString().contains(mutation)).toList();
+    }
+
+    /** Requests to the Shopify and Klaviyo stand-ins whose body names the text (an email). */
+    static long requestsNaming(String text) {
+        return standIn.server().findAll(postRequestedFor(urlPathMatching("/(shopify|klaviyo)/.*"))).stream()
+                .filter(r -> r.getBodyAsString().contains(text)).count();
     }
 
     static List<LoggedRequest> klaviyo(String path) {

@@ -34,6 +34,7 @@ public class ReconcileProfile implements QuarkusTestProfile {
                 Map.entry("ingest.reconcile.takeover-after", "6s"),
                 Map.entry("ingest.reconcile.state-topic", "test.reconcile-state.v1"),
                 Map.entry("ingest.reconcile.seen-topic", "test.orders-seen.v1"),
+                Map.entry("ingest.reconcile.seen-retention", "1h"),
                 Map.entry("ingest.shopify.give-up-after", "2s"),
                 Map.entry("ingest.shops.main.domain", RECONCILED),
                 Map.entry("ingest.shops.main.access-token", "shpat_main"),

@@ -107,6 +107,30 @@ class ReconcileTest extends IngestTestBase {
         org.junit.jupiter.api.Assertions.assertTrue(bothUp.matcher(body).matches(), body);
     }
 
+    /**
+     * The seen table is bounded in time: an order last published longer ago than the retention (1 h here) is
+     * forgotten by the leader and tombstoned on the compacted topic; a recent one stays.
+     */
+    @Test
+    void ordersSeenLongerAgoThanTheRetentionAreTombstoned() {
+        var kafka = new io.customerflow.infra.KafkaTestClient(io.customerflow.infra.TestInfrastructure.kafka());
+        try (var topic = kafka.tail("test.orders-seen.v1")) {
+            String old = ReconcileProfile.RECONCILED + "/77000001";
+            String recent = ReconcileProfile.RECONCILED + "/77000002";
+            kafka.send("test.orders-seen.v1", old, null, ("{\"updatedAt\":\"" + NOW.minusHours(2)
+                    + "\",\"cancelled\":false}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            kafka.send("test.orders-seen.v1", recent, null, ("{\"updatedAt\":\"" + NOW.minusMinutes(5)
+                    + "\",\"cancelled\":false}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            var tombstones = topic.await(1, r -> r.value() == null && old.equals(r.key()),
+                    java.time.Duration.ofSeconds(30));
+            assertEquals(1, tombstones.size(), "the old order's tombstone");
+            assertTrue(topic.drain(java.time.Duration.ofSeconds(3)).stream()
+                    .noneMatch(r -> r.value() == null && recent.equals(r.key())), "the recent order is kept");
+        } finally {
+            kafka.close();
+        }
+    }
+
     @Test
     void aShopThatAnswers401IsCountedAndDoesNotHoldUpTheOthers() {
         awaitTrue(() -> metric("ingest_reconcile_problems_total", "reason=\"unauthorized\"") >= 2,

@@ -69,5 +69,17 @@ public interface StoreConfig {
         @WithDefault("500")
         @jakarta.validation.constraints.Min(1)
         int maxPageSize();
+
+        /**
+         * Failed authentications (a wrong bearer token, a wrong console sign-in) one client address may make per
+         * {@code failure-window}; past it, every attempt from that address is answered 429 until the window passes.
+         */
+        @WithDefault("20")
+        @jakarta.validation.constraints.Min(1)
+        int failuresPerWindow();
+
+        /** The window of {@code failures-per-window}. */
+        @WithDefault("1m")
+        java.time.Duration failureWindow();
     }
 }

@@ -14,6 +14,9 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
+import io.customerflow.store.repository.RevokedSessions;
+import io.smallrye.mutiny.Uni;
+
 /**
  * Every {@code /console} page but the sign-in needs a session: without one the browser goes to the sign-in page
  * (303), whatever it asked for. Picks the page language too: {@code ?lang=} (remembered in a cookie), else the cookie,
@@ -27,18 +30,21 @@ public class ConsoleFilter {
             + " object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
     private final ConsoleSessions sessions;
+    private final RevokedSessions revoked;
     private final Caller caller;
 
-    public ConsoleFilter(ConsoleSessions sessions, Caller caller) {
+    public ConsoleFilter(ConsoleSessions sessions, RevokedSessions revoked, Caller caller) {
         this.sessions = sessions;
+        this.revoked = revoked;
         this.caller = caller;
     }
 
+    /** Answers null to let the request through, or the redirect to the sign-in page. */
     @ServerRequestFilter(preMatching = true)
-    public Optional<Response> authenticate(ContainerRequestContext request) {
+    public Uni<Response> authenticate(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         if (!path.equals("/console") && !path.startsWith("/console/")) {
-            return Optional.empty();
+            return Uni.createFrom().nullItem();
         }
         String lang = request.getUriInfo().getQueryParameters().getFirst("lang");
         caller.set(ConsoleLocales.pick(lang, cookie(request, LANG_COOKIE),
@@ -46,14 +52,24 @@ public class ConsoleFilter {
                 "https".equals(request.getUriInfo().getRequestUri().getScheme())
                         || "https".equalsIgnoreCase(request.getHeaderString("X-Forwarded-Proto")));
         if (path.equals("/console/sign-in")) {
-            return Optional.empty();
+            return Uni.createFrom().nullItem();
         }
         Optional<ConsoleSessions.Session> session = sessions.read(cookie(request, ConsoleSessions.COOKIE));
         if (session.isEmpty()) {
-            return Optional.of(Response.seeOther(URI.create("/console/sign-in")).build());
+            return Uni.createFrom().item(toSignIn());
         }
-        caller.signedIn(session.get());
-        return Optional.empty();
+        // A signed-out session's cookie (a copy kept somewhere) is refused on every replica.
+        return revoked.isRevoked(session.get().nonceSha256()).map(isRevoked -> {
+            if (isRevoked) {
+                return toSignIn();
+            }
+            caller.signedIn(session.get());
+            return null;
+        });
+    }
+
+    private static Response toSignIn() {
+        return Response.seeOther(URI.create("/console/sign-in")).build();
     }
 
     @ServerResponseFilter

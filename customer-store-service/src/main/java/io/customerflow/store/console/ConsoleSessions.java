@@ -19,9 +19,11 @@ import io.customerflow.store.rest.StoreClients;
 import io.quarkus.logging.Log;
 
 /**
- * Console sessions as signed cookies: {@code client|expiry|nonce} and its HMAC, so any replica sharing
- * {@code store.console.session-key} accepts it and nothing is kept server-side. The cookie names the client, never
- * its token; each request looks the client up again, so a client removed from config is signed out. The CSRF token
+ * Console sessions as signed cookies: {@code client|expiry|nonce|token tag} and its HMAC, so any replica sharing
+ * {@code store.console.session-key} accepts it. The cookie names the client, never its token; each request looks the
+ * client up again, so a client removed from config is signed out, and the token tag (an HMAC of the client's
+ * configured digest) ends the session when the client's token is rotated. Sign-out revokes the nonce server-side
+ * ({@code RevokedSessions}): a copied cookie stops working too. The CSRF token
  * of a session (or of a sign-in form) is the HMAC of its nonce: a page from another origin can't read it, and
  * SameSite=Strict keeps the cookie off cross-site requests anyway.
  */
@@ -32,8 +34,11 @@ public class ConsoleSessions {
     /** The sign-in form's own nonce, so the form carries a CSRF token before anyone is signed in. */
     public static final String SIGN_IN_COOKIE = "cf_sign_in";
 
-    /** A signed-in operator: the client, the shops it reads, and the CSRF token its forms carry. */
-    public record Session(StoreClients.Client client, String csrf) {
+    /**
+     * A signed-in operator: the client, the shops it reads, the CSRF token its forms carry, and what revoking it
+     * needs (its nonce's digest and its expiry).
+     */
+    public record Session(StoreClients.Client client, String csrf, String nonceSha256, java.time.Instant expiresAt) {
     }
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -61,7 +66,8 @@ public class ConsoleSessions {
 
     /** The cookie value of a new session of this client. */
     public String open(StoreClients.Client client) {
-        String payload = client.name() + "|" + (clock.instant().getEpochSecond() + ttlSeconds) + "|" + nonce();
+        String payload = client.name() + "|" + (clock.instant().getEpochSecond() + ttlSeconds) + "|" + nonce() + "|"
+                + tokenTag(client);
         String encoded = B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
         return encoded + "." + B64.encodeToString(hmac("session|" + encoded));
     }
@@ -91,12 +97,28 @@ public class ConsoleSessions {
         if (!MessageDigest.isEqual(signature, hmac("session|" + encoded))) {
             return Optional.empty();
         }
-        String[] parts = payload.split("\\|", 3);
-        if (parts.length != 3 || !parts[1].matches("[0-9]{1,12}")
+        String[] parts = payload.split("\\|", 4);
+        if (parts.length != 4 || !parts[1].matches("[0-9]{1,12}")
                 || Long.parseLong(parts[1]) < clock.instant().getEpochSecond()) {
             return Optional.empty();
         }
-        return clients.named(parts[0]).map(client -> new Session(client, csrfOf("session|" + parts[2])));
+        return clients.named(parts[0]).filter(client -> matches(tokenTag(client), parts[3]))
+                .map(client -> new Session(client, csrfOf("session|" + parts[2]), sha256(parts[2]),
+                        java.time.Instant.ofEpochSecond(Long.parseLong(parts[1]))));
+    }
+
+    /** Ties a session to the token digest configured when it was opened. */
+    private String tokenTag(StoreClients.Client client) {
+        return B64.encodeToString(hmac("token|" + client.tokenSha256())).substring(0, 16);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A fresh nonce for a sign-in form's cookie. */

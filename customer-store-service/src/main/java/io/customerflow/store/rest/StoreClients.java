@@ -24,7 +24,8 @@ import io.quarkus.runtime.Startup;
 public class StoreClients {
 
     /** An authenticated client and the shops it may read. */
-    public record Client(String name, Set<String> shops) {
+    /** @param tokenSha256 the digest configured for the client: a session ends when it changes (a token rotation) */
+    public record Client(String name, Set<String> shops, String tokenSha256) {
         public boolean mayRead(String shop) {
             return shops.contains("*") || shops.contains(shop);
         }
@@ -39,7 +40,8 @@ public class StoreClients {
             throw new IllegalStateException("invalid store API clients: " + String.join("; ", problems));
         }
         this.byName = config.api().clients().entrySet().stream().collect(Collectors.toUnmodifiableMap(
-                Map.Entry::getKey, e -> new Client(e.getKey(), Set.copyOf(e.getValue().shops()))));
+                Map.Entry::getKey, e -> new Client(e.getKey(), Set.copyOf(e.getValue().shops()),
+                        e.getValue().tokenSha256().toLowerCase(java.util.Locale.ROOT))));
         this.digests = new TokenDigests<>(config.api().clients().entrySet().stream().collect(Collectors.toMap(
                 e -> e.getValue().tokenSha256(), e -> byName.get(e.getKey()), (first, second) -> second)));
     }

@@ -90,6 +90,14 @@ public interface IngestConfig {
         @WithDefault("ingest.orders-seen.v1")
         String seenTopic();
 
+        /**
+         * How long the leader remembers an order's last published {@code updated_at} (the seen table is held in
+         * memory: this bounds it). Longer than Shopify's webhook retries (4 h) and a shop's first look-back; an order
+         * updated again after it is simply published again, and the consumers collapse the repeat.
+         */
+        @WithDefault("7d")
+        Duration seenRetention();
+
         /** Consumer group whose owner of the state topic's partition runs the passes: one replica at a time. */
         @WithDefault("ingest-service-reconciler")
         String groupId();

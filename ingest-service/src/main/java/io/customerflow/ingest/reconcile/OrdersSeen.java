@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -28,9 +27,12 @@ import io.quarkus.logging.Log;
  * (key {@code {shop}/{order id}}) and in memory. A pass skips an order seen at the same {@code updated_at}: it would
  * change nothing downstream but would spend the shop's Shopify budget on a second {@code tagsAdd}.
  *
- * <p>Every replica writes what it publishes; the replica running passes reads the whole topic at start and follows
- * it. A webhook acknowledged a moment before a pass reads the same order may still be re-emitted: its booking ids
- * are the same, so the consumers' idempotency collapses it.
+ * <p>Every replica writes what it publishes; only the replica running passes holds the table: it reads the whole
+ * topic when it starts leading, follows it, and drops it when it stops. The table is bounded in time: the leader
+ * forgets an order last updated more than {@code ingest.reconcile.seen-retention} ago and writes its tombstone, so
+ * compaction removes it from the topic too (a pass reading such an order again re-emits it, which the consumers'
+ * idempotency collapses). A webhook acknowledged a moment before a pass reads the same order may still be
+ * re-emitted: its booking ids are the same.
  */
 final class OrdersSeen implements AutoCloseable {
 
@@ -41,36 +43,81 @@ final class OrdersSeen implements AutoCloseable {
     private final String topic;
     private final KafkaClients kafka;
     private final KafkaProducer<String, byte[]> producer;
-    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
-    private final CountDownLatch loaded = new CountDownLatch(1);
-    private final SupervisedLoop reader;
+    private final MeterRegistry registry;
+    private final Duration retention;
+    private final SeenTable seen = new SeenTable();
+    private volatile CountDownLatch loaded = new CountDownLatch(1);
+    private volatile SupervisedLoop reader;
 
-    OrdersSeen(KafkaClients kafka, String topic, MeterRegistry registry) {
+    OrdersSeen(KafkaClients kafka, String topic, Duration retention, MeterRegistry registry) {
         this.topic = topic;
         this.kafka = kafka;
+        this.retention = retention;
+        this.registry = registry;
         this.producer = kafka.producer("ingest-orders-seen-writer");
-        this.reader = new SupervisedLoop("orders-seen-reader", registry, this::read);
+        registry.gauge("ingest.reconcile.orders.seen", seen, SeenTable::size);
     }
 
-    void start() {
-        reader.start();
+    /** This replica runs the passes: hold the table (read the topic from its start, then follow it). */
+    synchronized void lead() {
+        if (reader == null) {
+            seen.clear();
+            loaded = new CountDownLatch(1);
+            reader = new SupervisedLoop("orders-seen-reader", registry, this::read).start();
+        }
+    }
+
+    /** Another replica runs the passes: drop the table. */
+    synchronized void follow() {
+        if (reader != null) {
+            reader.close();
+            reader = null;
+            seen.clear();
+        }
     }
 
     /** Waits until the topic was read to the end once (what other replicas published before this one started). */
     boolean awaitLoaded(Duration timeout) throws InterruptedException {
-        return loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return reader != null && loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Forgets the orders last updated before {@code now - retention}, here and on the topic (tombstones); the leader
+     * calls it now and then. Completes when Kafka acknowledged the tombstones.
+     */
+    CompletableFuture<Integer> expire(OffsetDateTime now) {
+        OffsetDateTime before = now.minus(retention);
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (String key : seen.removeUpdatedBefore(before)) {
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            producer.send(new ProducerRecord<>(topic, key, null), (meta, e) -> {
+                if (e == null) {
+                    ack.complete(null);
+                } else {
+                    ack.completeExceptionally(e);
+                }
+            });
+            acks.add(ack);
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply(v -> acks.size());
     }
 
     Optional<Seen> get(String shop, long orderId) {
-        return Optional.ofNullable(seen.get(key(shop, orderId)));
+        return Optional.ofNullable(seen.get(shop, orderId));
     }
 
-    /** Remembers the orders locally at once, and completes when Kafka acknowledged all of them. */
+    /**
+     * Writes the orders to the topic, and remembers them at once where this replica holds the table; completes when
+     * Kafka acknowledged all of them.
+     */
     CompletableFuture<Void> record(String shop, Map<Long, Seen> orders) {
         List<CompletableFuture<Void>> acks = new ArrayList<>();
+        boolean holding = reader != null;
         orders.forEach((orderId, s) -> {
             String key = key(shop, orderId);
-            seen.merge(key, s, OrdersSeen::newer);
+            if (holding) {
+                seen.merge(shop, orderId, s);
+            }
             CompletableFuture<Void> ack = new CompletableFuture<>();
             producer.send(new ProducerRecord<>(topic, key, EventJson.toBytes(s)), (meta, e) -> {
                 if (e == null) {
@@ -97,10 +144,11 @@ final class OrdersSeen implements AutoCloseable {
                     apply(r);
                 }
                 loop.up();
-                if (loaded.getCount() > 0 && end.entrySet().stream()
+                CountDownLatch latch = loaded;
+                if (latch.getCount() > 0 && end.entrySet().stream()
                         .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     Log.infof("orders seen: %d orders read from %s", seen.size(), topic);
-                    loaded.countDown();
+                    latch.countDown();
                 }
             }
         }
@@ -108,27 +156,36 @@ final class OrdersSeen implements AutoCloseable {
 
     private void apply(ConsumerRecord<String, byte[]> r) {
         if (r.value() == null) {
-            seen.remove(r.key());
+            parse(r.key(), (shop, orderId) -> seen.remove(shop, orderId));
             return;
         }
         try {
-            seen.merge(r.key(), EventJson.fromBytes(r.value(), Seen.class), OrdersSeen::newer);
+            Seen s = EventJson.fromBytes(r.value(), Seen.class);
+            parse(r.key(), (shop, orderId) -> seen.merge(shop, orderId, s));
         } catch (RuntimeException e) {
             Log.warnf("orders seen: unreadable record at %s-%d@%d skipped", r.topic(), r.partition(), r.offset());
         }
     }
 
-    private static Seen newer(Seen a, Seen b) {
-        return b.updatedAt().isAfter(a.updatedAt()) ? b : a;
+    static String key(String shop, long orderId) {
+        return shop + "/" + orderId;
     }
 
-    private static String key(String shop, long orderId) {
-        return shop + "/" + orderId;
+    /** A topic key {@code shop/order id}; anything else is skipped. */
+    private static void parse(String key, java.util.function.ObjLongConsumer<String> action) {
+        int slash = key == null ? -1 : key.lastIndexOf('/');
+        if (slash > 0) {
+            try {
+                action.accept(key.substring(0, slash).intern(), Long.parseLong(key.substring(slash + 1)));
+            } catch (NumberFormatException e) {
+                // not an order key
+            }
+        }
     }
 
     @Override
     public void close() {
-        reader.close();
+        follow();
         producer.close(Duration.ofSeconds(5));
     }
 }

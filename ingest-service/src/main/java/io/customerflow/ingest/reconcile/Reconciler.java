@@ -76,13 +76,12 @@ public class Reconciler {
         var reconcile = config.reconcile();
         KafkaClients kafka = new KafkaClients(kafkaConfig);
         StateTopics.ensure(kafka, reconcile.stateTopic(), reconcile.seenTopic());
-        this.seen = new OrdersSeen(kafka, reconcile.seenTopic(), registry);
+        this.seen = new OrdersSeen(kafka, reconcile.seenTopic(), reconcile.seenRetention(), registry);
         this.states = new PassStates(kafka, reconcile.stateTopic(), reconcile.groupId(), reconcile.takeoverAfter(),
                 registry);
         Duration publishBound = config.delivery().publishTimeout().multipliedBy(4);
         this.context = new OrderPass.Context(shopify, events,
                 records -> publish(publisher, records, publishBound), seen, states, metrics, reconcile.settle());
-        seen.start();
         states.start();
         this.passes = Executors.newFixedThreadPool(reconcile.concurrency(), r -> daemon(r, "reconcile-pass"));
         this.notes = Executors.newSingleThreadExecutor(r -> daemon(r, "reconcile-notes"));
@@ -153,9 +152,15 @@ public class Reconciler {
 
     private void tick() {
         try {
-            if (!states.leads() || !seen.awaitLoaded(Duration.ZERO)) {
+            if (!states.leads()) {
+                seen.follow(); // only the replica running the passes holds the seen table
                 return;
             }
+            seen.lead();
+            if (!seen.awaitLoaded(Duration.ZERO)) {
+                return;
+            }
+            expireSeen();
             for (String shop : tokens.keySet()) {
                 PassState reconcile = current(PassState.key(PassState.Kind.RECONCILE, shop));
                 boolean uninstalled = reconcile != null && reconcile.status() == PassState.Status.UNINSTALLED;
@@ -173,6 +178,24 @@ public class Reconciler {
         } catch (RuntimeException e) {
             Log.errorf("reconciler: schedule failed (%s)", e.toString());
         }
+    }
+
+    private long lastExpiry;
+
+    /** Once per pass interval: the seen table forgets orders older than its retention (bounded memory). */
+    private void expireSeen() {
+        long nowMillis = System.currentTimeMillis();
+        if (nowMillis - lastExpiry < config.reconcile().interval().toMillis()) {
+            return;
+        }
+        lastExpiry = nowMillis;
+        seen.expire(now()).whenComplete((n, e) -> {
+            if (e != null) {
+                Log.warnf("orders seen: tombstones not written (%s)", e.getClass().getSimpleName());
+            } else if (n > 0) {
+                Log.infof("orders seen: %d orders older than the retention forgotten", n);
+            }
+        });
     }
 
     private boolean due(PassState s) {
