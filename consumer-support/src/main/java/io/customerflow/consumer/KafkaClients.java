@@ -1,18 +1,24 @@
 package io.customerflow.consumer;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -70,6 +76,46 @@ public final class KafkaClients {
      *
      * @param what the settings that name the topics, for the start-up error
      */
+    /**
+     * Reads a whole topic from its start with a consumer of its own, then follows it until the loop stops: each record
+     * to {@code apply}, {@code loaded} once the end the topic had at the start is reached. For the compacted state
+     * topics (the redaction ledger, ingest's seen orders) read by a {@link SupervisedLoop}.
+     */
+    public void readAndFollow(String clientId, String topic, SupervisedLoop loop,
+            Consumer<ConsumerRecord<String, byte[]>> apply,
+            Runnable loaded) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(clientId, null, Map.of())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            boolean reachedEnd = false;
+            while (loop.running()) {
+                consumer.poll(Duration.ofMillis(500)).forEach(apply);
+                loop.up();
+                if (!reachedEnd && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    reachedEnd = true;
+                    loaded.run();
+                }
+            }
+        }
+    }
+
+    /** Sends a record; the future completes when Kafka acknowledged it (or fails with the producer's error). */
+    public static CompletableFuture<Void> send(KafkaProducer<String, byte[]> producer,
+            ProducerRecord<String, byte[]> record) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        producer.send(record, (meta, e) -> {
+            if (e == null) {
+                ack.complete(null);
+            } else {
+                ack.completeExceptionally(e);
+            }
+        });
+        return ack;
+    }
+
     public Map<String, Integer> ensureTopics(List<NewTopic> topics, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (Admin admin = admin()) {

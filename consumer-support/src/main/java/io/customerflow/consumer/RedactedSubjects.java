@@ -10,12 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 
 import io.customerflow.events.BookingEvent;
@@ -39,7 +37,7 @@ import io.smallrye.common.annotation.Identifier;
  * identity (reschedule, cancel, complete, no-show, order updated or cancelled) is suppressed: it can't tell whether
  * its booking predates the redaction, and sending it could bring the person back.
  */
-@ApplicationScoped
+@Singleton // not a lazy proxy: made, and the ledger read, when the consumer that injects it is made at start
 public class RedactedSubjects {
 
     private static final Duration LOAD_WAIT = Duration.ofSeconds(60);
@@ -76,6 +74,10 @@ public class RedactedSubjects {
 
     /** Whether the event must not reach the sink (see the class's rule); counted. */
     public boolean suppresses(EventRecord<?> event) {
+        // Bookings and orders only: the redaction itself (and a data request) must go on to do its work.
+        if (!(event.data() instanceof BookingEvent) && !(event.data() instanceof OrderEvent)) {
+            return false;
+        }
         List<String> keys = ledger.keysOf(event.data());
         if (keys.isEmpty()) {
             return false;
@@ -114,23 +116,7 @@ public class RedactedSubjects {
     /** Creates the topic when missing (in the loop: Kafka may be away at start), then reads it and follows it. */
     private void read(SupervisedLoop loop) {
         ensureTopic(kafka, topic);
-        try (KafkaConsumer<String, byte[]> consumer = kafka.consumer("redaction-ledger-reader", null, Map.of())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (loop.running()) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    apply(r);
-                }
-                loop.up();
-                if (loaded.getCount() > 0 && end.entrySet().stream()
-                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    loaded.countDown();
-                }
-            }
-        }
+        kafka.readAndFollow("redaction-ledger-reader", topic, loop, this::apply, loaded::countDown);
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {

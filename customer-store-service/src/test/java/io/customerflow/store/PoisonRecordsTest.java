@@ -1,14 +1,10 @@
 package io.customerflow.store;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
@@ -43,14 +39,7 @@ class PoisonRecordsTest extends StoreTestBase {
             awaitCustomers(shop, page -> total(page) == 1);
             var dead = dlq.await(poisons.size(), r -> CloudEvent.header(r.headers(), "ce_id").startsWith("store-poison-"),
                     Duration.ofSeconds(30));
-            Map<String, String> reasons = new TreeMap<>();
-            dead.forEach(r -> reasons.put(CloudEvent.header(r.headers(), "ce_id"),
-                    CloudEvent.header(r.headers(), "dead-letter-reason")));
-            for (PoisonRecords.Poison p : poisons) {
-                String reason = reasons.get(p.id());
-                assertFalse(reason == null || reason.isBlank(), p.what() + " not dead-lettered");
-            }
-            assertEquals(poisons.size(), reasons.size());
+            PoisonRecords.assertEachDeadLettered(poisons, dead);
         }
     }
 }

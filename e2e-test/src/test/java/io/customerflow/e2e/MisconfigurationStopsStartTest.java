@@ -88,7 +88,8 @@ class MisconfigurationStopsStartTest {
 
     @Test
     void aConsumerWithoutTheRedactionLedgerKeyNamesIt() throws Exception {
-        String message = failedStart("klaviyo-service", List.of("privacy.ledger-key="), Map.of());
+        // An exported blank value, as a Secret that was never filled in.
+        String message = failedStart("klaviyo-service", List.of(), Map.of("PRIVACY_LEDGER_KEY", " "));
         assertTrue(message.contains("privacy.ledger-key is not set"), message);
     }
 

@@ -43,7 +43,7 @@ public final class RedactionLedger {
         return keys;
     }
 
-    /** The ledger keys an event's subject has (empty for events about no person: uninstalls, shop redactions). */
+    /** The ledger keys of a booking's or an order's person (empty for any other data). */
     public List<String> keysOf(Object data) {
         if (data instanceof BookingEvent b) {
             return keys(b.shop(), b.customer().email(), b.customer().shopifyId(),
@@ -52,9 +52,6 @@ public final class RedactionLedger {
         if (data instanceof OrderEvent o) {
             String email = o.email() != null ? o.email() : o.customer() == null ? null : o.customer().email();
             return keys(o.shop(), email, o.customer() == null ? null : o.customer().shopifyId(), o.orderId());
-        }
-        if (data instanceof CustomerRedactRequested r) {
-            return keysOf(r);
         }
         return List.of();
     }

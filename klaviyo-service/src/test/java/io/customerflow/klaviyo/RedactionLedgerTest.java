@@ -29,10 +29,16 @@ class RedactionLedgerTest extends KlaviyoTestBase {
     void aRedactedPersonIsNeverSentAgainButANewBookingIs() {
         OffsetDateTime redactedAt = OffsetDateTime.now().minusMinutes(1);
         RedactionLedger ledger = new RedactionLedger("test-ledger-key");
-        for (String key : ledger.keysOf(new CustomerRedactRequested(SHOP, null, "Gone@Example.com", List.of(),
-                redactedAt))) {
+        var redaction = new CustomerRedactRequested(SHOP, null, "Gone@Example.com", List.of(), redactedAt);
+        for (String key : ledger.keysOf(redaction)) {
             kafka.send(RedactionLedger.TOPIC, key, null, EventJson.toBytes(new RedactionLedger.Mark(redactedAt)));
         }
+        // The redaction itself, whose marks ingest wrote first, still deletes the profile in Klaviyo.
+        publish(EventType.CUSTOMER_REDACT_REQUESTED, "redact-gone", redaction);
+        await().atMost(Duration.ofSeconds(20)).until(() -> requests(DELETIONS).stream()
+                .anyMatch(r -> r.getBodyAsString().toLowerCase(java.util.Locale.ROOT).contains("gone@example.com")));
+        int namingBefore = (int) klaviyo().getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getBodyAsString().contains("gone@example.com")).count();
         BookingEvent old = instant(SHOP, "ib_gone_old", "gone@example.com", "Gone", "Person"); // booked before
         publish(EventType.BOOKING_CONFIRMED, "ib_gone_old", old);
         publish(EventType.BOOKING_COMPLETED, "ib_gone_old/completed", old);
@@ -45,7 +51,8 @@ class RedactionLedgerTest extends KlaviyoTestBase {
         await().atMost(Duration.ofSeconds(30)).until(() -> sentEvents().stream()
                 .anyMatch(e -> "ib_gone_new".equals(e.bookingId())));
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> klaviyo().getAllServeEvents()
-                .stream().filter(e -> e.getRequest().getBodyAsString().contains("gone@example.com")).count() == 1);
+                .stream().filter(e -> e.getRequest().getBodyAsString().contains("gone@example.com")).count()
+                == namingBefore + 1);
         assertEquals(List.of("ib_gone_new"), sentEvents().stream().map(SentEvent::bookingId)
                 .filter(id -> id != null && id.startsWith("ib_gone")).toList());
     }

@@ -2,14 +2,10 @@ package io.customerflow.tagging;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.moreThanOrExactly;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
@@ -55,16 +51,8 @@ class PoisonRecordsTest extends TaggingTestBase {
             int total = onOrders.size() + onSteps.size();
             var dead = dlq.await(total, r -> CloudEvent.header(r.headers(), "ce_id").startsWith("tag-poison-"),
                     Duration.ofSeconds(30));
-            Map<String, String> reasons = new TreeMap<>();
-            dead.forEach(r -> reasons.put(CloudEvent.header(r.headers(), "ce_id"),
-                    CloudEvent.header(r.headers(), "dead-letter-reason")));
-            for (PoisonRecords.Poison p : onOrders) {
-                assertFalse(reasons.get(p.id()) == null, p.what() + " on orders not dead-lettered");
-            }
-            for (PoisonRecords.Poison p : onSteps) {
-                assertFalse(reasons.get(p.id()) == null, p.what() + " on customer events not dead-lettered");
-            }
-            assertEquals(total, reasons.size());
+            PoisonRecords.assertEachDeadLettered(java.util.stream.Stream.concat(onOrders.stream(), onSteps.stream())
+                    .toList(), dead);
         }
     }
 }

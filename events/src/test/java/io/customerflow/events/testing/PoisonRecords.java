@@ -56,6 +56,27 @@ public final class PoisonRecords {
         return out;
     }
 
+    /**
+     * Asserts that each poison is among the dead letters, once, with a reason that names no value (an email), and
+     * that nothing else of theirs was dead-lettered.
+     */
+    public static void assertEachDeadLettered(List<Poison> poisons,
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> dead) {
+        java.util.Map<String, String> reasons = new java.util.TreeMap<>();
+        dead.forEach(r -> reasons.put(CloudEvent.header(r.headers(), CloudEvent.ID),
+                CloudEvent.header(r.headers(), "dead-letter-reason")));
+        for (Poison p : poisons) {
+            String reason = reasons.get(p.id());
+            if (reason == null || reason.isBlank()) {
+                org.junit.jupiter.api.Assertions.fail(p.what() + " (" + p.id() + ") not dead-lettered with a reason");
+            }
+            if (reason.contains("@example.com")) {
+                org.junit.jupiter.api.Assertions.fail("a dead-letter reason names a value: " + reason);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(poisons.size(), reasons.size(), "dead letters: " + reasons);
+    }
+
     private static List<String> required(EventType type) {
         return EventSchemaFiles.required(type);
     }

@@ -68,15 +68,7 @@ public class RedactionMarks {
             if (record.data() instanceof CustomerRedactRequested r) {
                 byte[] mark = EventJson.toBytes(new RedactionLedger.Mark(r.requestedAt()));
                 for (String key : ledger.keysOf(r)) {
-                    CompletableFuture<Void> ack = new CompletableFuture<>();
-                    producer.send(new ProducerRecord<>(topic, key, mark), (meta, e) -> {
-                        if (e == null) {
-                            ack.complete(null);
-                        } else {
-                            ack.completeExceptionally(e);
-                        }
-                    });
-                    acks.add(ack);
+                    acks.add(KafkaClients.send(producer, new ProducerRecord<>(topic, key, mark)));
                 }
             }
         }

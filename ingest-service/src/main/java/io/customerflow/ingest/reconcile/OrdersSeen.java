@@ -11,10 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 import io.customerflow.consumer.KafkaClients;
 import io.customerflow.consumer.SupervisedLoop;
@@ -89,15 +87,7 @@ final class OrdersSeen implements AutoCloseable {
         OffsetDateTime before = now.minus(retention);
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         for (String key : seen.removeUpdatedBefore(before)) {
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            producer.send(new ProducerRecord<>(topic, key, null), (meta, e) -> {
-                if (e == null) {
-                    ack.complete(null);
-                } else {
-                    ack.completeExceptionally(e);
-                }
-            });
-            acks.add(ack);
+            acks.add(KafkaClients.send(producer, new ProducerRecord<>(topic, key, null)));
         }
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply(v -> acks.size());
     }
@@ -118,40 +108,18 @@ final class OrdersSeen implements AutoCloseable {
             if (holding) {
                 seen.merge(shop, orderId, s);
             }
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            producer.send(new ProducerRecord<>(topic, key, EventJson.toBytes(s)), (meta, e) -> {
-                if (e == null) {
-                    ack.complete(null);
-                } else {
-                    ack.completeExceptionally(e);
-                }
-            });
-            acks.add(ack);
+            acks.add(KafkaClients.send(producer, new ProducerRecord<>(topic, key, EventJson.toBytes(s))));
         });
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
 
     /** Reads the topic from its start and follows it; after a failure the loop reads it again (merges are idempotent). */
     private void read(SupervisedLoop loop) {
-        try (KafkaConsumer<String, byte[]> consumer = kafka.consumer("ingest-orders-seen-reader", null, Map.of())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (loop.running()) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    apply(r);
-                }
-                loop.up();
-                CountDownLatch latch = loaded;
-                if (latch.getCount() > 0 && end.entrySet().stream()
-                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    Log.infof("orders seen: %d orders read from %s", seen.size(), topic);
-                    latch.countDown();
-                }
-            }
-        }
+        CountDownLatch latch = loaded;
+        kafka.readAndFollow("ingest-orders-seen-reader", topic, loop, this::apply, () -> {
+            Log.infof("orders seen: %d orders read from %s", seen.size(), topic);
+            latch.countDown();
+        });
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {

@@ -69,15 +69,7 @@ final class PassStates implements AutoCloseable {
 
     /** Completes when Kafka acknowledged the state. */
     CompletableFuture<Void> write(PassState state) {
-        CompletableFuture<Void> ack = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic, state.key(), EventJson.toBytes(state)), (meta, e) -> {
-            if (e == null) {
-                ack.complete(null);
-            } else {
-                ack.completeExceptionally(e);
-            }
-        });
-        return ack;
+        return KafkaClients.send(producer, new ProducerRecord<>(topic, state.key(), EventJson.toBytes(state)));
     }
 
     /**
