@@ -42,6 +42,7 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     private static final Pattern SHOP = Pattern.compile("/([a-z0-9-]+\\.myshopify\\.com)/admin/api/[0-9-]+/graphql\\.json");
     private static final Pattern RANGE = Pattern.compile("(\\w+):>='([^']+)' AND \\w+:<='([^']+)'");
     private static final Pattern SORT = Pattern.compile("sortKey: (\\w+)");
+    private static final Pattern OAUTH = Pattern.compile("/([a-z0-9-]+\\.myshopify\\.com)/admin/oauth/(authorize|access_token)$");
     private static final Pattern CUSTOMER_GID = Pattern.compile("gid://shopify/Customer/\\d+");
 
     /** One shop: its token, its bucket and its orders. */
@@ -91,6 +92,9 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong throttledCount = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile long latencyMillis;
+    /** Shops installed through OAuth or a grant start with Shopify's standard bucket (1000 points, 50 a second). */
+    private final ShopifyOAuthStandIn oauth = new ShopifyOAuthStandIn(
+            domain -> shops.computeIfAbsent(domain, d -> new Shop(null, 1000, 50)));
 
     /** Null: every call is recorded ({@link #calls}); else carried-out calls go to it and nothing is kept. */
     private final java.util.function.BiConsumer<String, String> observer;
@@ -124,8 +128,19 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
         return baseUrl() + "/{shop}/admin/api/{version}/graphql.json";
     }
 
+    /** Shopify's OAuth and token endpoints of this stand-in, and what they granted. */
+    public ShopifyOAuthStandIn oauth() {
+        return oauth;
+    }
+
+    /** The authorize and token endpoints' template ({@code {endpoint}}: {@code authorize} or {@code access_token}). */
+    public String oauthUrlTemplate(String endpoint) {
+        return baseUrl() + "/{shop}/admin/oauth/" + endpoint;
+    }
+
     public ShopifyAdminStandIn shop(String domain, String token, double maximumAvailable, double restoreRate) {
         shops.put(domain, new Shop(token, maximumAvailable, restoreRate));
+        oauth.nonExpiring(domain, token);
         return this;
     }
 
@@ -142,6 +157,7 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     /** From now on the shop answers 401 (token revoked, app uninstalled). */
     public void revoke(String domain) {
         shops.get(domain).revoked = true;
+        oauth.revokeAll(domain);
     }
 
     /**
@@ -263,6 +279,17 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     private void answer(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            Matcher auth = OAUTH.matcher(exchange.getRequestURI().getPath());
+            if (auth.find()) {
+                if (auth.group(2).equals("authorize") && "GET".equals(exchange.getRequestMethod())) {
+                    oauth.authorize(exchange, auth.group(1));
+                } else if (auth.group(2).equals("access_token") && "POST".equals(exchange.getRequestMethod())) {
+                    oauth.accessToken(exchange, auth.group(1), body);
+                } else {
+                    send(exchange, 405, "{\"errors\": \"Method Not Allowed\"}");
+                }
+                return;
+            }
             Matcher m = SHOP.matcher(exchange.getRequestURI().getPath());
             Shop shop = m.find() ? shops.get(m.group(1)) : null;
             if (shop == null || !"POST".equals(exchange.getRequestMethod())) {
@@ -271,7 +298,12 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
             }
             String domain = m.group(1);
             String token = exchange.getRequestHeaders().getFirst("X-Shopify-Access-Token");
-            if (shop.revoked || !shop.token.equals(token)) {
+            boolean staticToken = shop.token != null && shop.token.equals(token) && !oauth.exchanged(domain);
+            ShopifyOAuthStandIn.Check granted = staticToken ? ShopifyOAuthStandIn.Check.VALID : oauth.check(domain, token);
+            if (granted == ShopifyOAuthStandIn.Check.UNKNOWN) {
+                oauth.countUnknown();
+            }
+            if (shop.revoked || granted != ShopifyOAuthStandIn.Check.VALID) {
                 send(exchange, 401, "{\"errors\": \"[API] Invalid API key or access token\"}");
                 return;
             }

@@ -1,0 +1,35 @@
+package io.customerflow.registry;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The shop registry's settings ({@code shop-registry.*}), the same in every service of a deployment. */
+@ConfigMapping(prefix = "shop-registry")
+public interface ShopRegistryConfig {
+
+    /** The compacted registry topic: one record per shop, keyed by its {@code .myshopify.com} domain. */
+    @WithDefault("shops.v1")
+    String topic();
+
+    /** Partitions of the topic when this service creates it: the unit of refresh ownership among ingest replicas. */
+    @WithDefault("6")
+    int partitions();
+
+    /**
+     * The data keys that seal the registry's secrets (AES-256-GCM), by id: each 32 random bytes in base64, e.g.
+     * {@code shop-registry.data-keys.k2026=...} (a Kubernetes Secret in the chart). Several keys for rotation: every
+     * key listed opens what it sealed; only {@link #activeKey()} seals. Required wherever the registry is used.
+     */
+    Map<String, String> dataKeys();
+
+    /** The id among {@link #dataKeys()} that seals new secrets; may be left out when there is only one key. */
+    Optional<String> activeKey();
+
+    /** How long a service waits at start for the registry to be read to its end before it gives up starting. */
+    @WithDefault("60s")
+    Duration loadTimeout();
+}
