@@ -16,6 +16,17 @@ public interface PrivacyConfig {
      */
     Optional<String> ledgerKey();
 
+    /**
+     * The ledger of this key, for a service that uses it.
+     *
+     * @throws IllegalStateException naming the property when the key is missing or blank (start-up stops)
+     */
+    default io.customerflow.events.RedactionLedger requireLedger() {
+        return new io.customerflow.events.RedactionLedger(ledgerKey().filter(k -> !k.isBlank()).orElseThrow(
+                () -> new IllegalStateException("privacy.ledger-key is not set (PRIVACY_LEDGER_KEY): the redaction "
+                        + "ledger's key, the same secret in ingest, tagging and klaviyo")));
+    }
+
     /** The compacted ledger topic. */
     @WithDefault("redactions.v1")
     String ledgerTopic();

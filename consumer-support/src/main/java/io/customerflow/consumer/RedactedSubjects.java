@@ -52,9 +52,7 @@ public class RedactedSubjects {
 
     public RedactedSubjects(PrivacyConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             MeterRegistry registry) {
-        this.ledger = new RedactionLedger(config.ledgerKey().filter(k -> !k.isBlank()).orElseThrow(
-                () -> new IllegalStateException("privacy.ledger-key is not set (PRIVACY_LEDGER_KEY): the redaction "
-                        + "ledger's key, the same secret in ingest, tagging and klaviyo")));
+        this.ledger = config.requireLedger();
         this.topic = config.ledgerTopic();
         this.kafka = new KafkaClients(kafkaConfig);
         this.suppressed = Counter.builder("privacy.suppressed").description("Events not sent because their person "

@@ -30,13 +30,12 @@ class SupervisedLoopTest {
             l.up();
             working.countDown();
             while (l.running()) {
-                Thread.sleep(10);
+                Thread.sleep(10); // stands for a Kafka poll: a body checks running() between short steps
             }
         }).start()) {
             assertTrue(failedOnce.await(5, TimeUnit.SECONDS));
             // Down from the failure until the body says it works again (its backoff is at least a second).
-            Thread.sleep(200);
-            assertFalse(loop.isUp());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(1)).until(() -> !loop.isUp());
             assertFalse(SupervisedLoopsCheck.allUp());
             assertTrue(SupervisedLoopsCheck.states().get("test-reader").startsWith("down (1 restarts, last "
                     + "IllegalStateException"), SupervisedLoopsCheck.states().toString());

@@ -95,16 +95,13 @@ class ReconcileTest extends IngestTestBase {
 
     /** The reconciler's two Kafka readers are supervised, and readiness says so (DOWN while one is down). */
     @Test
-    void readinessReportsTheReconcilersBackgroundReaders() throws InterruptedException {
+    void readinessReportsTheReconcilersBackgroundReaders() {
         java.util.regex.Pattern bothUp = java.util.regex.Pattern.compile("(?s).*\"background-loops\".*"
                 + "\"orders-seen-reader\" *: *\"up.*\"reconcile-state-reader\" *: *\"up.*");
-        String body = "";
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-        while (!bothUp.matcher(body).matches() && System.nanoTime() < deadline) {
-            body = io.restassured.RestAssured.get("/q/health/ready").then().extract().asString();
-            Thread.sleep(200);
-        }
-        org.junit.jupiter.api.Assertions.assertTrue(bothUp.matcher(body).matches(), body);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+            String body = io.restassured.RestAssured.get("/q/health/ready").then().extract().asString();
+            assertTrue(bothUp.matcher(body).matches(), body);
+        });
     }
 
     /**

@@ -41,9 +41,7 @@ public class RedactionMarks {
 
     public RedactionMarks(PrivacyConfig privacy, IngestConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
-        this.ledger = new RedactionLedger(privacy.ledgerKey().filter(k -> !k.isBlank()).orElseThrow(
-                () -> new IllegalStateException("privacy.ledger-key is not set (PRIVACY_LEDGER_KEY): the redaction "
-                        + "ledger's key, the same secret in ingest, tagging and klaviyo")));
+        this.ledger = privacy.requireLedger();
         this.topic = privacy.ledgerTopic();
         this.timeout = config.delivery().publishTimeout();
         KafkaClients kafka = new KafkaClients(kafkaConfig);
