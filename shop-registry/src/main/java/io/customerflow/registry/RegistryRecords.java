@@ -29,8 +29,11 @@ final class RegistryRecords {
             if (c.kind() == ShopRecord.Credential.Kind.EXPIRING && c.refreshToken() == null) {
                 throw new IllegalArgumentException("an expiring credential needs refreshToken");
             }
-        } else if (c != null || record.klaviyoKey() != null) {
-            throw new IllegalArgumentException("a shop that is " + record.status() + " holds no secrets");
+        } else if (c != null) {
+            throw new IllegalArgumentException("a shop that is " + record.status() + " holds no credential");
+        }
+        if (record.status() == ShopRecord.Status.UNINSTALLED && record.klaviyoKey() != null) {
+            throw new IllegalArgumentException("an uninstalled shop holds no secrets");
         }
         if (c != null) {
             box.open(key, "accessToken", c.accessToken()); // throws when sealed for another shop, or altered

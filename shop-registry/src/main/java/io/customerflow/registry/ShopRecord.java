@@ -19,7 +19,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param clientId the app that installed it (its OAuth client id); null for a static seed
  * @param scopes the access scopes granted
  * @param credential the Admin API credential; null once uninstalled or needing re-authorisation
- * @param klaviyoKey the shop's Klaviyo private key, sealed; null when it has none here
+ * @param klaviyoKey the shop's Klaviyo private key, sealed; null when it has none here or once uninstalled
  * @param settings what the shop opted into
  * @param updatedAt when this version was written
  * @param version 1 for the first write of the shop, then +1 per write

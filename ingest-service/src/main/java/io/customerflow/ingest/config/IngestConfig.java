@@ -31,6 +31,63 @@ public interface IngestConfig {
     /** Instant-booking API clients by name: each a SHA-256 of its key and the shops it may book for. */
     Map<String, ApiClient> apiClients();
 
+    /** The Shopify app shops install (OAuth), whose expiring tokens ingest refreshes for every service. */
+    App app();
+
+    /**
+     * Operators of the shop registry by name, each the SHA-256 of its key: they hand shops over
+     * ({@code PUT /v1/shops/{shop}}), list and remove them. Never a booking key.
+     */
+    Map<String, Operator> operators();
+
+    interface App {
+        /** The app's client id (Dev Dashboard). Without it, shops come only from the hand-over API or static seeds. */
+        Optional<String> clientId();
+
+        /** The app's client secret (a Secret; env {@code INGEST_APP_CLIENT_SECRET}): signs the OAuth callback too. */
+        Optional<String> clientSecret();
+
+        /** {@code public} (OAuth install, expiring tokens) or {@code custom} (client-credentials grant per shop). */
+        @WithDefault("public")
+        String kind();
+
+        /** Scopes asked at install, and required of a shop handed over. */
+        @WithDefault("read_orders,write_orders,read_customers,write_customers,read_products")
+        List<String> scopes();
+
+        /** The public URL of this service's {@code /shopify/callback}, as registered as the app's redirect URL. */
+        Optional<String> callbackUrl();
+
+        /** Shopify's authorize page; {@code {shop}} is filled in. */
+        @WithDefault("https://{shop}/admin/oauth/authorize")
+        String authorizeUrlTemplate();
+
+        /** Shopify's token endpoint; {@code {shop}} is filled in. */
+        @WithDefault("https://{shop}/admin/oauth/access_token")
+        String tokenUrlTemplate();
+
+        /** How long an install may take from {@code /shopify/install} to the callback (the state's life). */
+        @WithDefault("10m")
+        Duration installTimeout();
+
+        /** A callback whose {@code timestamp} is further from now than this is refused as stale (or replayed). */
+        @WithDefault("5m")
+        Duration callbackMaxAge();
+
+        /** Tokens are refreshed this long before they expire (plus a per-shop jitter of up to a tenth of it). */
+        @WithDefault("5m")
+        Duration refreshAhead();
+
+        /** The consumer group whose partitions of the registry decide which replica refreshes which shop. */
+        @WithDefault("ingest-token-refresh")
+        String refreshGroup();
+    }
+
+    interface Operator {
+        /** Hex SHA-256 of the operator's key. */
+        String keySha256();
+    }
+
     interface Shop {
         /** The shop's {@code {name}.myshopify.com} domain. */
         String domain();

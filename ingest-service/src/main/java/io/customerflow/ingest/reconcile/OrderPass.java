@@ -38,12 +38,12 @@ final class OrderPass {
     }
 
     private final Context ctx;
-    private final String token;
+    private final java.util.function.Supplier<String> token;
     private final BooleanSupplier goOn;
     private final Consumer<PassState> saved;
     private PassState state;
 
-    OrderPass(Context ctx, PassState start, String token, BooleanSupplier goOn, Consumer<PassState> saved) {
+    OrderPass(Context ctx, PassState start, java.util.function.Supplier<String> token, BooleanSupplier goOn, Consumer<PassState> saved) {
         this.ctx = ctx;
         this.state = start;
         this.token = token;
@@ -64,7 +64,7 @@ final class OrderPass {
         try {
             save(state.running(now()));
             if (backfill && state.ordersTotal() == 0) {
-                long total = ctx.shopify().count(shop, token, field, state.since(), upTo).await().indefinitely();
+                long total = ctx.shopify().count(shop, token.get(), field, state.since(), upTo).await().indefinitely();
                 save(state.withTotal(total + state.ordersScanned(), now()));
             }
             // One window per run, paged by cursor (a cursor belongs to its query); the checkpoint records progress
@@ -75,7 +75,7 @@ final class OrderPass {
                 if (!goOn.getAsBoolean()) {
                     return state; // stepped down or uninstalled: the state on the topic is where the next run resumes
                 }
-                ShopifyOrdersClient.Page page = ctx.shopify().page(shop, token, field, from, upTo, cursor)
+                ShopifyOrdersClient.Page page = ctx.shopify().page(shop, token.get(), field, from, upTo, cursor)
                         .await().indefinitely();
                 handle(page, field, backfill);
                 cursor = page.endCursor();

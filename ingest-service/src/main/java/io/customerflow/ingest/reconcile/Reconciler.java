@@ -24,24 +24,28 @@ import io.customerflow.events.OrderEvent;
 import io.customerflow.ingest.client.ShopifyOrdersClient;
 import io.customerflow.ingest.config.IngestConfig;
 import io.customerflow.ingest.messaging.EventPublisher;
+import io.customerflow.ingest.service.ShopInstalls;
 import io.customerflow.ingest.service.WebhookEvents;
+import io.customerflow.registry.RegisteredShops;
+import io.customerflow.registry.ShopRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 
 /**
- * Runs reconciliation on its schedule and backfills on request, for the shops of {@code ingest.shops}, on the one
- * replica that leads (see {@link PassStates}). Shops are independent: each pass runs on its own thread, paced by its
- * own shop's bucket, and a failing shop never holds up another. Inactive when no shop is configured.
+ * Runs reconciliation on its schedule and backfills on request, for the shops installed in the shop registry (those
+ * that opted into reconciliation), on the one replica that leads (see {@link PassStates}). Shops are independent:
+ * each pass runs on its own thread, paced by its own shop's bucket, and a failing shop never holds up another. A shop
+ * installed while it runs is picked up at the next tick; one uninstalled stops at its next page.
  */
 @Startup
 @ApplicationScoped
 public class Reconciler {
 
     private final IngestConfig config;
-    private final Map<String, String> tokens;
-    private final Set<String> reconciled;
+    private final RegisteredShops shops;
+    private final ShopInstalls installs;
     private final ReconcileMetrics metrics;
     private final Map<String, PassState> written = new ConcurrentHashMap<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
@@ -54,25 +58,12 @@ public class Reconciler {
     private final ExecutorService notes;
 
     public Reconciler(IngestConfig config, ShopifyOrdersClient shopify, WebhookEvents events,
-            EventPublisher publisher, MeterRegistry registry,
+            EventPublisher publisher, MeterRegistry registry, RegisteredShops shops, ShopInstalls installs,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.config = config;
-        this.tokens = config.shops().values().stream()
-                .collect(Collectors.toUnmodifiableMap(IngestConfig.Shop::domain, IngestConfig.Shop::accessToken));
-        this.reconciled = config.reconcile().enabled() ? config.shops().values().stream()
-                .filter(IngestConfig.Shop::reconcile).map(IngestConfig.Shop::domain)
-                .collect(Collectors.toUnmodifiableSet()) : Set.of();
+        this.shops = shops;
+        this.installs = installs;
         this.metrics = new ReconcileMetrics(registry);
-        if (tokens.isEmpty()) {
-            Log.info("reconciler: no shop in ingest.shops, nothing to reconcile");
-            context = null;
-            seen = null;
-            states = null;
-            ticker = null;
-            passes = null;
-            notes = null;
-            return;
-        }
         var reconcile = config.reconcile();
         KafkaClients kafka = new KafkaClients(kafkaConfig);
         StateTopics.ensure(kafka, reconcile.stateTopic(), reconcile.seenTopic());
@@ -89,9 +80,14 @@ public class Reconciler {
         ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Whether {@code ingest.shops} has the shop (with a token to read its orders). */
+    /** Whether the shop registry has the shop installed (with a token to read its orders). */
     public boolean knows(String shop) {
-        return tokens.containsKey(shop);
+        return shops.find(shop).map(ShopRecord::installed).orElse(false);
+    }
+
+    /** The shop's access token as the registry holds it now (a pass outlives an expiring token). */
+    private String token(String shop) {
+        return shops.accessToken(shop).map(RegisteredShops.AccessToken::token).orElse(null);
     }
 
     /**
@@ -113,8 +109,9 @@ public class Reconciler {
                             Log.warnf("orders seen: not recorded (%s)", e.toString());
                             return null;
                         });
-            } else if (r.type() == EventType.APP_UNINSTALLED && knows(shopOf(r)) && r.topic().equals(r.type().topic())) {
-                markUninstalled(shopOf(r));
+            } else if (r.type() == EventType.APP_UNINSTALLED && r.topic().equals(r.type().topic())
+                    && shops.find(shopOf(r)).isPresent()) {
+                uninstall(shopOf(r));
             }
         }
     }
@@ -161,7 +158,11 @@ public class Reconciler {
                 return;
             }
             expireSeen();
-            for (String shop : tokens.keySet()) {
+            for (ShopRecord record : shops.all()) {
+                if (!record.installed()) {
+                    continue;
+                }
+                String shop = record.shop();
                 PassState reconcile = current(PassState.key(PassState.Kind.RECONCILE, shop));
                 boolean uninstalled = reconcile != null && reconcile.status() == PassState.Status.UNINSTALLED;
                 PassState backfill = current(PassState.key(PassState.Kind.BACKFILL, shop));
@@ -169,7 +170,7 @@ public class Reconciler {
                         || backfill.status() == PassState.Status.RUNNING)) {
                     start(backfill);
                 }
-                if (!uninstalled && reconciled.contains(shop) && due(reconcile)) {
+                if (!uninstalled && config.reconcile().enabled() && record.settings().reconcile() && due(reconcile)) {
                     start(reconcile != null ? reconcile : firstPass(shop));
                 }
             }
@@ -219,7 +220,7 @@ public class Reconciler {
                 && from.status() != PassState.Status.REQUESTED ? from.nextPass(now()) : from;
         passes.submit(() -> {
             try {
-                new OrderPass(context, begin, tokens.get(from.shop()), () -> goOn(key, from.shop()), state -> {
+                new OrderPass(context, begin, () -> token(from.shop()), () -> goOn(key, from.shop()), state -> {
                     written.put(key, state);
                     metrics.progress(state);
                 }).run();
@@ -234,7 +235,8 @@ public class Reconciler {
     /** A pass goes on while this replica leads and the shop has not uninstalled the app. */
     private boolean goOn(String key, String shop) {
         PassState reconcile = states.get(PassState.key(PassState.Kind.RECONCILE, shop)).orElse(null);
-        return states.leads() && (reconcile == null || reconcile.status() != PassState.Status.UNINSTALLED);
+        return states.leads() && knows(shop)
+                && (reconcile == null || reconcile.status() != PassState.Status.UNINSTALLED);
     }
 
     /** The newer of what this replica wrote and what it read (other replicas write requests and uninstalls). */
@@ -245,6 +247,16 @@ public class Reconciler {
             return mine != null ? mine : read;
         }
         return read.savedAt().isAfter(mine.savedAt()) ? read : mine;
+    }
+
+    /** The app left the shop: its credentials leave the registry at once, and its passes stop. */
+    private void uninstall(String shop) {
+        try {
+            installs.uninstall(shop);
+        } catch (RuntimeException e) {
+            Log.warnf("shop registry: uninstall of %s not written (%s)", shop, e.getMessage());
+        }
+        markUninstalled(shop);
     }
 
     private void markUninstalled(String shop) {

@@ -23,10 +23,14 @@ public class ApiKeyFilter {
 
     private final ApiKeys keys;
     private final Caller caller;
+    private final io.customerflow.problem.TokenDigests<String> operators;
 
-    public ApiKeyFilter(ApiKeys keys, Caller caller) {
+    public ApiKeyFilter(ApiKeys keys, Caller caller, io.customerflow.ingest.config.IngestConfig config) {
         this.keys = keys;
         this.caller = caller;
+        this.operators = new io.customerflow.problem.TokenDigests<>(config.operators().entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(e -> e.getValue().keySha256(), e -> e.getKey(),
+                        (a, b) -> a)));
     }
 
     @ServerRequestFilter(preMatching = true)
@@ -34,18 +38,26 @@ public class ApiKeyFilter {
         // A prefix test, not an exact one: a path the router still matches to the resource (e.g. with matrix
         // parameters, ";x=1") must not slip past authentication.
         String path = request.getUriInfo().getPath();
+        if (path.startsWith(ShopsResource.PATH)) { // the registry: operator keys only, never a booking key
+            return operators.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION)).isPresent()
+                    ? Optional.empty() : Optional.of(unauthorized("missing or unknown operator key"));
+        }
         if (!path.startsWith(PATH) && !path.startsWith(BackfillResource.PATH)
                 && !path.startsWith(CheckoutBookingResource.PATH)) {
             return Optional.empty();
         }
         Optional<ApiKeys.Client> client = keys.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (client.isEmpty()) {
-            Response problem = Problem.response(Response.Status.UNAUTHORIZED, "missing or unknown API key");
-            problem.getHeaders().add(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            return Optional.of(problem);
+            return Optional.of(unauthorized("missing or unknown API key"));
         }
         caller.set(client.get());
         return Optional.empty();
+    }
+
+    private static Response unauthorized(String detail) {
+        Response problem = Problem.response(Response.Status.UNAUTHORIZED, detail);
+        problem.getHeaders().add(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        return problem;
     }
 
     /** The authenticated instant-booking client of the current request. */

@@ -32,6 +32,26 @@ public class ExceptionMappers {
     }
 
     @ServerExceptionMapper
+    public Response tokenRefused(io.customerflow.shopify.TokenRefusedException e) {
+        return Problem.response(Response.Status.BAD_REQUEST, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response tokenEndpointDown(io.customerflow.shopify.ShopifyTokens.TokenEndpointUnavailableException e) {
+        Response problem = Problem.response(Response.Status.SERVICE_UNAVAILABLE, "Shopify's token endpoint is "
+                + "unavailable; retry later");
+        problem.getHeaders().add("Retry-After", retryAfter);
+        return problem;
+    }
+
+    @ServerExceptionMapper
+    public Response registryUnavailable(io.customerflow.ingest.service.ShopInstalls.RegistryUnavailableException e) {
+        Response problem = Problem.response(Response.Status.SERVICE_UNAVAILABLE, e.getMessage() + "; retry later");
+        problem.getHeaders().add("Retry-After", retryAfter);
+        return problem;
+    }
+
+    @ServerExceptionMapper
     public Response kafkaUnavailable(PublishFailedException e) {
         Log.warnf("publish failed, answering 503: %s", e.getMessage());
         Response problem = Problem.response(Response.Status.SERVICE_UNAVAILABLE,
