@@ -70,6 +70,7 @@ public final class ReconcileBench {
                     .append("kafka.bootstrap.servers=").append(kafka.bootstrapServers()).append('\n')
                     .append("ingest.shopify.webhook-secrets=bench-secret\n")
                     .append("privacy.ledger-key=bench-ledger-key\n")
+                    .append("shop-registry.data-keys.bench=Y3VzdG9tZXItZmxvdyBsb2NhbCBydW4gZGF0YSBrZXk=\n")
                     .append("ingest.api-clients.bench.key-sha256=").append(sha256("bench-key")).append('\n')
                     .append("ingest.shopify.url-template=").append(shopify.urlTemplate()).append('\n');
             StringBuilder shops = new StringBuilder();

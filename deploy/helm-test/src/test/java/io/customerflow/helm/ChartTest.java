@@ -99,6 +99,14 @@ class ChartTest {
                         + "\"valueFrom\":{\"secretKeyRef\":{\"name\":\"customer-flow-redaction-ledger\","
                         + "\"key\":\"PRIVACY_LEDGER_KEY\"}}}"), service + ": " + podSpec(d).path("containers"));
             }
+            // The shop registry's data keys: a mounted Secret file for the two services that read the registry only.
+            for (JsonNode d : ofKind(objects, "Deployment")) {
+                boolean registry = name(d).endsWith("-ingest") || name(d).endsWith("-tagging");
+                assertEquals(registry, podSpec(d).path("volumes").toString()
+                        .contains("\"secretName\":\"customer-flow-shop-registry\""), name(d));
+                assertEquals(registry, podSpec(d).path("containers").toString()
+                        .contains("file:/registry/shop-registry.properties"), name(d));
+            }
             // The store's token digests (and console session key) come as a mounted Secret file, like ingest's keys.
             JsonNode store = ofKind(objects, "Deployment").stream().filter(d -> name(d).endsWith("-customer-store"))
                     .findFirst().orElseThrow();
@@ -192,9 +200,9 @@ class ChartTest {
             JsonNode from = np.path("spec").path("ingress").get(0).get("from");
             assertEquals(ingest, from == null, name(np) + ": only ingest is open to all");
         }
-        assertEquals(10, ofKind(objects, "KafkaTopic").size(),
-                "five event topics, klaviyo's work topic, ingest's two compacted ones, klaviyo's pacing and the "
-                        + "redaction ledger");
+        assertEquals(11, ofKind(objects, "KafkaTopic").size(),
+                "five event topics, klaviyo's work topic, ingest's two compacted ones, klaviyo's pacing, the "
+                        + "redaction ledger and the shop registry");
         assertEquals(1, ofKind(objects, "ServiceMonitor").size());
     }
 

@@ -34,6 +34,8 @@ public final class LocalDemo {
     public static final String SHOPIFY_TOKEN = "local-demo-shopify-token";
     public static final String KLAVIYO_KEY = "pk_local_demo";
     public static final String LEDGER_KEY = "local-demo-ledger-key";
+    /** The shop registry's data key (32 bytes, base64): public like the demo's other credentials. */
+    public static final String REGISTRY_KEY = "Y3VzdG9tZXItZmxvdyBsb2NhbCBydW4gZGF0YSBrZXk=";
     public static final String[] SHOPS = { "demo-salon.myshopify.com", "tokyo-spa.myshopify.com",
             "shanghai-studio.myshopify.com" };
 
@@ -62,7 +64,8 @@ public final class LocalDemo {
                 + "config_ordinal=" + LocalSettings.GENERATED_ORDINAL + "\n"
                 + "kafka.bootstrap.servers=" + kafka + "\n"
                 // The redaction ledger's key: public like the demo's other credentials (Kafka is on loopback).
-                + "privacy.ledger-key=" + LEDGER_KEY + "\n";
+                + "privacy.ledger-key=" + LEDGER_KEY + "\n"
+                + "shop-registry.data-keys.local=" + REGISTRY_KEY + "\n";
         Map<String, String> configs = new LinkedHashMap<>();
         StringBuilder ingest = new StringBuilder(common)
                 .append("ingest.shopify.webhook-secrets=").append(WEBHOOK_SECRET).append('\n')

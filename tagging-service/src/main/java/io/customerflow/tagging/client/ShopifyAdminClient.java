@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.shopify.AdminApiFailure;
+import io.customerflow.registry.RegisteredShops;
+import io.customerflow.registry.ShopRecord;
 import io.customerflow.shopify.AdminGraphql;
 import io.customerflow.tagging.config.TaggingConfig;
 import io.customerflow.tagging.service.ShopRegistry;
@@ -120,17 +122,28 @@ public class ShopifyAdminClient {
         }).replaceWithVoid();
     }
 
-    /** Runs one GraphQL call with pacing and retries; emits {@code data}. */
+    /**
+     * Runs one GraphQL call with pacing and retries; emits {@code data}. A 401 with a registry token waits for the
+     * refreshed token the owner of the shop writes (up to 15 s) and tries once more with it, never in a loop.
+     */
     Uni<JsonNode> call(String shop, String query, Map<String, Object> variables) {
-        String token = shops.accessToken(shop).orElse(null);
-        if (token == null) {
-            return Uni.createFrom().failure(new AdminApiFailure(DeadLetterReason.NO_CREDENTIALS,
-                    "no Admin API access token configured for " + shop));
-        }
         if (shops.isUninstalled(shop)) {
             return Uni.createFrom().failure(new AdminApiFailure(DeadLetterReason.UNINSTALLED,
                     "the app was uninstalled from " + shop));
         }
-        return graphql.call(shop, token, query, variables);
+        if (shops.status(shop).filter(s -> s == ShopRecord.Status.NEEDS_REAUTH).isPresent()) {
+            return Uni.createFrom().failure(new AdminApiFailure(DeadLetterReason.UNAUTHORIZED,
+                    shop + " needs re-authorisation: Shopify refused its refresh token, install it again"));
+        }
+        RegisteredShops.AccessToken token = shops.accessToken(shop).orElse(null);
+        if (token == null) {
+            return Uni.createFrom().failure(new AdminApiFailure(DeadLetterReason.NO_CREDENTIALS,
+                    "no Admin API access token for " + shop + " in the shop registry or tagging.shops"));
+        }
+        return graphql.call(shop, token.token(), query, variables).onFailure(f -> token.version() > 0
+                && f instanceof AdminApiFailure a && a.reason() == DeadLetterReason.UNAUTHORIZED)
+                .recoverWithUni(f -> Uni.createFrom().completionStage(shops.newerToken(shop, token.version()))
+                        .flatMap(newer -> newer.isPresent() ? graphql.call(shop, newer.get().token(), query, variables)
+                                : Uni.createFrom().failure(f)));
     }
 }

@@ -8,43 +8,85 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.customerflow.registry.RegisteredShops;
+import io.customerflow.registry.ShopRecord;
 import io.customerflow.tagging.config.TaggingConfig;
 
-/** Per-shop settings (access token, tag names) and the shops that uninstalled the app. */
+/**
+ * Each shop's access token and settings as tagging uses them: from the shop registry ({@code shops.v1}, followed live:
+ * a shop installed, refreshed, changed or uninstalled counts from the next call), else from the static seed
+ * {@code tagging.shops.*} (the local run's stand-in and tests). A shop the registry has is never taken from the seed.
+ */
 @ApplicationScoped
 public class ShopRegistry {
 
-    private final Map<String, TaggingConfig.Shop> byDomain;
+    private final Map<String, TaggingConfig.Shop> seeded;
+    private final RegisteredShops registry;
     private final Set<String> uninstalled = ConcurrentHashMap.newKeySet();
 
-    public ShopRegistry(TaggingConfig config) {
-        this.byDomain = config.shops().values().stream()
+    public ShopRegistry(TaggingConfig config, RegisteredShops registry) {
+        this.seeded = config.shops().values().stream()
                 .collect(Collectors.toUnmodifiableMap(TaggingConfig.Shop::domain, s -> s));
+        this.registry = registry;
     }
 
-    public Optional<String> accessToken(String shop) {
-        return Optional.ofNullable(byDomain.get(shop)).map(TaggingConfig.Shop::accessToken)
-                .filter(t -> !t.isBlank());
+    /**
+     * The registry's record of the shop, unless it is only the static seed of a shop {@code tagging.shops} also
+     * seeds: then tagging's own seed (token, tag names, opt-ins) counts.
+     */
+    private Optional<ShopRecord> governing(String shop) {
+        return registry.find(shop).filter(r -> !(seeded.containsKey(shop) && r.credential() != null
+                && r.credential().kind() == ShopRecord.Credential.Kind.STATIC));
+    }
+
+    /** The token to call the shop with, and its registry version (0 for a seeded one). */
+    public Optional<RegisteredShops.AccessToken> accessToken(String shop) {
+        Optional<ShopRecord> record = governing(shop);
+        if (record.isPresent()) {
+            return registry.accessToken(shop);
+        }
+        return Optional.ofNullable(seeded.get(shop)).map(TaggingConfig.Shop::accessToken).filter(t -> !t.isBlank())
+                .map(t -> new RegisteredShops.AccessToken(t, 0, null));
+    }
+
+    /** The registry's status of the shop; empty for a seeded or unknown one. */
+    public Optional<ShopRecord.Status> status(String shop) {
+        return governing(shop).map(ShopRecord::status);
+    }
+
+    /** A registry version newer than {@code version} of the shop (a refreshed token), waited for up to 15 s. */
+    public java.util.concurrent.CompletableFuture<Optional<RegisteredShops.AccessToken>> newerToken(String shop,
+            long version) {
+        return registry.newerThan(shop, version, java.time.Duration.ofSeconds(15))
+                .thenApply(r -> r != null && r.version() > version ? registry.accessToken(shop) : Optional.empty());
     }
 
     /** The shop's name for a rule's tag (itself unless renamed for that shop). */
     public String tagName(String shop, String tag) {
-        TaggingConfig.Shop s = byDomain.get(shop);
+        Optional<ShopRecord> record = governing(shop);
+        if (record.isPresent()) {
+            return record.get().settings().tagNames().getOrDefault(tag, tag);
+        }
+        TaggingConfig.Shop s = seeded.get(shop);
         return s == null ? tag : s.tagNames().getOrDefault(tag, tag);
     }
 
     /** Whether the shop opted in to having its instant bookers created as Shopify customers. */
     public boolean createsInstantCustomers(String shop) {
-        TaggingConfig.Shop s = byDomain.get(shop);
+        Optional<ShopRecord> record = governing(shop);
+        if (record.isPresent()) {
+            return record.get().settings().createInstantCustomers();
+        }
+        TaggingConfig.Shop s = seeded.get(shop);
         return s != null && s.createInstantCustomers();
     }
 
-    /** After {@code app/uninstalled}, the token no longer works: stop calling the shop. */
+    /** After {@code app/uninstalled}, the token no longer works: stop calling the shop (before the registry says so). */
     public void markUninstalled(String shop) {
         uninstalled.add(shop);
     }
 
     public boolean isUninstalled(String shop) {
-        return uninstalled.contains(shop);
+        return uninstalled.contains(shop) || status(shop).filter(s -> s == ShopRecord.Status.UNINSTALLED).isPresent();
     }
 }
