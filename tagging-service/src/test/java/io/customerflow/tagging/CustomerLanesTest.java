@@ -104,7 +104,9 @@ class CustomerLanesTest {
         while (first < calls.size() && calls.get(first).availableBefore() >= 500) {
             first++;
         }
-        assertTrue(first < calls.size() - 1, "the bucket never went below half full: the lanes did not keep up");
+        assertTrue(first < calls.size() - 1, "the bucket never went below half full: the lanes did not keep up ("
+                + calls.size() + " calls over " + (calls.get(calls.size() - 1).atNanos() - calls.get(0).atNanos()) / 1e9
+                + " s, up to " + shopify().maxConcurrentRequests() + " at once)");
         var from = calls.get(first);
         var to = calls.get(calls.size() - 1);
         double seconds = (to.atNanos() - from.atNanos()) / 1e9;

@@ -66,7 +66,11 @@ class RegistryShopsTest extends TaggingTestBase {
         shopify().verify(exactly(0), mutationOn(SHOP, "tagsAdd", GID + 93_004L));
     }
 
-    private static void write(long version, ShopRecord.Status status, String token) {
+    @jakarta.inject.Inject
+    io.customerflow.registry.RegisteredShops registry;
+
+    /** Writes the shop's next version and waits until tagging has read it (as a replica would within a poll). */
+    private void write(long version, ShopRecord.Status status, String token) {
         ShopRecord.Credential credential = token == null ? null : new ShopRecord.Credential(
                 ShopRecord.Credential.Kind.EXPIRING, BOX.seal(SHOP, "accessToken", token),
                 OffsetDateTime.now().plusHours(1), BOX.seal(SHOP, "refreshToken", "shprt_" + token),
@@ -75,5 +79,6 @@ class RegistryShopsTest extends TaggingTestBase {
                 new ShopRecord.Settings(true, false, Map.of("booked-appointment", "予約済み")), OffsetDateTime.now(),
                 version);
         kafka.send(TOPIC, SHOP, null, EventJson.toBytes(record));
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.find(SHOP).map(ShopRecord::version).orElse(0L) == version);
     }
 }

@@ -34,6 +34,11 @@ public final class LocalDemo {
     public static final String SHOPIFY_TOKEN = "local-demo-shopify-token";
     public static final String KLAVIYO_KEY = "pk_local_demo";
     public static final String LEDGER_KEY = "local-demo-ledger-key";
+    /** The demo's Shopify app: its demo shops install through OAuth against the stand-in at every {@code up}. */
+    public static final String APP_CLIENT_ID = "local-demo-app";
+    public static final String APP_SECRET = "local-demo-app-secret";
+    /** The stand-in's tokens live this long, so the local run refreshes them while it runs. */
+    public static final java.time.Duration TOKEN_LIFETIME = java.time.Duration.ofMinutes(10);
     /** The shop registry's data key (32 bytes, base64): public like the demo's other credentials. */
     public static final String REGISTRY_KEY = "Y3VzdG9tZXItZmxvdyBsb2NhbCBydW4gZGF0YSBrZXk=";
     public static final String[] SHOPS = { "demo-salon.myshopify.com", "tokyo-spa.myshopify.com",
@@ -59,6 +64,16 @@ public final class LocalDemo {
      */
     public static Map<String, String> serviceConfigs(String kafka, PostgresServer pg, String standIn,
             LocalSettings settings) {
+        return serviceConfigs(kafka, pg, standIn, settings, false, 0);
+    }
+
+    /**
+     * @param oauth the stand-in plays Shopify's OAuth: ingest gets the demo app, and the demo shops are installed
+     *     through it ({@link #installsDemoShops}) instead of seeded with static tokens
+     * @param ingestPort where ingest listens (its OAuth callback URL)
+     */
+    public static Map<String, String> serviceConfigs(String kafka, PostgresServer pg, String standIn,
+            LocalSettings settings, boolean oauth, int ingestPort) {
         String shops = String.join(",", SHOPS);
         String common = "# written by ./customer-flow up at each start: edit " + settings.connectFile() + " instead\n"
                 + "config_ordinal=" + LocalSettings.GENERATED_ORDINAL + "\n"
@@ -76,7 +91,18 @@ public final class LocalDemo {
                 && settings.userValue("tagging.shopify.url-template").isEmpty()) {
             ingest.append("ingest.shopify.url-template=").append(standIn)
                     .append("/shopify/{shop}/admin/api/{version}/graphql.json\n");
-            for (int i = 0; i < SHOPS.length; i++) {
+            if (oauth) {
+                ingest.append("ingest.app.client-id=").append(APP_CLIENT_ID).append('\n')
+                        .append("ingest.app.client-secret=").append(APP_SECRET).append('\n')
+                        .append("ingest.app.callback-url=http://127.0.0.1:").append(ingestPort)
+                        .append("/shopify/callback\n")
+                        .append("ingest.app.authorize-url-template=").append(standIn)
+                        .append("/shopify/{shop}/admin/oauth/authorize\n")
+                        .append("ingest.app.token-url-template=").append(standIn)
+                        .append("/shopify/{shop}/admin/oauth/access_token\n")
+                        .append("ingest.app.refresh-ahead=2m\n");
+            }
+            for (int i = 0; !oauth && i < SHOPS.length; i++) {
                 ingest.append("ingest.shops.shop").append(i).append(".domain=").append(SHOPS[i]).append('\n')
                         .append("ingest.shops.shop").append(i).append(".access-token=").append(SHOPIFY_TOKEN)
                         .append('\n');
@@ -96,7 +122,7 @@ public final class LocalDemo {
         if (settings.userValue("tagging.shopify.url-template").isEmpty()) {
             tagging.append("tagging.shopify.url-template=").append(standIn)
                     .append("/shopify/{shop}/admin/api/{version}/graphql.json\n");
-            for (int i = 0; i < SHOPS.length; i++) {
+            for (int i = 0; !(oauth && installsDemoShops(settings)) && i < SHOPS.length; i++) {
                 tagging.append("tagging.shops.shop").append(i).append(".domain=").append(SHOPS[i]).append('\n')
                         .append("tagging.shops.shop").append(i).append(".access-token=").append(SHOPIFY_TOKEN)
                         .append('\n');
@@ -108,6 +134,12 @@ public final class LocalDemo {
                         + "klaviyo.accounts.demo.api-key=" + KLAVIYO_KEY + "\n"
                         + "klaviyo.accounts.demo.shops=" + shops + "\n"));
         return configs;
+    }
+
+    /** Whether {@code up} installs the demo shops through OAuth: both Shopify services talk to the stand-in. */
+    public static boolean installsDemoShops(LocalSettings settings) {
+        return settings.userValue("ingest.shopify.url-template").isEmpty()
+                && settings.userValue("tagging.shopify.url-template").isEmpty();
     }
 
     static String readyBlock(Path data) {

@@ -118,7 +118,11 @@ public final class LocalStack implements AutoCloseable {
         settings.writeTemplateIfMissing();
         Path configDir = OwnerOnlyFiles.directory(data.resolve("config"));
         Path connect = OwnerOnlyFiles.write(configDir.resolve(LocalSettings.CONNECT_FILE), settings.connectForServices());
-        Map<String, String> configs = LocalDemo.serviceConfigs(kafka.bootstrapServers(), pg, standIn.baseUrl(), settings);
+        boolean oauth = standIn.shopifyOAuth().isPresent();
+        standIn.shopifyOAuth().ifPresent(o -> o.app(LocalDemo.APP_CLIENT_ID, LocalDemo.APP_SECRET)
+                .accessLifetime(LocalDemo.TOKEN_LIFETIME));
+        Map<String, String> configs = LocalDemo.serviceConfigs(kafka.bootstrapServers(), pg, standIn.baseUrl(), settings,
+                oauth, ports.service("ingest-service"));
         for (String name : LocalDemo.SERVICES.keySet()) {
             int port = ports.service(name);
             step("starting " + name + " on 127.0.0.1:" + port);
@@ -128,6 +132,19 @@ public final class LocalStack implements AutoCloseable {
                     data.resolve("logs").resolve(name + ".log"), environment).start(Duration.ofMinutes(3)));
             services.put(name, service);
             Connections.print(service, standIn.baseUrl());
+        }
+        if (oauth && LocalDemo.installsDemoShops(settings)) {
+            String ingest = "http://127.0.0.1:" + ports.service("ingest-service");
+            for (String shop : LocalDemo.SHOPS) {
+                step("installing " + shop + " through OAuth (the stand-in plays Shopify; tokens of "
+                        + LocalDemo.TOKEN_LIFETIME.toMinutes() + " minutes, refreshed by ingest)");
+                try {
+                    ShopInstaller.install(ingest, shop);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while installing " + shop, e);
+                }
+            }
         }
         return standIn;
     }

@@ -30,6 +30,8 @@ public final class SaasStandIn implements StandIn {
     private static final Pattern UNIQUE_ID = Pattern.compile("\"unique_id\":\"([^\"]+)\"");
 
     private final WireMockServer server;
+    /** Shopify's OAuth with its rules (single-use codes, expiring pairs, refresh grace), behind WireMock's proxy. */
+    private ShopifyAdminStandIn oauth;
 
     /** System property: how many requests the journal keeps (default 100,000; the bench needs more). */
     public static final String JOURNAL_PROPERTY = "customer-flow.stand-in.journal-entries";
@@ -41,6 +43,14 @@ public final class SaasStandIn implements StandIn {
 
     public SaasStandIn start() {
         server.start();
+        try {
+            oauth = new ShopifyAdminStandIn(0).start();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching(
+                "/shopify/[a-z0-9-]+\\.myshopify\\.com/admin/oauth/(authorize|access_token)"))
+                .willReturn(aResponse().proxiedFrom(oauth.baseUrl())));
         String graphql = "/shopify/[a-z0-9-]+\\.myshopify\\.com/admin/api/[0-9-]+/graphql\\.json";
         server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("tagsAdd"))
                 .willReturn(json("{\"data\": {\"tagsAdd\": {\"node\": {\"id\": \"gid://shopify/Customer/0\"},"
@@ -122,6 +132,11 @@ public final class SaasStandIn implements StandIn {
     }
 
     @Override
+    public java.util.Optional<ShopifyOAuthStandIn> shopifyOAuth() {
+        return java.util.Optional.of(oauth.oauth());
+    }
+
+    @Override
     public String baseUrl() {
         return "http://127.0.0.1:" + server.port();
     }
@@ -129,5 +144,8 @@ public final class SaasStandIn implements StandIn {
     @Override
     public void close() {
         server.stop();
+        if (oauth != null) {
+            oauth.close();
+        }
     }
 }

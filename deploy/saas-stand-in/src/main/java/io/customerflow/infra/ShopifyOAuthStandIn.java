@@ -80,6 +80,9 @@ public final class ShopifyOAuthStandIn {
     private volatile Duration customLifetime = Duration.ofHours(24);
     private volatile Duration refreshLifetime = Duration.ofDays(90);
     private volatile boolean tokenEndpointDown;
+    private volatile Duration tokenLatency = Duration.ZERO;
+    private final java.util.concurrent.atomic.AtomicInteger inFlightGrants = new java.util.concurrent.atomic.AtomicInteger();
+    private final Map<String, java.util.List<Instant>> refreshedAt = new ConcurrentHashMap<>();
 
     /** @param installed told of each shop an install or grant concerns, so the Admin stand-in serves it */
     ShopifyOAuthStandIn(Consumer<String> installed) {
@@ -112,6 +115,22 @@ public final class ShopifyOAuthStandIn {
     /** While down, the token endpoint answers 503. */
     public void tokenEndpointDown(boolean down) {
         this.tokenEndpointDown = down;
+    }
+
+    /** Every token-endpoint answer takes this long (a refresh then stays in flight long enough to be interrupted). */
+    public ShopifyOAuthStandIn tokenLatency(Duration latency) {
+        this.tokenLatency = latency;
+        return this;
+    }
+
+    /** Token requests received and not answered yet. */
+    public int inFlightGrants() {
+        return inFlightGrants.get();
+    }
+
+    /** When each refresh of the shop was granted, in order. */
+    public java.util.List<Instant> refreshedAt(String shop) {
+        return java.util.List.copyOf(refreshedAt.getOrDefault(shop, java.util.List.of()));
     }
 
     /** The app was uninstalled: every token of the shop stops working at once. */
@@ -216,6 +235,20 @@ public final class ShopifyOAuthStandIn {
 
     /** {@code POST /{shop}/admin/oauth/access_token}. */
     void accessToken(HttpExchange exchange, String shop, String body) throws IOException {
+        inFlightGrants.incrementAndGet();
+        try {
+            if (!tokenLatency.isZero()) {
+                Thread.sleep(tokenLatency.toMillis());
+            }
+            grant(exchange, shop, body);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            inFlightGrants.decrementAndGet();
+        }
+    }
+
+    private void grant(HttpExchange exchange, String shop, String body) throws IOException {
         if (tokenEndpointDown) {
             send(exchange, 503, "application/json", "{\"errors\":\"Service unavailable\"}");
             return;
@@ -260,6 +293,7 @@ public final class ShopifyOAuthStandIn {
                         parent.retired = true;
                     }
                 }
+                refreshedAt.computeIfAbsent(shop, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(Instant.now());
                 issue(exchange, shop, clientId, true, token, "refresh_token");
             }
             case "urn:ietf:params:oauth:grant-type:token-exchange" -> {

@@ -159,8 +159,8 @@ public class Reconciler {
             }
             expireSeen();
             for (ShopRecord record : shops.all()) {
-                if (!record.installed()) {
-                    continue;
+                if (!record.installed() || expired(record)) {
+                    continue; // an expired token waits for its refresh: Shopify would only answer 401
                 }
                 String shop = record.shop();
                 PassState reconcile = current(PassState.key(PassState.Kind.RECONCILE, shop));
@@ -179,6 +179,11 @@ public class Reconciler {
         } catch (RuntimeException e) {
             Log.errorf("reconciler: schedule failed (%s)", e.toString());
         }
+    }
+
+    private static boolean expired(ShopRecord record) {
+        OffsetDateTime expires = record.credential().accessTokenExpiresAt();
+        return expires != null && !expires.isAfter(now().plusSeconds(2));
     }
 
     private long lastExpiry;

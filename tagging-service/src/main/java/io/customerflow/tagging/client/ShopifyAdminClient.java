@@ -29,6 +29,11 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ShopifyAdminClient {
 
+    /** How long a 401 waits for the shop's owner to write the refreshed token (it refreshes ahead, so rarely). */
+    private static final java.time.Duration REFRESH_WAIT = java.time.Duration.ofSeconds(15);
+    /** How long an event of a shop without a token waits for an install that may not have reached this replica. */
+    private static final java.time.Duration FIRST_TOKEN_WAIT = java.time.Duration.ofSeconds(3);
+
     private final ShopRegistry shops;
     private final MeterRegistry metrics;
     private final AdminGraphql graphql;
@@ -124,7 +129,7 @@ public class ShopifyAdminClient {
 
     /**
      * Runs one GraphQL call with pacing and retries; emits {@code data}. A 401 with a registry token waits for the
-     * refreshed token the owner of the shop writes (up to 15 s) and tries once more with it, never in a loop.
+     * refreshed token the owner of the shop writes ({@link #REFRESH_WAIT}) and tries once more with it, never in a loop.
      */
     Uni<JsonNode> call(String shop, String query, Map<String, Object> variables) {
         if (shops.isUninstalled(shop)) {
@@ -137,12 +142,15 @@ public class ShopifyAdminClient {
         }
         RegisteredShops.AccessToken token = shops.accessToken(shop).orElse(null);
         if (token == null) {
-            return Uni.createFrom().failure(new AdminApiFailure(DeadLetterReason.NO_CREDENTIALS,
-                    "no Admin API access token for " + shop + " in the shop registry or tagging.shops"));
+            // A shop installed a moment ago may not have reached this replica's registry yet: wait for it briefly.
+            return Uni.createFrom().completionStage(shops.newerToken(shop, 0, FIRST_TOKEN_WAIT)).flatMap(installed -> installed.isEmpty()
+                    ? Uni.createFrom().failure(new AdminApiFailure(DeadLetterReason.NO_CREDENTIALS,
+                            "no Admin API access token for " + shop + " in the shop registry or tagging.shops"))
+                    : call(shop, query, variables));
         }
         return graphql.call(shop, token.token(), query, variables).onFailure(f -> token.version() > 0
                 && f instanceof AdminApiFailure a && a.reason() == DeadLetterReason.UNAUTHORIZED)
-                .recoverWithUni(f -> Uni.createFrom().completionStage(shops.newerToken(shop, token.version()))
+                .recoverWithUni(f -> Uni.createFrom().completionStage(shops.newerToken(shop, token.version(), REFRESH_WAIT))
                         .flatMap(newer -> newer.isPresent() ? graphql.call(shop, newer.get().token(), query, variables)
                                 : Uni.createFrom().failure(f)));
     }

@@ -24,13 +24,13 @@ import io.quarkus.runtime.Startup;
 @Singleton
 public class ShopifyConnections {
 
-    public ShopifyConnections(TaggingConfig config) {
+    public ShopifyConnections(TaggingConfig config, io.customerflow.registry.ShopRegistryConfig registry) {
         List<String> problems = problems(config);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Shopify settings cannot work: " + String.join("; ", problems));
         }
-        Log.infof("connections: Shopify Admin %s; shops %s", config.shopify().urlTemplate(),
-                describe(config.shops()));
+        Log.infof("connections: Shopify Admin %s; shops from the registry %s%s", config.shopify().urlTemplate(),
+                registry.topic(), config.shops().isEmpty() ? "" : "; seeded shops " + describe(config.shops()));
     }
 
     /** Every setting that cannot work, each naming the property to set. */
@@ -62,9 +62,6 @@ public class ShopifyConnections {
     }
 
     private static String describe(Map<String, TaggingConfig.Shop> shops) {
-        if (shops.isEmpty()) {
-            return "(none: set tagging.shops.<name>.domain and .access-token)";
-        }
         return new TreeMap<>(shops).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().domain())
                 .collect(Collectors.joining(", "));
     }

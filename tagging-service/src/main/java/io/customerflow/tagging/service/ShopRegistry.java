@@ -54,11 +54,14 @@ public class ShopRegistry {
         return governing(shop).map(ShopRecord::status);
     }
 
-    /** A registry version newer than {@code version} of the shop (a refreshed token), waited for up to 15 s. */
+    /**
+     * The token of a registry version newer than {@code version} of the shop (a refreshed token; with 0, the shop's
+     * first), waited for up to {@code wait}; empty when none came, or the new version has no token.
+     */
     public java.util.concurrent.CompletableFuture<Optional<RegisteredShops.AccessToken>> newerToken(String shop,
-            long version) {
-        return registry.newerThan(shop, version, java.time.Duration.ofSeconds(15))
-                .thenApply(r -> r != null && r.version() > version ? registry.accessToken(shop) : Optional.empty());
+            long version, java.time.Duration wait) {
+        return registry.newerThan(shop, version, wait)
+                .thenApply(r -> r != null && r.version() > version ? accessToken(shop) : Optional.empty());
     }
 
     /** The shop's name for a rule's tag (itself unless renamed for that shop). */
