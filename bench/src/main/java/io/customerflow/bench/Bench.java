@@ -66,6 +66,10 @@ public final class Bench {
             ReconcileBench.main(args);
             return;
         }
+        if (a.contains("--registry")) {
+            RegistryBench.main(args);
+            return;
+        }
         boolean quick = a.contains("--quick");
         int burst = a.contains("--burst") ? Integer.parseInt(a.get(a.indexOf("--burst") + 1)) : quick ? 5_000 : 100_000;
         // --only store: just the store phase (a before/after of one change), reported on stdout, BENCHMARKS.md untouched

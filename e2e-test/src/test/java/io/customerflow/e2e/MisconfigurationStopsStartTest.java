@@ -93,6 +93,15 @@ class MisconfigurationStopsStartTest {
         assertTrue(message.contains("privacy.ledger-key is not set"), message);
     }
 
+    @Test
+    void aServiceOfTheShopRegistryWithoutItsDataKeyNamesIt() throws Exception {
+        String tagging = failedStart("tagging-service", List.of(), Map.of());
+        assertTrue(tagging.contains("shop-registry.data-keys is empty"), tagging);
+        String ingest = failedStart("ingest-service", List.of("ingest.shopify.webhook-secrets=s",
+                "shop-registry.data-keys.k1=c2hvcnQ="), Map.of());
+        assertTrue(ingest.contains("shop-registry.data-keys.k1 must be 32 bytes"), ingest);
+    }
+
     /** Starts the packaged service with a file like the launcher's generated one; returns why it did not start. */
     static String failedStart(String service, List<String> settings, Map<String, String> exported) throws Exception {
         Path config = Files.createTempFile(dir, service, ".properties");

@@ -142,6 +142,13 @@ class TokenRefreshReplicasTest {
             String text = Files.readString(dir.resolve(log));
             assertFalse(text.matches("(?s).*shp(at|rt)_[0-9a-f]{8}.*"), log + " holds a token");
         }
+        // The broker's own files (every log segment of every topic, the registry's included): no token in plaintext.
+        try (var files = Files.walk(dir.resolve("kafka"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String bytes = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertFalse(bytes.contains("shpat_") || bytes.contains("shprt_"), file + " holds a token");
+            }
+        }
     }
 
     private static void assertAllInstalled(int port) throws Exception {

@@ -143,6 +143,20 @@ public final class ShopifyOAuthStandIn {
         });
     }
 
+    /** An expiring pair as if the shop had just installed the app (to fill a registry for a benchmark). */
+    public record Pair(String accessToken, String refreshToken, Instant accessExpiresAt, Instant refreshExpiresAt) {
+    }
+
+    public Pair grantDirectly(String shop, String clientId) {
+        installed.accept(shop);
+        Instant now = Instant.now();
+        String token = "shpat_" + random(16);
+        String next = "shprt_" + random(16);
+        access.put(token, new Access(shop, clientId, now.plus(accessLifetime)));
+        refresh.put(next, new Refresh(shop, clientId, now.plus(refreshLifetime), null));
+        return new Pair(token, next, now.plus(accessLifetime), now.plus(refreshLifetime));
+    }
+
     /** Admin calls made with a token past its expiry. */
     public long expiredUses() {
         return expiredUses.get();
