@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +25,7 @@ import io.customerflow.events.Topics;
 import io.customerflow.infra.FreePorts;
 import io.customerflow.infra.KafkaBroker;
 import io.customerflow.infra.ServiceProcess;
+import io.customerflow.infra.ShopInstaller;
 import io.customerflow.infra.ShopifyAdminStandIn;
 import io.customerflow.infra.ShopifyOAuthStandIn;
 
@@ -98,7 +98,7 @@ class TokenRefreshReplicasTest {
         try {
             for (int i = 0; i < SHOPS; i++) {
                 String shop = "refresh-" + i + ".myshopify.com";
-                install(first.port(), shop);
+                ShopInstaller.install("http://127.0.0.1:" + first.port(), shop);
                 shops.add(shop);
             }
             // Refreshes now take 3 s at Shopify: the replica is killed while one is in flight.
@@ -160,25 +160,6 @@ class TokenRefreshReplicasTest {
             assertTrue(list.body().contains("\"shop\":\"" + shop + "\",\"status\":\"installed\""), list.body());
         }
         assertFalse(list.body().contains("needs-reauth"), list.body());
-    }
-
-    /** The OAuth install as a browser does it, with a cookie jar: ingest → authorize → callback. */
-    static void install(int port, String shop) throws Exception {
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        HttpResponse<String> started = browser.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/shopify/install?shop=" + shop)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(303, started.statusCode(), started.body());
-        HttpResponse<String> approved = browser.send(HttpRequest.newBuilder(
-                URI.create(started.headers().firstValue("Location").orElseThrow())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(302, approved.statusCode(), approved.body());
-        URI back = URI.create(approved.headers().firstValue("Location").orElseThrow());
-        HttpResponse<String> done = browser.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + back.getPath() + "?" + back.getRawQuery())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, done.statusCode(), done.body());
     }
 
     static String sha256(String value) throws Exception {

@@ -107,6 +107,13 @@ class ChartTest {
                 assertEquals(registry, podSpec(d).path("containers").toString()
                         .contains("file:/registry/shop-registry.properties"), name(d));
             }
+            // The Shopify app's id and secret reach ingest alone, from their Secret; its callback is the Ingress host's.
+            for (JsonNode d : ofKind(objects, "Deployment")) {
+                assertEquals(name(d).endsWith("-ingest"), podSpec(d).path("containers").toString()
+                        .contains("\"name\":\"salon-booking-shopify-app\",\"key\":\"client-secret\""), name(d));
+            }
+            assertTrue(ofKind(objects, "ConfigMap").stream().anyMatch(cm -> cm.path("data").toString()
+                    .contains("ingest.app.callback-url=https://hooks.salon-booking.example/shopify/callback")));
             // The store's token digests (and console session key) come as a mounted Secret file, like ingest's keys.
             JsonNode store = ofKind(objects, "Deployment").stream().filter(d -> name(d).endsWith("-customer-store"))
                     .findFirst().orElseThrow();
@@ -194,7 +201,8 @@ class ChartTest {
             exposed.add(p.path("path").asText());
             assertTrue(p.path("backend").path("service").path("name").asText().endsWith("-ingest"));
         });
-        assertEquals(List.of("/webhooks/shopify", "/v1/instant-bookings", "/v1/checkout-bookings"), exposed);
+        assertEquals(List.of("/webhooks/shopify", "/v1/instant-bookings", "/v1/checkout-bookings", "/shopify/install",
+                "/shopify/callback"), exposed, "the registry's /v1/shops stays inside the cluster");
         for (JsonNode np : ofKind(objects, "NetworkPolicy")) {
             boolean ingest = name(np).endsWith("-ingest");
             JsonNode from = np.path("spec").path("ingress").get(0).get("from");

@@ -74,11 +74,6 @@ public class ShopInstalls {
         return true;
     }
 
-    /** Async form for the webhook side (the request's thread never waits for it). */
-    public CompletableFuture<Boolean> uninstallLater(String shop) {
-        return CompletableFuture.supplyAsync(() -> uninstall(shop));
-    }
-
     private void seed(Map<String, IngestConfig.Shop> shops) {
         for (IngestConfig.Shop s : shops.values()) {
             String shop = s.domain().trim();

@@ -17,6 +17,7 @@ import io.customerflow.tagging.config.TaggingConfig;
  * a shop installed, refreshed, changed or uninstalled counts from the next call), else from the static seed
  * {@code tagging.shops.*} (the local run's stand-in and tests). A shop the registry has is never taken from the seed.
  */
+@io.quarkus.runtime.Startup // the registry is read whole at start, never on an event's thread (it would block it)
 @ApplicationScoped
 public class ShopRegistry {
 
