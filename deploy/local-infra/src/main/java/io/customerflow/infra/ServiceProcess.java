@@ -109,7 +109,8 @@ public final class ServiceProcess implements AutoCloseable {
     /** The lines of this start's log that say why the service stopped (Quarkus names the property at fault). */
     private String whyNotStarted() {
         List<String> lines = newLogLines();
-        List<String> reasons = lines.stream().filter(l -> l.contains("SRCFG") || l.contains("cannot work"))
+        List<String> reasons = lines.stream().filter(l -> l.contains("SRCFG") || l.contains("cannot work")
+                || l.startsWith("Caused by: java.lang.IllegalStateException: "))
                 .map(l -> l.replaceFirst("^.*?(SRCFG\\d+: |Exception: )", "").strip()).distinct().limit(8).toList();
         if (reasons.isEmpty()) {
             reasons = lines.stream().filter(l -> l.contains(" ERROR ")).limit(3).toList();

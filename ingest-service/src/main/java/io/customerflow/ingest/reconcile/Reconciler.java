@@ -85,10 +85,33 @@ public class Reconciler {
         return shops.find(shop).map(ShopRecord::installed).orElse(false);
     }
 
-    /** The shop's access token as the registry holds it now (a pass outlives an expiring token). */
+    /**
+     * The shop's access token as the registry holds it now, asked for each call (a pass outlives an expiring token).
+     * One about to expire waits for the refreshed one its owner writes (this is a pass's own thread): Shopify would
+     * only answer 401.
+     */
     private String token(String shop) {
-        return shops.accessToken(shop).map(RegisteredShops.AccessToken::token).orElse(null);
+        RegisteredShops.AccessToken token = shops.accessToken(shop).orElse(null);
+        if (token != null && token.expiresAt() != null && !token.expiresAt().isAfter(now().plusSeconds(1))) {
+            try {
+                shops.newerThan(shop, token.version(), REFRESH_WAIT).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // what the registry holds is used as it is
+            }
+            token = shops.accessToken(shop).orElse(null);
+            if (token != null && token.expiresAt() != null && !token.expiresAt().isAfter(now())) {
+                throw new io.customerflow.shopify.AdminApiFailure(io.customerflow.consumer.DeadLetterReason.UNAUTHORIZED,
+                        "the access token of " + shop + " expired and no refreshed one arrived within "
+                                + REFRESH_WAIT.toSeconds() + " s: the pass resumes from its checkpoint");
+            }
+        }
+        return token == null ? null : token.token();
     }
+
+    /** How long a pass waits for a shop's refreshed token. */
+    private static final Duration REFRESH_WAIT = Duration.ofSeconds(30);
 
     /**
      * After Kafka acknowledged a webhook's events: remembers its orders as seen (so no pass re-emits them), and stops
