@@ -27,8 +27,6 @@ public final class RedactionLedger {
     }
 
     private final SecretKeySpec key;
-    /** One initialised Mac per thread: every booking a consumer handles is looked up, so no Mac per key. */
-    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     /** @param key the ledger key (any length; 32 random bytes or more recommended) */
     public RedactionLedger(String key) {
@@ -76,7 +74,7 @@ public final class RedactionLedger {
     /** HMAC-SHA256 of {@code shop + "\n" + identity}, hex. */
     String key(String shop, String identity) {
         byte[] subject = (shop + "\n" + identity).getBytes(StandardCharsets.UTF_8);
-        return HexFormat.of().formatHex(macs.get().doFinal(subject));
+        return HexFormat.of().formatHex(newMac().doFinal(subject));
     }
 
     private Mac newMac() {

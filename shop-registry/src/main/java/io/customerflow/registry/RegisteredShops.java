@@ -120,12 +120,15 @@ public class RegisteredShops {
             return CompletableFuture.completedFuture(now);
         }
         CompletableFuture<ShopRecord> next = new CompletableFuture<>();
-        waiting.computeIfAbsent(shop, k -> new CopyOnWriteArrayList<>()).add(next);
+        List<CompletableFuture<ShopRecord>> list = waiting.computeIfAbsent(shop, k -> new CopyOnWriteArrayList<>());
+        list.add(next);
         ShopRecord again = shops.get(shop); // written between the look and the registration
         if (again != null && again.version() > version) {
             next.complete(again);
         }
-        return next.completeOnTimeout(shops.get(shop), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        // A wait that timed out leaves no trace (events of a shop never installed must not pile up waiters).
+        return next.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> list.remove(next)).thenApply(r -> r != null ? r : shops.get(shop));
     }
 
     /** Writes a shop's record; completes when Kafka acknowledged it. */
@@ -182,6 +185,10 @@ public class RegisteredShops {
             System.getLogger(RegisteredShops.class.getName()).log(System.Logger.Level.WARNING,
                     "shop registry: record of " + safeKey(r.key()) + " skipped: " + e.getMessage());
             return;
+        }
+        ShopRecord held = shops.get(record.shop());
+        if (held != null && record.version() < held.version()) {
+            return; // an older version, read again after the reader restarted from the topic's start
         }
         shops.put(record.shop(), record);
         List<CompletableFuture<ShopRecord>> waiters = waiting.remove(record.shop());

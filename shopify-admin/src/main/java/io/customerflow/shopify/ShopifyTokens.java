@@ -22,13 +22,18 @@ import io.smallrye.mutiny.Uni;
 /**
  * An app's grants at Shopify's token endpoint: the OAuth code of an install, the refresh of an expiring offline
  * token, the migration of a non-expiring one (token exchange) and a custom app's client-credentials token. 429, 5xx
- * and timeouts are retried with backoff within the caller's budget; a refusal is a {@link TokenRefusedException}; an
- * answer of the wrong shape is an {@link IllegalArgumentException} naming the field.
+ * and timeouts are retried with backoff within the caller's budget; a grant Shopify calls void ({@code invalid_grant})
+ * is a {@link TokenRefusedException}; any other refusal (a wrong client secret, URL...) is a
+ * {@link TokenEndpointUnavailableException}, never blamed on the shop; an answer of the wrong shape is an
+ * {@link IllegalArgumentException} naming the field.
  */
 public final class ShopifyTokens {
 
     static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
     static final String OFFLINE_TOKEN = "urn:shopify:params:oauth:token-type:offline-access-token";
+
+    /** The {@code error} words that mean this grant (code, refresh token, old token) is void for good. */
+    static final java.util.Set<String> REFUSED = java.util.Set.of("invalid_grant", "invalid_subject_token");
 
     private final String urlTemplate;
     private final String clientId;
@@ -84,7 +89,8 @@ public final class ShopifyTokens {
 
             @Override
             public SaasRetries.Decision decide(Throwable failure, int attempt) {
-                if (failure instanceof TokenRefusedException || failure instanceof IllegalArgumentException) {
+                if (failure instanceof TokenRefusedException || failure instanceof IllegalArgumentException
+                        || failure instanceof TokenEndpointUnavailableException) {
                     return SaasRetries.Decision.permanent();
                 }
                 return SaasRetries.Decision.retry(SaasRetries.delay(failure, Duration.ofMillis(500), attempt,
@@ -116,14 +122,21 @@ public final class ShopifyTokens {
             body = response.readEntity(JsonNode.class);
         } catch (RuntimeException e) {
             if (status != 200) {
-                throw new TokenRefusedException(status, null);
+                throw new TokenEndpointUnavailableException("Shopify's token endpoint answered HTTP " + status
+                        + " without JSON");
             }
             throw new IllegalArgumentException("the token endpoint's answer is not JSON");
         }
         if (status != 200) {
-            String error = body == null ? null : body.path("error").asText(null);
-            throw new TokenRefusedException(status, error == null ? null : error.replaceAll("[^a-z_]", "").substring(0,
-                    Math.min(40, error.replaceAll("[^a-z_]", "").length())));
+            String raw = body == null ? "" : body.path("error").asText("");
+            String error = raw.replaceAll("[^a-z_]", "");
+            error = error.substring(0, Math.min(40, error.length()));
+            if (REFUSED.contains(error) && status >= 400 && status < 404) {
+                throw new TokenRefusedException(status, error);
+            }
+            // Not about this shop's grant (a wrong client secret, a wrong URL, ...): never a reason to give a shop up.
+            throw new TokenEndpointUnavailableException("Shopify's token endpoint answered HTTP " + status + " "
+                    + error + ": check ingest.app.client-id, .client-secret and .token-url-template");
         }
         if (body == null || !body.isObject()) {
             throw new IllegalArgumentException("the token endpoint's answer is not a JSON object");

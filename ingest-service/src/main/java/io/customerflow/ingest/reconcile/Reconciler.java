@@ -187,7 +187,7 @@ public class Reconciler {
                 }
                 String shop = record.shop();
                 PassState reconcile = current(PassState.key(PassState.Kind.RECONCILE, shop));
-                boolean uninstalled = reconcile != null && reconcile.status() == PassState.Status.UNINSTALLED;
+                boolean uninstalled = stoppedByUninstall(reconcile, record);
                 PassState backfill = current(PassState.key(PassState.Kind.BACKFILL, shop));
                 if (backfill != null && (backfill.status() == PassState.Status.REQUESTED
                         || backfill.status() == PassState.Status.RUNNING)) {
@@ -264,7 +264,13 @@ public class Reconciler {
     private boolean goOn(String key, String shop) {
         PassState reconcile = states.get(PassState.key(PassState.Kind.RECONCILE, shop)).orElse(null);
         return states.leads() && knows(shop)
-                && (reconcile == null || reconcile.status() != PassState.Status.UNINSTALLED);
+                && shops.find(shop).map(r -> !stoppedByUninstall(reconcile, r)).orElse(false);
+    }
+
+    /** Stopped by an uninstall, unless the registry installed the shop again after it. */
+    private static boolean stoppedByUninstall(PassState reconcile, ShopRecord record) {
+        return reconcile != null && reconcile.status() == PassState.Status.UNINSTALLED
+                && !record.updatedAt().isAfter(reconcile.savedAt());
     }
 
     /** The newer of what this replica wrote and what it read (other replicas write requests and uninstalls). */

@@ -37,6 +37,11 @@ public class ExceptionMappers {
     }
 
     @ServerExceptionMapper
+    public Response malformedShopifyAnswer(io.customerflow.ingest.service.ShopHandOvers.MalformedAnswerException e) {
+        return Problem.response(Response.Status.BAD_GATEWAY, e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response tokenEndpointDown(io.customerflow.shopify.ShopifyTokens.TokenEndpointUnavailableException e) {
         Response problem = Problem.response(Response.Status.SERVICE_UNAVAILABLE, "Shopify's token endpoint is "
                 + "unavailable; retry later");

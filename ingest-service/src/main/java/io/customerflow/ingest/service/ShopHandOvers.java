@@ -41,7 +41,10 @@ public class ShopHandOvers {
         this.installs = installs;
     }
 
-    /** @throws InvalidFieldException naming the field; TokenRefusedException when Shopify refuses a migration */
+    /**
+     * @throws InvalidFieldException naming the field; TokenRefusedException when Shopify refuses a migration;
+     *     MalformedAnswerException (502) when Shopify's answer has the wrong shape
+     */
     public ShopRecord handOver(String shop, JsonNode body) {
         if (body == null || !body.isObject()) {
             throw new InvalidFieldException("body", "must be a JSON object");
@@ -63,8 +66,18 @@ public class ShopHandOvers {
         ShopRecord.Settings settings = settings(body.path("settings"));
         Duration budget = Duration.ofSeconds(20);
         OffsetDateTime now = ShopInstalls.now();
+        try {
+            return handOver(shop, kind, c, scopes, klaviyoKey, settings, now, budget);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedAnswerException("Shopify's token answer is malformed: " + e.getMessage());
+        }
+    }
+
+    private ShopRecord handOver(String shop, String kind, JsonNode c, List<String> scopes, String klaviyoKey,
+            ShopRecord.Settings settings, OffsetDateTime now, Duration budget) {
         return switch (kind) {
             case "expiring" -> {
+                tokens(); // an expiring pair is refreshed with the app's secret: without an app it dies within the hour
                 TokenGrant grant = new TokenGrant(token(c, "accessToken"), instant(c, "accessTokenExpiresAt", now),
                         token(c, "refreshToken"), instant(c, "refreshTokenExpiresAt", now), scopes);
                 yield installs.install(shop, clientId(), ShopRecord.Credential.Kind.EXPIRING, grant, klaviyoKey, settings);
@@ -89,6 +102,13 @@ public class ShopHandOvers {
             default -> throw new InvalidFieldException("credential.kind",
                     "must be expiring, non-expiring (migrated at once) or client-credentials");
         };
+    }
+
+    /** Shopify answered a grant with something that is not a token answer. */
+    public static final class MalformedAnswerException extends RuntimeException {
+        MalformedAnswerException(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private ShopifyTokens tokens() {

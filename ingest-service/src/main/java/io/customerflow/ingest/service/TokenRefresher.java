@@ -53,6 +53,12 @@ import io.smallrye.common.annotation.Identifier;
 public class TokenRefresher {
 
     private static final Duration ACK = Duration.ofSeconds(30);
+    /** How long a partition taken over waits before its shops are refreshed here. */
+    private static final Duration SETTLE = Duration.ofSeconds(2);
+    /** How long a revocation waits for the refreshes of its partitions still running. */
+    private static final Duration REVOKE_WAIT = Duration.ofSeconds(20);
+    /** How long a refused refresh waits for an uninstall of the shop before it marks the shop needs-reauth. */
+    private static final Duration UNINSTALL_GRACE = Duration.ofSeconds(3);
 
     private final IngestConfig.App settings;
     private final ShopifyTokens tokens;
@@ -61,7 +67,8 @@ public class TokenRefresher {
     private final SecretBox box;
     private final MeterRegistry metrics;
     private final KafkaClients kafka;
-    private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    /** The partitions this replica owns, and since when. */
+    private final Map<Integer, java.time.Instant> owned = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, Retry> retries = new ConcurrentHashMap<>();
     /** The version each shop had when this replica last wrote its next one: not refreshed again from a stale read. */
@@ -89,7 +96,32 @@ public class TokenRefresher {
     /** Whether this replica refreshes the shop now. */
     public boolean owns(String shop) {
         int n = partitions;
-        return n > 0 && owned.contains(Utils.toPositive(Utils.murmur2(shop.getBytes(StandardCharsets.UTF_8))) % n);
+        if (n <= 0) {
+            return false;
+        }
+        java.time.Instant since = owned.get(partition(shop, n));
+        // A partition just taken over waits a moment: the previous owner's last acknowledged write reaches this
+        // replica's registry view first, so the same refresh token is never used twice.
+        return since != null && java.time.Instant.now().isAfter(since.plus(SETTLE));
+    }
+
+    private static int partition(String shop, int partitions) {
+        return Utils.toPositive(Utils.murmur2(shop.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /** On revocation: the refreshes of those partitions still running finish (and are written) before they move. */
+    private void awaitRefreshesOf(Collection<TopicPartition> revoked) {
+        java.util.Set<Integer> moving = new java.util.HashSet<>();
+        revoked.forEach(p -> moving.add(p.partition()));
+        long deadline = System.nanoTime() + REVOKE_WAIT.toNanos();
+        while (System.nanoTime() < deadline && inFlight.stream().anyMatch(s -> moving.contains(partition(s, partitions)))) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void own(SupervisedLoop loop) {
@@ -102,11 +134,13 @@ public class TokenRefresher {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
                     revoked.forEach(p -> owned.remove(p.partition()));
+                    awaitRefreshesOf(revoked);
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-                    assigned.forEach(p -> owned.add(p.partition()));
+                    java.time.Instant now = java.time.Instant.now();
+                    assigned.forEach(p -> owned.putIfAbsent(p.partition(), now));
                 }
 
                 @Override
@@ -201,24 +235,36 @@ public class TokenRefresher {
             count("ok");
         } catch (TokenRefusedException e) {
             count("refused");
-            if (stillCurrent(r)) {
-                writeQuietly(r.next(ShopRecord.Status.NEEDS_REAUTH, null, r.klaviyoKey(), ShopInstalls.now()));
-                written.put(shop, r.version());
+            // Shopify revokes the tokens when the app is uninstalled: the uninstall (written by whichever replica got
+            // the webhook) may be on its way here. It wins; needs-reauth is only for a shop still installed.
+            ShopRecord latest = registry.newerThan(shop, r.version(), UNINSTALL_GRACE).join();
+            if (latest != null && latest.version() == r.version()) {
+                if (writeQuietly(r.next(ShopRecord.Status.NEEDS_REAUTH, null, r.klaviyoKey(), ShopInstalls.now()))) {
+                    written.put(shop, r.version());
+                    Log.warnf("token refresh: %s needs re-authorisation (%s); no calls until it installs again",
+                            shop, e.getMessage());
+                } else {
+                    backOff(r);
+                }
             }
-            Log.warnf("token refresh: %s needs re-authorisation (%s); no calls until it installs again", shop,
-                    e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             count("failed");
-            Retry last = retries.get(shop);
-            int attempt = last != null && last.version == r.version() ? last.attempt + 1 : 1;
-            Duration wait = Backoff.exponential(Duration.ofSeconds(1), attempt, Duration.ofMinutes(1));
-            retries.put(shop, new Retry(r.version(), attempt, ShopInstalls.now().plus(wait)));
+            Duration wait = backOff(r);
             Log.warnf("token refresh: %s failed (%s), again in %d ms", shop, e.getClass().getSimpleName()
                     + (e instanceof ShopifyTokens.TokenEndpointUnavailableException ? ": " + e.getMessage() : ""),
                     wait.toMillis());
         }
+    }
+
+    /** The shop is tried again later, backing off per failed attempt of the same version. */
+    private Duration backOff(ShopRecord r) {
+        Retry last = retries.get(r.shop());
+        int attempt = last != null && last.version == r.version() ? last.attempt + 1 : 1;
+        Duration wait = Backoff.exponential(Duration.ofSeconds(1), attempt, Duration.ofMinutes(1));
+        retries.put(r.shop(), new Retry(r.version(), attempt, ShopInstalls.now().plus(wait)));
+        return wait;
     }
 
     private boolean stillCurrent(ShopRecord r) {
@@ -236,11 +282,16 @@ public class TokenRefresher {
         return box.isCurrent(sealed) ? sealed : box.seal(shop, "klaviyoKey", box.open(shop, "klaviyoKey", sealed));
     }
 
-    private void writeQuietly(ShopRecord record) {
+    private boolean writeQuietly(ShopRecord record) {
         try {
             registry.write(record).get(ACK.toSeconds(), TimeUnit.SECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         } catch (Exception e) {
             Log.warnf("token refresh: %s not marked (%s)", record.shop(), e.getClass().getSimpleName());
+            return false;
         }
     }
 

@@ -90,7 +90,12 @@ public class ShopRegistry {
         uninstalled.add(shop);
     }
 
+    /**
+     * For a shop of the registry, the registry decides (a shop installed again is called again at once); the mark of
+     * an {@code app/uninstalled} event counts for a seeded shop only.
+     */
     public boolean isUninstalled(String shop) {
-        return uninstalled.contains(shop) || status(shop).filter(s -> s == ShopRecord.Status.UNINSTALLED).isPresent();
+        Optional<ShopRecord.Status> status = status(shop);
+        return status.isPresent() ? status.get() == ShopRecord.Status.UNINSTALLED : uninstalled.contains(shop);
     }
 }
