@@ -97,14 +97,16 @@ class CustomerLanesTest {
         List<ShopifyAdminStandIn.Call> calls = shopify().calls(LARGE, "tagsAdd");
         assertEquals(orders, shopify().customersTagged(LARGE).stream().distinct().count());
         assertEquals(0, calls.stream().filter(ShopifyAdminStandIn.Call::throttled).count());
-        // Budget used while there is backlog: from the first call that found the bucket below half full (the start-up
-        // burst spends the full bucket and says nothing of the pace) to the last call, the points spent minus the
-        // bucket's draw-down over what its restore rate refilled in that time.
+        // Budget used while there is backlog: from the first call that found the bucket below three quarters (the
+        // start-up burst, from a full bucket, says nothing of the pace) to the last call, the points spent minus the
+        // bucket's draw-down over what its restore rate refilled in that time. Three quarters, not half: lanes that
+        // keep up only slightly faster than the restore rate (107 calls/s against 100 in a CI run) draw a 1,000-point
+        // bucket down by a few hundred points over the backlog, which proves the pace as well.
         int first = 0;
-        while (first < calls.size() && calls.get(first).availableBefore() >= 500) {
+        while (first < calls.size() && calls.get(first).availableBefore() >= 750) {
             first++;
         }
-        assertTrue(first < calls.size() - 1, "the bucket never went below half full: the lanes did not keep up ("
+        assertTrue(first < calls.size() - 1, "the bucket never went below three quarters: the lanes did not keep up ("
                 + calls.size() + " calls over " + (calls.get(calls.size() - 1).atNanos() - calls.get(0).atNanos()) / 1e9
                 + " s, up to " + shopify().maxConcurrentRequests() + " at once)");
         var from = calls.get(first);
