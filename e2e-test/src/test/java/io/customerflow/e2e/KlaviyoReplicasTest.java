@@ -64,6 +64,7 @@ class KlaviyoReplicasTest {
         config = Files.writeString(dir.resolve("klaviyo.properties"), String.join("\n",
                 "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
                 "privacy.ledger-key=replicas-test",
+                "shop-registry.data-keys.e2e=Y3VzdG9tZXItZmxvdyBsb2NhbCBydW4gZGF0YSBrZXk=",
                 "klaviyo.base-url=" + klaviyo.baseUrl(),
                 "klaviyo.accounts.replicas.api-key=" + API_KEY,
                 "klaviyo.accounts.replicas.shops=" + SHOP,

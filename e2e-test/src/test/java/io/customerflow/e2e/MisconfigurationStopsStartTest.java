@@ -89,7 +89,9 @@ class MisconfigurationStopsStartTest {
     @Test
     void aConsumerWithoutTheRedactionLedgerKeyNamesIt() throws Exception {
         // An exported blank value, as a Secret that was never filled in.
-        String message = failedStart("klaviyo-service", List.of(), Map.of("PRIVACY_LEDGER_KEY", " "));
+        String message = failedStart("klaviyo-service",
+                List.of("shop-registry.data-keys.k1=Y3VzdG9tZXItZmxvdyBsb2NhbCBydW4gZGF0YSBrZXk="),
+                Map.of("PRIVACY_LEDGER_KEY", " "));
         assertTrue(message.contains("privacy.ledger-key is not set"), message);
     }
 

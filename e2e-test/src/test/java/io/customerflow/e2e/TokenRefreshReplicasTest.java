@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,8 +34,11 @@ import io.customerflow.infra.ShopifyOAuthStandIn;
  * Expiring tokens are refreshed exactly once per shop across packaged ingest replicas: 12 shops installed through
  * OAuth with 20-second tokens; the only replica is killed with SIGKILL while a refresh is in flight at Shopify, a new
  * one takes over from what the registry holds (Shopify's grace for the previous refresh token covers the pair that
- * was never stored), then a second replica joins and the shops are shared. No shop ends in needs-reauth, no grant is
- * refused, no Admin call uses an expired token, and while two replicas run no shop is refreshed twice for one expiry.
+ * was never stored), then a second replica joins and the shops are shared. Meanwhile reconcile passes run every 3 s
+ * and live bookings (signed {@code orders/create} webhooks, two a second) are tagged by a packaged tagging-service
+ * with the tokens it reads from the registry. No shop ends in needs-reauth, no grant is refused, no Admin call
+ * (ingest's or tagging's) uses an expired token, every accepted booking is tagged exactly once, and while two
+ * replicas run no shop is refreshed twice for one expiry.
  */
 class TokenRefreshReplicasTest {
 
@@ -42,6 +46,7 @@ class TokenRefreshReplicasTest {
     static final String CLIENT_ID = "replicas-app";
     static final String CLIENT_SECRET = "replicas-app-secret-0123456789";
     static final String OPERATOR_KEY = "replicas-operator-key";
+    static final String WEBHOOK_SECRET = "token-replicas-webhook-secret";
 
     static Path dir;
     static KafkaBroker kafka;
@@ -60,7 +65,7 @@ class TokenRefreshReplicasTest {
                 "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
                 "privacy.ledger-key=token-replicas-test",
                 "shop-registry.data-keys.e2e=Y3VzdG9tZXItZmxvdyBsb2NhbCBydW4gZGF0YSBrZXk=",
-                "ingest.shopify.webhook-secrets=token-replicas-webhook-secret",
+                "ingest.shopify.webhook-secrets=" + WEBHOOK_SECRET,
                 "ingest.shopify.url-template=" + shopify.urlTemplate(),
                 "ingest.app.client-id=" + CLIENT_ID,
                 "ingest.app.client-secret=" + CLIENT_SECRET,
@@ -89,18 +94,83 @@ class TokenRefreshReplicasTest {
                 dir.resolve(name + ".log"), Map.of());
     }
 
+    /** tagging-service with no shop of its own: every shop and token comes from the registry. */
+    static ServiceProcess tagging() throws Exception {
+        Path taggingConfig = Files.writeString(dir.resolve("tagging.properties"), String.join("\n",
+                "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "privacy.ledger-key=token-replicas-test",
+                "shop-registry.data-keys.e2e=Y3VzdG9tZXItZmxvdyBsb2NhbCBydW4gZGF0YSBrZXk=",
+                "tagging.shopify.url-template=" + shopify.urlTemplate(), ""));
+        return new ServiceProcess("tagging", Path.of("..").toAbsolutePath().normalize()
+                .resolve("tagging-service/target/quarkus-app/quarkus-run.jar"), FreePorts.find(),
+                List.of(taggingConfig), dir.resolve("tagging.log"), Map.of());
+    }
+
+    /** Live bookings: a signed orders/create of a new customer to the ingest replica up now, every 500 ms. */
+    static final class Bookings implements AutoCloseable {
+        final java.util.concurrent.atomic.AtomicInteger ingestPort = new java.util.concurrent.atomic.AtomicInteger();
+        /** Customer id of each booking ingest accepted (answered 200), by shop. */
+        final Map<String, List<Long>> accepted = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        private final java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(8_000_001);
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+        Bookings start() {
+            timer.scheduleAtFixedRate(this::sendOne, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return this;
+        }
+
+        private void sendOne() {
+            long order = next.getAndIncrement();
+            String shop = shops.get((int) (order % shops.size()));
+            long customer = order + 1_000_000;
+            byte[] body = EndToEndTest.order(order, customer, "c" + order + "@replicas.example", true);
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new javax.crypto.spec.SecretKeySpec(WEBHOOK_SECRET.getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + ingestPort.get() + "/webhooks/shopify")).timeout(Duration.ofSeconds(5))
+                        .header("Content-Type", "application/json")
+                        .header("X-Shopify-Hmac-Sha256", java.util.Base64.getEncoder().encodeToString(mac.doFinal(body)))
+                        .header("X-Shopify-Topic", "orders/create").header("X-Shopify-Shop-Domain", shop)
+                        .header("X-Shopify-Webhook-Id", "replicas-" + order)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    accepted.computeIfAbsent(shop, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(customer);
+                }
+            } catch (Exception e) {
+                // The replica was killed or is starting: Shopify would retry this delivery; it is not counted.
+            }
+        }
+
+        int count() {
+            return accepted.values().stream().mapToInt(List::size).sum();
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
+    }
+
     @Test
     void aReplicaKilledMidRefreshLosesNoShopAndTwoReplicasRefreshEachShopOnce() throws Exception {
         ShopifyOAuthStandIn oauth = shopify.oauth();
+        ServiceProcess tagging = tagging().start(Duration.ofMinutes(2));
         ServiceProcess first = replica("ingest-a").start(Duration.ofMinutes(2));
         ServiceProcess second = null;
         ServiceProcess third = null;
+        Bookings bookings = new Bookings();
         try {
             for (int i = 0; i < SHOPS; i++) {
                 String shop = "refresh-" + i + ".myshopify.com";
                 ShopInstaller.install("http://127.0.0.1:" + first.port(), shop);
                 shops.add(shop);
             }
+            bookings.ingestPort.set(first.port());
+            bookings.start();
             // Refreshes now take 3 s at Shopify: the replica is killed while one is in flight.
             oauth.tokenLatency(Duration.ofSeconds(3));
             EndToEndTest.awaitTrue(Duration.ofSeconds(40), () -> oauth.inFlightGrants() > 0);
@@ -109,6 +179,7 @@ class TokenRefreshReplicasTest {
                     + " refresh(es) in flight");
             oauth.tokenLatency(Duration.ZERO);
             second = replica("ingest-b").start(Duration.ofMinutes(2));
+            bookings.ingestPort.set(second.port());
             long refreshes = oauth.grants("refresh_token");
             // Every shop refreshed by the new owner at least twice: it carried on from the registry.
             EndToEndTest.awaitTrue(Duration.ofSeconds(90), () -> oauth.grants("refresh_token") >= refreshes + 2 * SHOPS);
@@ -126,10 +197,31 @@ class TokenRefreshReplicasTest {
                 }
             }
             assertAllInstalled(third.port());
+            bookings.close();
+            // Every booking ingest accepted is tagged, once, whichever token was current when tagging called.
+            int accepted = bookings.count();
+            assertTrue(accepted > 100, "live bookings accepted: " + accepted);
+            EndToEndTest.awaitTrue(Duration.ofSeconds(60), () -> shops.stream().mapToInt(shop ->
+                    shopify.customersTagged(shop).size()).sum() >= accepted);
+            for (String shop : shops) {
+                List<String> tagged = shopify.customersTagged(shop);
+                assertEquals(tagged.size(), Set.copyOf(tagged).size(), shop + ": a customer tagged twice: " + tagged);
+                for (long customer : bookings.accepted.getOrDefault(shop, List.of())) {
+                    assertTrue(tagged.contains("gid://shopify/Customer/" + customer), shop + ": " + customer
+                            + " accepted, not tagged: " + tagged);
+                }
+                // A booking whose answer was lost to the SIGKILL may be tagged too (Kafka held it): never a stranger.
+                for (String gid : tagged) {
+                    long customer = Long.parseLong(gid.substring(gid.lastIndexOf('/') + 1));
+                    assertTrue(customer > 9_000_000 && customer < 1_000_000 + bookings.next.get(), gid);
+                }
+            }
             assertEquals(0, oauth.refusedGrants(), "grants refused");
             assertEquals(0, oauth.expiredUses(), "Admin calls with an expired token");
             assertTrue(shopify.calls().size() > SHOPS, "the shops were reconciled meanwhile: " + shopify.calls().size());
         } finally {
+            bookings.close();
+            tagging.close();
             first.close();
             if (second != null) {
                 second.close();
@@ -138,7 +230,7 @@ class TokenRefreshReplicasTest {
                 third.close();
             }
         }
-        for (String log : List.of("ingest-a.log", "ingest-b.log", "ingest-c.log")) {
+        for (String log : List.of("ingest-a.log", "ingest-b.log", "ingest-c.log", "tagging.log")) {
             String text = Files.readString(dir.resolve(log));
             assertFalse(text.matches("(?s).*shp(at|rt)_[0-9a-f]{8}.*"), log + " holds a token");
         }

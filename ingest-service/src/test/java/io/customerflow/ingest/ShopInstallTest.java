@@ -98,6 +98,12 @@ class ShopInstallTest extends IngestTestBase {
         callback(callback, cookie).statusCode(200);
         callback(callback, cookie).statusCode(400).body("detail", containsString("already used"));
         given().get("/shopify/install?shop=not-a-shop.example.com").then().statusCode(400);
+
+        // The merchant approved less than the app asks for: nothing installed, and the page says what is missing.
+        String partial = "partial-salon.myshopify.com";
+        InstallProfile.shopify.oauth().declines(partial, "read_products");
+        install(partial).statusCode(400).body("detail", containsString("read_products"));
+        given().header("Authorization", OPERATOR).get("/v1/shops/" + partial).then().statusCode(404);
     }
 
     @Test
@@ -151,8 +157,8 @@ class ShopInstallTest extends IngestTestBase {
         assertTrue(metric("shop_tokens_refreshed_total", "outcome=\"refused\"") >= 1);
 
         byte[] uninstalled = ("{\"id\": 1, \"myshopify_domain\": \"" + leaving + "\"}").getBytes(StandardCharsets.UTF_8);
-        webhook(uninstalled, headers("X-Shopify-Topic", "app/uninstalled", "X-Shopify-Shop-Domain", leaving))
-                .statusCode(200);
+        webhook(uninstalled, headers("X-Shopify-Topic", "app/uninstalled", "X-Shopify-Shop-Domain", leaving,
+                "X-Shopify-Triggered-At", OffsetDateTime.now(ZoneOffset.UTC).toString())).statusCode(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> "uninstalled".equals(given().header("Authorization", OPERATOR)
                 .get("/v1/shops/" + leaving).then().extract().path("status")));
         given().header("Authorization", OPERATOR).get("/v1/shops/" + leaving).then().body("credential", nullValue());
@@ -162,6 +168,56 @@ class ShopInstallTest extends IngestTestBase {
             int now = InstallProfile.shopify.calls(leaving, "orders").size();
             return last.getAndSet(now) == now;
         });
+    }
+
+    @Test
+    void aLateRetryOfAnUninstallFromBeforeTheLastInstallLeavesTheShopInstalled() {
+        String shop = "came-back-salon.myshopify.com";
+        OffsetDateTime beforeInstall = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(30).withNano(0);
+        install(shop).statusCode(200);
+        byte[] body = ("{\"id\": 7, \"myshopify_domain\": \"" + shop + "\"}").getBytes(StandardCharsets.UTF_8);
+        // Shopify still retrying the app/uninstalled of half an hour ago, before the merchant installed again.
+        webhook(body, headers("X-Shopify-Topic", "app/uninstalled", "X-Shopify-Shop-Domain", shop,
+                "X-Shopify-Triggered-At", beforeInstall.toString(), "X-Shopify-Webhook-Id", "late-uninstall-1"))
+                .statusCode(200);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> "installed".equals(
+                given().header("Authorization", OPERATOR).get("/v1/shops/" + shop).then().extract().path("status")));
+        // An uninstall of now removes it.
+        webhook(body, headers("X-Shopify-Topic", "app/uninstalled", "X-Shopify-Shop-Domain", shop,
+                "X-Shopify-Triggered-At", OffsetDateTime.now(ZoneOffset.UTC).toString(),
+                "X-Shopify-Webhook-Id", "late-uninstall-2")).statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "uninstalled".equals(given().header("Authorization", OPERATOR)
+                .get("/v1/shops/" + shop).then().extract().path("status")));
+    }
+
+    @Test
+    void aTokenShopifyRefusedIsRefreshedOnceOnRequestOfItsVersion() {
+        String shop = "refused-token-salon.myshopify.com";
+        ShopifyOAuthStandIn oauth = InstallProfile.shopify.oauth();
+        ShopifyOAuthStandIn.Pair pair = oauth.grantDirectly(shop, InstallProfile.CLIENT_ID);
+        // Handed over as valid for an hour: no refresh is due before a 401 asks for one.
+        String body = """
+                {"credential": {"kind": "expiring", "accessToken": "%s", "accessTokenExpiresAt": "%s",
+                  "refreshToken": "%s", "refreshTokenExpiresAt": "%s"},
+                 "scopes": ["read_orders","write_orders","read_customers","write_customers","read_products"]}
+                """.formatted(pair.accessToken(), OffsetDateTime.now().plusHours(1), pair.refreshToken(),
+                OffsetDateTime.now().plusDays(90));
+        int version = given().header("Authorization", OPERATOR).contentType("application/json").body(body)
+                .put("/v1/shops/" + shop).then().statusCode(200).extract().path("version");
+        var kafka = new KafkaTestClient(TestInfrastructure.kafka());
+        String topic = "test.ingest.shops.refresh-requests.v1";
+        // Hostile records first: not a shop, not a version. Ignored, and the follower goes on.
+        kafka.send(topic, "not a shop", null, "{\"version\": 1}".getBytes(StandardCharsets.UTF_8));
+        kafka.send(topic, shop, null, "{\"version\": \"all\"}".getBytes(StandardCharsets.UTF_8));
+        kafka.send(topic, shop, null, "{\"version\": %d}".formatted(version - 1).getBytes(StandardCharsets.UTF_8));
+        kafka.send(topic, shop, null, "{\"version\": %d}".formatted(version).getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(15)).until(() -> oauth.refreshedAt(shop).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((Integer) given().header("Authorization", OPERATOR)
+                .get("/v1/shops/" + shop).then().extract().path("version")) == version + 1);
+        // The same request again (a second service got the same 401): that version is gone, nothing more.
+        kafka.send(topic, shop, null, "{\"version\": %d}".formatted(version).getBytes(StandardCharsets.UTF_8));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> oauth.refreshedAt(shop).size() == 1);
+        assertTrue(metric("shop_tokens_refresh_requested_total", "") >= 2);
     }
 
     /** The whole install as a browser does it: ingest → Shopify's authorize page → back to ingest's callback. */

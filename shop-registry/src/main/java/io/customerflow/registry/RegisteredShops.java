@@ -95,11 +95,14 @@ public class RegisteredShops {
         return Optional.of(new AccessToken(o.token, record.version(), record.credential().accessTokenExpiresAt()));
     }
 
-    /** The shop's Klaviyo private key, opened, when it is installed and has one. */
+    /**
+     * The shop's Klaviyo private key, opened, when the shop has one and is not uninstalled (a shop that needs
+     * re-authorisation with Shopify still has a valid Klaviyo key).
+     */
     public Optional<String> klaviyoKey(String shop) {
         ShopRecord record = shops.get(shop);
-        return record == null || !record.installed() ? Optional.empty()
-                : Optional.ofNullable(box.open(shop, "klaviyoKey", record.klaviyoKey()));
+        return record == null || record.status() == ShopRecord.Status.UNINSTALLED || record.klaviyoKey() == null
+                ? Optional.empty() : Optional.ofNullable(box.open(shop, "klaviyoKey", record.klaviyoKey()));
     }
 
     /** An access token and the registry version it belongs to (a newer version may carry a newer token). */

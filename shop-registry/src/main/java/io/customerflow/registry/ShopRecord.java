@@ -22,15 +22,25 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param klaviyoKey the shop's Klaviyo private key, sealed; null when it has none here or once uninstalled
  * @param settings what the shop opted into
  * @param updatedAt when this version was written
+ * @param installedAt when the shop was last installed (OAuth, hand-over or seed): an {@code app/uninstalled} of an
+ *     earlier moment is a late retry of an uninstall before it, and does not remove this install; null in records of
+ *     before this field
  * @param version 1 for the first write of the shop, then +1 per write
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ShopRecord(String shop, Status status, String clientId, List<String> scopes, Credential credential,
-        String klaviyoKey, Settings settings, OffsetDateTime updatedAt, long version) {
+        String klaviyoKey, Settings settings, OffsetDateTime updatedAt, long version, OffsetDateTime installedAt) {
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public ShopRecord {
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
         settings = settings == null ? Settings.DEFAULT : settings;
+    }
+
+    /** A record without {@link #installedAt()} (tests, and what a bench writes). */
+    public ShopRecord(String shop, Status status, String clientId, List<String> scopes, Credential credential,
+            String klaviyoKey, Settings settings, OffsetDateTime updatedAt, long version) {
+        this(shop, status, clientId, scopes, credential, klaviyoKey, settings, updatedAt, version, null);
     }
 
     public enum Status {
@@ -81,11 +91,13 @@ public record ShopRecord(String shop, Status status, String clientId, List<Strin
 
     /** The next version of this shop: {@code version + 1}, written now. */
     public ShopRecord next(Status status, Credential credential, String klaviyoKey, OffsetDateTime now) {
-        return new ShopRecord(shop, status, clientId, scopes, credential, klaviyoKey, settings, now, version + 1);
+        return new ShopRecord(shop, status, clientId, scopes, credential, klaviyoKey, settings, now, version + 1,
+                installedAt);
     }
 
     /** Uninstalled: every secret erased, the settings kept for a later install. */
     public ShopRecord uninstalled(OffsetDateTime now) {
-        return new ShopRecord(shop, Status.UNINSTALLED, clientId, scopes, null, null, settings, now, version + 1);
+        return new ShopRecord(shop, Status.UNINSTALLED, clientId, scopes, null, null, settings, now, version + 1,
+                installedAt);
     }
 }

@@ -15,6 +15,13 @@ public interface ShopRegistryConfig {
     @WithDefault("shops.v1")
     String topic();
 
+    /**
+     * Where a service that got a 401 with a shop's token asks the owner of the shop's refresh for a new token now
+     * (key = shop, value = the registry version of the refused token); kept an hour.
+     */
+    @WithDefault("shops.refresh-requests.v1")
+    String refreshRequestsTopic();
+
     /** Partitions of the topic when this service creates it: the unit of refresh ownership among ingest replicas. */
     @WithDefault("6")
     int partitions();

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -23,8 +24,9 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Shops come from the registry while tagging runs: a shop installed after start is tagged with its registry token
- * and its own tag names, a refreshed token is used from the next call, a 401 waits for the refreshed token and
- * tries once more with it, and an uninstalled shop gets no call at all. No restart anywhere.
+ * and its own tag names, a refreshed token is used from the next call, a 401 asks for a refresh, waits for the
+ * refreshed token and tries once more with it, an expired token is never sent, and an uninstalled shop gets no call
+ * at all. No restart anywhere.
  */
 @QuarkusTest
 class RegistryShopsTest extends TaggingTestBase {
@@ -52,14 +54,30 @@ class RegistryShopsTest extends TaggingTestBase {
         shopify().stubFor(post(urlPathEqualTo(endpoint(SHOP))).withHeader("X-Shopify-Access-Token",
                 equalTo("shpat_registry_two")).atPriority(1).willReturn(aResponse().withStatus(401)
                         .withBody("{\"errors\": \"[API] Invalid API key or access token\"}")));
-        publish(EventType.ORDER_CREATED, "registry-3", order(SHOP, 9_300_003L, 93_003L, BOOKING, null));
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> shopify().verify(exactly(1),
-                mutationOn(SHOP, "tagsAdd", GID + 93_003L).withHeader("X-Shopify-Access-Token", equalTo("shpat_registry_two"))));
+        try (var requests = kafka.tail("test.tagging.shops.refresh-requests.v1")) {
+            publish(EventType.ORDER_CREATED, "registry-3", order(SHOP, 9_300_003L, 93_003L, BOOKING, null));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> shopify().verify(exactly(1),
+                    mutationOn(SHOP, "tagsAdd", GID + 93_003L).withHeader("X-Shopify-Access-Token", equalTo("shpat_registry_two"))));
+            // The 401 asks the shop's refresh owner (an ingest replica) for a new token of version 2, once.
+            var asked = requests.await(1, r -> SHOP.equals(r.key()), Duration.ofSeconds(10));
+            assertEquals("{\"version\":2}", new String(asked.get(0).value(), java.nio.charset.StandardCharsets.UTF_8));
+        }
         write(3, ShopRecord.Status.INSTALLED, "shpat_registry_three");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> shopify().verify(exactly(1),
                 mutationOn(SHOP, "tagsAdd", GID + 93_003L).withHeader("X-Shopify-Access-Token", equalTo("shpat_registry_three"))));
 
-        write(4, ShopRecord.Status.UNINSTALLED, null);
+        // A token past its expiry is never sent: the call waits for the refreshed one.
+        write(4, ShopRecord.Status.INSTALLED, "shpat_registry_expired", OffsetDateTime.now().minusSeconds(1));
+        publish(EventType.ORDER_CREATED, "registry-expired", order(SHOP, 9_300_005L, 93_005L, BOOKING, null));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> shopify().findAll(
+                mutationOn(SHOP, "tagsAdd", GID + 93_005L)).isEmpty());
+        write(5, ShopRecord.Status.INSTALLED, "shpat_registry_five");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> shopify().verify(exactly(1),
+                mutationOn(SHOP, "tagsAdd", GID + 93_005L).withHeader("X-Shopify-Access-Token", equalTo("shpat_registry_five"))));
+        shopify().verify(exactly(0), mutationOn(SHOP, "tagsAdd", GID + 93_005L)
+                .withHeader("X-Shopify-Access-Token", equalTo("shpat_registry_expired")));
+
+        write(6, ShopRecord.Status.UNINSTALLED, null);
         double before = count("dead.letters", "reason", "uninstalled");
         publish(EventType.ORDER_CREATED, "registry-4", order(SHOP, 9_300_004L, 93_004L, BOOKING, null));
         await().atMost(Duration.ofSeconds(30)).until(() -> count("dead.letters", "reason", "uninstalled") > before);
@@ -71,9 +89,13 @@ class RegistryShopsTest extends TaggingTestBase {
 
     /** Writes the shop's next version and waits until tagging has read it (as a replica would within a poll). */
     private void write(long version, ShopRecord.Status status, String token) {
+        write(version, status, token, OffsetDateTime.now().plusHours(1));
+    }
+
+    private void write(long version, ShopRecord.Status status, String token, OffsetDateTime expiresAt) {
         ShopRecord.Credential credential = token == null ? null : new ShopRecord.Credential(
                 ShopRecord.Credential.Kind.EXPIRING, BOX.seal(SHOP, "accessToken", token),
-                OffsetDateTime.now().plusHours(1), BOX.seal(SHOP, "refreshToken", "shprt_" + token),
+                expiresAt, BOX.seal(SHOP, "refreshToken", "shprt_" + token),
                 OffsetDateTime.now().plusDays(90));
         ShopRecord record = new ShopRecord(SHOP, status, "test-app", List.of("write_customers"), credential, null,
                 new ShopRecord.Settings(true, false, Map.of("booked-appointment", "予約済み")), OffsetDateTime.now(),

@@ -101,9 +101,10 @@ class ChartTest {
                         + "\"valueFrom\":{\"secretKeyRef\":{\"name\":\"customer-flow-redaction-ledger\","
                         + "\"key\":\"PRIVACY_LEDGER_KEY\"}}}"), service + ": " + podSpec(d).path("containers"));
             }
-            // The shop registry's data keys: a mounted Secret file for the two services that read the registry only.
+            // The shop registry's data keys: a mounted Secret file for the three services that read the registry only.
             for (JsonNode d : ofKind(objects, "Deployment")) {
-                boolean registry = name(d).endsWith("-ingest") || name(d).endsWith("-tagging");
+                boolean registry = name(d).endsWith("-ingest") || name(d).endsWith("-tagging")
+                        || name(d).endsWith("-klaviyo");
                 assertEquals(registry, podSpec(d).path("volumes").toString()
                         .contains("\"secretName\":\"customer-flow-shop-registry\""), name(d));
                 assertEquals(registry, podSpec(d).path("containers").toString()
@@ -212,9 +213,9 @@ class ChartTest {
             JsonNode from = np.path("spec").path("ingress").get(0).get("from");
             assertEquals(ingest, from == null, name(np) + ": only ingest is open to all");
         }
-        assertEquals(11, ofKind(objects, "KafkaTopic").size(),
+        assertEquals(12, ofKind(objects, "KafkaTopic").size(),
                 "five event topics, klaviyo's work topic, ingest's two compacted ones, klaviyo's pacing, the "
-                        + "redaction ledger and the shop registry");
+                        + "redaction ledger, the shop registry and its refresh requests");
         assertEquals(1, ofKind(objects, "ServiceMonitor").size());
     }
 

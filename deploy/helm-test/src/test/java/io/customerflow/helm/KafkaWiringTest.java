@@ -74,7 +74,7 @@ class KafkaWiringTest {
     @Test
     void topicConfigNumbersAreIntegersAndTopicsLiveWhereTheTopicOperatorWatches() throws Exception {
         List<JsonNode> all = ofKind(Charts.production(), "KafkaTopic");
-        assertEquals(11, all.size());
+        assertEquals(12, all.size());
         java.util.Set<String> state = java.util.Set.of("ingest.reconcile-state.v1", "ingest.orders-seen.v1",
                 "klaviyo.pacing.v1", "redactions.v1", "shops.v1");
         List<JsonNode> compacted = all.stream().filter(t -> state.contains(t.path("spec").path("topicName").asText()))
@@ -89,7 +89,12 @@ class KafkaWiringTest {
                 "one partition: its owner runs the passes");
         assertEquals(1, compacted.stream().filter(t -> t.path("spec").path("topicName").asText()
                 .equals("klaviyo.pacing.v1")).findFirst().orElseThrow().path("spec").path("partitions").asInt());
-        List<JsonNode> topics = all.stream().filter(t -> !compacted.contains(t)).toList();
+        JsonNode requests = all.stream().filter(t -> t.path("spec").path("topicName").asText()
+                .equals("shops.refresh-requests.v1")).findFirst().orElseThrow();
+        assertEquals(3_600_000L, requests.path("spec").path("config").path("retention.ms").asLong(), "an hour");
+        assertEquals(6, requests.path("spec").path("partitions").asInt());
+        assertEquals("kafka", requests.path("metadata").path("namespace").asText());
+        List<JsonNode> topics = all.stream().filter(t -> !compacted.contains(t) && t != requests).toList();
         for (JsonNode topic : topics) {
             JsonNode config = topic.path("spec").path("config");
             assertTrue(config.path("retention.ms").isIntegralNumber(), name(topic) + ": " + config);

@@ -31,6 +31,8 @@ public final class LocalDemo {
     public static final String WEBHOOK_SECRET = "local-demo-webhook-secret";
     public static final String API_KEY = "local-demo-api-key";
     public static final String STORE_TOKEN = "local-demo-store-token";
+    /** An operator's key for ingest's shop registry API ({@code /v1/shops}): public like the others. */
+    public static final String OPERATOR_KEY = "local-demo-operator-key";
     public static final String SHOPIFY_TOKEN = "local-demo-shopify-token";
     public static final String KLAVIYO_KEY = "pk_local_demo";
     public static final String LEDGER_KEY = "local-demo-ledger-key";
@@ -85,7 +87,8 @@ public final class LocalDemo {
         StringBuilder ingest = new StringBuilder(common)
                 .append("ingest.shopify.webhook-secrets=").append(WEBHOOK_SECRET).append('\n')
                 .append("ingest.api-clients.demo.key-sha256=").append(sha256(API_KEY)).append('\n')
-                .append("ingest.api-clients.demo.shops=").append(shops).append('\n');
+                .append("ingest.api-clients.demo.shops=").append(shops).append('\n')
+                .append("ingest.operators.demo.key-sha256=").append(sha256(OPERATOR_KEY)).append('\n');
         // Reconciliation reads the demo shops' orders from the stand-in, unless a real shop is connected.
         if (settings.userValue("ingest.shopify.url-template").isEmpty()
                 && settings.userValue("tagging.shopify.url-template").isEmpty()) {
@@ -157,13 +160,14 @@ public final class LocalDemo {
                  demo credentials     webhook secret  %s
                                       API key         %s   (client demo: its shops are listed above)
                                       store token     %s   (API and console, every shop)
+                                      operator key    %s   (ingest's /v1/shops: the shop registry)
                  your shop            edit %s, then up again
                  try it               ./customer-flow demo       (in another terminal)
                  past bookings        ./customer-flow backfill --shop demo-salon.myshopify.com --since 2026-01-01
                  stop                 Ctrl-C, or ./customer-flow down
                 =====================================================================================
                 """.formatted(STAND_IN_PORT, KAFKA_PORT, POSTGRES_PORT, PostgresServer.DATABASE, PostgresServer.USER,
-                data.resolve("logs"), WEBHOOK_SECRET, API_KEY, STORE_TOKEN, data.resolve(LocalSettings.CONNECT_FILE));
+                data.resolve("logs"), WEBHOOK_SECRET, API_KEY, STORE_TOKEN, OPERATOR_KEY, data.resolve(LocalSettings.CONNECT_FILE));
     }
 
     static String sha256(String value) {

@@ -71,6 +71,7 @@ public final class ShopifyOAuthStandIn {
     private final Map<String, Access> access = new ConcurrentHashMap<>();
     private final Map<String, Refresh> refresh = new ConcurrentHashMap<>();
     private final Map<String, String> scopes = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Set<String>> declined = new ConcurrentHashMap<>();
     private final AtomicLong expiredUses = new AtomicLong();
     private final AtomicLong unknownUses = new AtomicLong();
     private final AtomicLong refusedGrants = new AtomicLong();
@@ -178,6 +179,12 @@ public final class ShopifyOAuthStandIn {
         return n == null ? 0 : n.get();
     }
 
+    /** The merchant of this shop unticks these optional scopes on the authorize page (they are not granted). */
+    public ShopifyOAuthStandIn declines(String shop, String... scopes) {
+        declined.put(shop, java.util.Set.of(scopes));
+        return this;
+    }
+
     /** The scopes the shop granted at its last install or grant. */
     public String scopes(String shop) {
         return scopes.get(shop);
@@ -210,7 +217,10 @@ public final class ShopifyOAuthStandIn {
             return;
         }
         String code = random(16);
-        codes.put(code, new Code(shop, q.get("client_id"), q.getOrDefault("scope", "")));
+        java.util.Set<String> no = declined.getOrDefault(shop, java.util.Set.of());
+        String granted = String.join(",", java.util.Arrays.stream(q.getOrDefault("scope", "").split(","))
+                .filter(scope -> !no.contains(scope)).toList());
+        codes.put(code, new Code(shop, q.get("client_id"), granted));
         Map<String, String> params = new TreeMap<>();
         params.put("code", code);
         params.put("host", java.util.Base64.getUrlEncoder().withoutPadding()

@@ -45,6 +45,7 @@ public class Reconciler {
 
     private final IngestConfig config;
     private final RegisteredShops shops;
+    private final io.customerflow.registry.RefreshRequests refreshRequests;
     private final ShopInstalls installs;
     private final ReconcileMetrics metrics;
     private final Map<String, PassState> written = new ConcurrentHashMap<>();
@@ -59,9 +60,11 @@ public class Reconciler {
 
     public Reconciler(IngestConfig config, ShopifyOrdersClient shopify, WebhookEvents events,
             EventPublisher publisher, MeterRegistry registry, RegisteredShops shops, ShopInstalls installs,
+            io.customerflow.registry.RefreshRequests refreshRequests,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.config = config;
         this.shops = shops;
+        this.refreshRequests = refreshRequests;
         this.installs = installs;
         this.metrics = new ReconcileMetrics(registry);
         var reconcile = config.reconcile();
@@ -87,12 +90,12 @@ public class Reconciler {
 
     /**
      * The shop's access token as the registry holds it now, asked for each call (a pass outlives an expiring token).
-     * One about to expire waits for the refreshed one its owner writes (this is a pass's own thread): Shopify would
-     * only answer 401.
+     * One that expires within {@link #EXPIRY_MARGIN} waits for the refreshed one its owner writes (this is a pass's own
+     * thread): Shopify would only answer 401.
      */
-    private String token(String shop) {
+    private RegisteredShops.AccessToken token(String shop) {
         RegisteredShops.AccessToken token = shops.accessToken(shop).orElse(null);
-        if (token != null && token.expiresAt() != null && !token.expiresAt().isAfter(now().plusSeconds(1))) {
+        if (token != null && token.expiresAt() != null && !token.expiresAt().isAfter(now().plus(EXPIRY_MARGIN))) {
             try {
                 shops.newerThan(shop, token.version(), REFRESH_WAIT).get();
             } catch (InterruptedException e) {
@@ -101,14 +104,17 @@ public class Reconciler {
                 // what the registry holds is used as it is
             }
             token = shops.accessToken(shop).orElse(null);
-            if (token != null && token.expiresAt() != null && !token.expiresAt().isAfter(now())) {
+            if (token != null && token.expiresAt() != null && !token.expiresAt().isAfter(now().plus(EXPIRY_MARGIN))) {
                 throw new io.customerflow.shopify.AdminApiFailure(io.customerflow.consumer.DeadLetterReason.UNAUTHORIZED,
                         "the access token of " + shop + " expired and no refreshed one arrived within "
                                 + REFRESH_WAIT.toSeconds() + " s: the pass resumes from its checkpoint");
             }
         }
-        return token == null ? null : token.token();
+        return token;
     }
+
+    /** A token this close to its expiry is not sent: a page may wait for the cost bucket that long. */
+    private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(5);
 
     /** How long a pass waits for a shop's refreshed token. */
     private static final Duration REFRESH_WAIT = Duration.ofSeconds(30);
@@ -134,7 +140,7 @@ public class Reconciler {
                         });
             } else if (r.type() == EventType.APP_UNINSTALLED && r.topic().equals(r.type().topic())
                     && shops.find(shopOf(r)).isPresent()) {
-                uninstall(shopOf(r));
+                uninstall(shopOf(r), r.data() instanceof io.customerflow.events.AppUninstalled u ? u.uninstalledAt() : null);
             }
         }
     }
@@ -248,10 +254,20 @@ public class Reconciler {
                 && from.status() != PassState.Status.REQUESTED ? from.nextPass(now()) : from;
         passes.submit(() -> {
             try {
-                new OrderPass(context, begin, () -> token(from.shop()), () -> goOn(key, from.shop()), state -> {
+                java.util.concurrent.atomic.AtomicLong used = new java.util.concurrent.atomic.AtomicLong();
+                PassState end = new OrderPass(context, begin, () -> {
+                    RegisteredShops.AccessToken token = token(from.shop());
+                    used.set(token == null ? 0 : token.version());
+                    return token == null ? null : token.token();
+                }, () -> goOn(key, from.shop()), state -> {
                     written.put(key, state);
                     metrics.progress(state);
                 }).run();
+                if (end != null && end.status() == PassState.Status.FAILED && "unauthorized".equals(end.problem())
+                        && used.get() > 0) {
+                    // Shopify refused the token: its owner refreshes it now, and the next pass resumes with the new one.
+                    refreshRequests.request(from.shop(), used.get());
+                }
             } catch (RuntimeException e) {
                 Log.errorf("reconcile %s (%s) failed: %s", from.shop(), from.kind().word(), e.toString());
             } finally {
@@ -284,9 +300,11 @@ public class Reconciler {
     }
 
     /** The app left the shop: its credentials leave the registry at once, and its passes stop. */
-    private void uninstall(String shop) {
+    private void uninstall(String shop, OffsetDateTime uninstalledAt) {
         try {
-            installs.uninstall(shop);
+            if (!installs.uninstall(shop, uninstalledAt) && shops.find(shop).map(ShopRecord::installed).orElse(false)) {
+                return; // a late retry of an uninstall from before the shop's last install: it stays reconciled
+            }
         } catch (RuntimeException e) {
             Log.warnf("shop registry: uninstall of %s not written (%s)", shop, e.getMessage());
         }

@@ -51,7 +51,7 @@ public class ShopHandOvers {
         }
         onlyKnown(body, FIELDS, "");
         List<String> scopes = scopes(body.path("scopes"));
-        List<String> missing = app.settings().scopes().stream().filter(s -> !scopes.contains(s)).toList();
+        List<String> missing = io.customerflow.shopify.AccessScopes.missing(app.settings().scopes(), scopes);
         if (!missing.isEmpty()) {
             throw new InvalidFieldException("scopes", "lacks " + String.join(", ", missing)
                     + " (the scopes of ingest.app.scopes)");

@@ -47,7 +47,7 @@ public class ShopInstalls {
         ShopRecord.Settings kept = settings != null ? settings : last != null ? last.settings() : null;
         ShopRecord record = new ShopRecord(shop, ShopRecord.Status.INSTALLED, clientId,
                 grant.scopes().isEmpty() && last != null ? last.scopes() : grant.scopes(), credential(shop, kind, grant),
-                key, kept, now(), last == null ? 1 : last.version() + 1);
+                key, kept, now(), last == null ? 1 : last.version() + 1, now());
         await(registry.write(record));
         Log.infof("shop registry: %s installed (%s)", shop, kind.name().toLowerCase(java.util.Locale.ROOT));
         return record;
@@ -65,8 +65,20 @@ public class ShopInstalls {
      * registry doesn't know the shop or it was uninstalled already.
      */
     public boolean uninstall(String shop) {
+        return uninstall(shop, null);
+    }
+
+    /**
+     * The same for an {@code app/uninstalled} that happened at {@code uninstalledAt}: one of before the shop's last
+     * install is a late retry of an earlier uninstall (Shopify retries for hours), and the new install stays.
+     */
+    public boolean uninstall(String shop, OffsetDateTime uninstalledAt) {
         ShopRecord last = registry.find(shop).orElse(null);
         if (last == null || last.status() == ShopRecord.Status.UNINSTALLED) {
+            return false;
+        }
+        if (uninstalledAt != null && last.installedAt() != null && uninstalledAt.isBefore(last.installedAt())) {
+            Log.infof("shop registry: an app/uninstalled of %s from before its last install ignored", shop);
             return false;
         }
         await(registry.write(last.uninstalled(now())));
@@ -92,7 +104,8 @@ public class ShopInstalls {
             ShopRecord record = new ShopRecord(shop, ShopRecord.Status.INSTALLED, null, List.of(),
                     new ShopRecord.Credential(ShopRecord.Credential.Kind.STATIC,
                             box.seal(shop, "accessToken", s.accessToken()), null, null, null),
-                    last != null ? last.klaviyoKey() : null, settings, now(), last == null ? 1 : last.version() + 1);
+                    last != null ? last.klaviyoKey() : null, settings, now(), last == null ? 1 : last.version() + 1,
+                    null); // a seed is no install: any app/uninstalled removes it
             await(registry.write(record));
             Log.infof("shop registry: %s seeded from ingest.shops (static token)", shop);
         }

@@ -26,6 +26,7 @@ import io.customerflow.consumer.Backoff;
 import io.customerflow.consumer.KafkaClients;
 import io.customerflow.consumer.SupervisedLoop;
 import io.customerflow.ingest.config.IngestConfig;
+import io.customerflow.registry.RefreshRequests;
 import io.customerflow.registry.RegisteredShops;
 import io.customerflow.registry.SecretBox;
 import io.customerflow.registry.ShopRecord;
@@ -46,7 +47,8 @@ import io.smallrye.common.annotation.Identifier;
  * (no further calls until it installs again); an unavailable token endpoint is retried with backoff. The owner killed
  * mid-refresh loses nothing: the next owner refreshes from what the registry holds, and Shopify keeps the previous
  * refresh token usable until its replacement is first used. Secrets sealed under a retired data key are sealed again
- * under the active one on the way (key rotation).
+ * under the active one on the way (key rotation). A 401 that a service got with a shop's token
+ * ({@link RefreshRequests}) has the owner refresh that shop at once, once for the refused token's version.
  */
 @Startup
 @ApplicationScoped
@@ -73,13 +75,16 @@ public class TokenRefresher {
     private final Map<String, Retry> retries = new ConcurrentHashMap<>();
     /** The version each shop had when this replica last wrote its next one: not refreshed again from a stale read. */
     private final Map<String, Long> written = new ConcurrentHashMap<>();
+    /** The registry version whose token Shopify refused, per shop: refreshed now, once. */
+    private final Map<String, Long> requested = new ConcurrentHashMap<>();
+    private final SupervisedLoop requests;
     private volatile int partitions;
     private final SupervisedLoop owner;
     private final ScheduledExecutorService ticker;
     private final ExecutorService refreshes;
 
     public TokenRefresher(ShopifyApp app, RegisteredShops registry, ShopInstalls installs, MeterRegistry metrics,
-            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+            RefreshRequests refreshRequests, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.settings = app.settings();
         this.tokens = app.tokens().orElse(null);
         this.registry = registry;
@@ -88,6 +93,8 @@ public class TokenRefresher {
         this.metrics = metrics;
         this.kafka = new KafkaClients(kafkaConfig);
         this.owner = new SupervisedLoop("token-refresh-owner", metrics, this::own).start();
+        this.requests = new SupervisedLoop("token-refresh-requests", metrics, loop -> refreshRequests.follow(loop,
+                this::requested, () -> { })).start();
         this.refreshes = Executors.newFixedThreadPool(4, r -> daemon(r, "token-refresh"));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "token-refresh-schedule"));
         ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
@@ -176,6 +183,25 @@ public class TokenRefresher {
         }
     }
 
+    /**
+     * A service got a 401 with the shop's token of that version: the shop's owner refreshes it at its next tick, once,
+     * if that version is still the registry's then (one entry per shop at most: the latest version asked for).
+     */
+    private void requested(String shop, long version) {
+        requested.merge(shop, version, Math::max);
+        metrics.counter("shop.tokens.refresh.requested").increment();
+    }
+
+    private static boolean renewable(ShopRecord r) {
+        return r.credential().kind() != ShopRecord.Credential.Kind.STATIC;
+    }
+
+    /** Whether a 401 asked for this version of the shop to be refreshed. */
+    private boolean refused(ShopRecord r) {
+        Long version = requested.get(r.shop());
+        return version != null && version == r.version() && renewable(r);
+    }
+
     private boolean due(ShopRecord r, OffsetDateTime now) {
         Long done = written.get(r.shop());
         if (done != null && r.version() <= done) {
@@ -185,7 +211,7 @@ public class TokenRefresher {
         if (retry != null && retry.version == r.version() && now.isBefore(retry.next)) {
             return false;
         }
-        return expiresSoon(r, now) || !sealedCurrent(r);
+        return expiresSoon(r, now) || refused(r) || !sealedCurrent(r);
     }
 
     private boolean expiresSoon(ShopRecord r, OffsetDateTime now) {
@@ -209,7 +235,7 @@ public class TokenRefresher {
         OffsetDateTime now = ShopInstalls.now();
         try {
             ShopRecord.Credential next;
-            if (!expiresSoon(r, now)) {
+            if (!expiresSoon(r, now) && !refused(r)) {
                 next = reseal(shop, c); // rotation only: the same tokens under the active key
             } else if (tokens == null) {
                 throw new IllegalStateException("no app configured (ingest.app.client-id) to refresh with");
@@ -232,6 +258,7 @@ public class TokenRefresher {
                     .get(ACK.toSeconds(), TimeUnit.SECONDS);
             written.put(shop, r.version());
             retries.remove(shop);
+            requested.remove(shop, r.version());
             count("ok");
         } catch (TokenRefusedException e) {
             count("refused");
@@ -313,5 +340,6 @@ public class TokenRefresher {
         ticker.shutdownNow();
         refreshes.shutdownNow();
         owner.close();
+        requests.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.customerflow.klaviyo.messaging;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,8 +19,10 @@ import io.customerflow.events.RecentIds;
 import io.customerflow.klaviyo.config.KlaviyoConfig;
 import io.customerflow.klaviyo.service.KlaviyoWorkPlanner;
 import io.customerflow.klaviyo.service.KlaviyoDelivery;
+import io.customerflow.klaviyo.service.PacingHandover;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Consumes the work topic (the events {@link CustomerEventsRouter} forwarded, keyed by account): booking steps
@@ -38,10 +41,12 @@ public class WorkConsumer {
     private final RecentIds delivered;
 
     private final RedactedSubjects redacted;
+    private final PacingHandover handover;
 
     public WorkConsumer(KlaviyoWorkPlanner planner, KlaviyoDelivery delivery, MeterRegistry metrics,
-            KlaviyoConfig config, RedactedSubjects redacted) {
+            KlaviyoConfig config, RedactedSubjects redacted, PacingHandover handover) {
         this.redacted = redacted;
+        this.handover = handover;
         this.planner = planner;
         this.delivery = delivery;
         this.metrics = metrics;
@@ -69,8 +74,27 @@ public class WorkConsumer {
         if (work.isEmpty()) {
             return message.ack();
         }
+        String account = work.get().account();
+        if (handover.paces(account)) {
+            return deliver(message, event, work.get());
+        }
+        // An account not paced here yet: a key a shop connected after the partitions were assigned (taken over now,
+        // off the event loop: it reads the pacing topic), or a shop whose key changed after routing (sent on to its
+        // account's partition). Else the partition is being revoked: the record is left for its next owner.
+        return CompletableFuture.supplyAsync(() -> handover.takeOverLate(account), Infrastructure.getDefaultWorkerPool())
+                .thenCompose(taken -> {
+                    if (taken || account.equals(message.getPayload().key())) {
+                        return deliver(message, event, work.get());
+                    }
+                    return handover.reroute(account, message.getPayload()).handle((ok, failure) -> failure == null
+                            ? message.ack() : deadLetter(message, failure)).thenCompose(s -> s);
+                });
+    }
+
+    private CompletionStage<Void> deliver(Message<ConsumerRecord<String, byte[]>> message, EventRecord<?> event,
+            KlaviyoWorkPlanner.Work work) {
         String id = event.id();
-        return delivery.deliver(work.get(), (ok, failure) -> {
+        return delivery.deliver(work, (ok, failure) -> {
             if (failure == null) {
                 delivered.add(id);
                 metrics.counter("klaviyo.delivered", "type", event.type().name().toLowerCase()).increment();

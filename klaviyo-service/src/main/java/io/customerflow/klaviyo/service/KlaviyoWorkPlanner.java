@@ -1,8 +1,6 @@
 package io.customerflow.klaviyo.service;
 
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,31 +18,30 @@ import io.customerflow.klaviyo.config.KlaviyoConfig;
 public class KlaviyoWorkPlanner {
 
     /**
-     * Work for one Klaviyo account (by its name in {@code klaviyo.accounts}): exactly one of {@code tracked} and
+     * Work for one Klaviyo account (by its name, {@link KlaviyoAccounts}): exactly one of {@code tracked} and
      * {@code deletion} is set.
      */
     public record Work(String account, String apiKey, KlaviyoBodies.TrackedEvent tracked, ObjectNode deletion) {
-    }
-
-    private record Account(String name, String apiKey, KlaviyoConfig.Account config) {
+        @Override
+        public String toString() {
+            return "Work[" + account + "]"; // never the key
+        }
     }
 
     private final KlaviyoConfig config;
     private final MetricNames metricNames;
-    private final Map<String, Account> byShop;
+    private final KlaviyoAccounts accounts;
 
-    public KlaviyoWorkPlanner(KlaviyoConfig config, MetricNames metricNames) {
+    public KlaviyoWorkPlanner(KlaviyoConfig config, MetricNames metricNames, KlaviyoAccounts accounts) {
         this.config = config;
         this.metricNames = metricNames;
-        this.byShop = config.accounts().entrySet().stream()
-                .flatMap(a -> a.getValue().shops().stream().map(shop -> Map.entry(shop,
-                        new Account(a.getKey(), a.getValue().apiKey(), a.getValue()))))
-                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+        this.accounts = accounts;
     }
 
     /**
      * @return the work, or empty when Klaviyo gets nothing for this event
-     * @throws KlaviyoFailure when the event can never be delivered (unknown shop, no profile identifier)
+     * @throws KlaviyoFailure when the event can never be delivered (unknown or uninstalled shop, no profile
+     *         identifier)
      */
     public Optional<Work> plan(EventRecord<?> event) {
         return switch (event.type()) {
@@ -57,10 +54,11 @@ public class KlaviyoWorkPlanner {
 
     private Optional<Work> track(EventRecord<?> event) {
         BookingEvent booking = event.dataAs(BookingEvent.class);
-        Account account = byShop.get(booking.shop());
-        if (account == null) {
-            throw new KlaviyoFailure(DeadLetterReason.NO_CREDENTIALS, "no Klaviyo account configured for shop " + booking.shop(), 0);
+        Optional<KlaviyoAccounts.Account> connected = accounts.forShop(booking.shop());
+        if (connected.isEmpty()) {
+            return Optional.empty(); // a registered shop that did not connect Klaviyo
         }
+        KlaviyoAccounts.Account account = connected.get();
         if (!KlaviyoBodies.identifiable(booking.customer())) {
             throw new KlaviyoFailure(DeadLetterReason.MISSING_DATA, "the booking has no email or E.164 phone: Klaviyo needs a profile identifier", 0);
         }
@@ -71,10 +69,19 @@ public class KlaviyoWorkPlanner {
     }
 
     private Optional<Work> deletion(CustomerRedactRequested redact) {
-        Account account = byShop.get(redact.shop());
         boolean hasIdentifier = redact.email() != null && !redact.email().isBlank();
-        if (!config.deleteProfilesOnRedact() || account == null || !hasIdentifier) {
+        if (!config.deleteProfilesOnRedact() || !hasIdentifier) {
             return Optional.empty(); // nothing of this customer was sent to Klaviyo by us, or deletion is off
+        }
+        KlaviyoAccounts.Account account;
+        try {
+            account = accounts.forShop(redact.shop()).orElse(null);
+        } catch (KlaviyoFailure e) {
+            // Uninstalled (its key erased) or unknown: no key to ask Klaviyo with; the shop's own redaction follows.
+            return Optional.empty();
+        }
+        if (account == null) {
+            return Optional.empty();
         }
         return Optional.of(new Work(account.name(), account.apiKey(), null, KlaviyoBodies.profileDeletion(redact.email(), null)));
     }

@@ -40,23 +40,27 @@ public class MetricNames {
         Set<String> served = config.accounts().values().stream().flatMap(a -> a.shops().stream())
                 .collect(Collectors.toSet());
         config.shops().keySet().stream().filter(shop -> !served.contains(shop)).forEach(shop -> LOG.warnf(
-                "klaviyo.shops.\"%s\" is configured but no Klaviyo account serves that shop", shop));
+                "klaviyo.shops.\"%s\" is configured but no klaviyo.accounts entry serves that shop (fine when the shop"
+                        + " registry holds its Klaviyo key)", shop));
     }
 
-    /** The metric for this step of a booking of {@code shop}, which {@code account} serves. */
-    public String of(String shop, KlaviyoConfig.Account account, EventType step) {
+    /**
+     * The metric for this step of a booking of {@code shop}, which {@code account} serves (an account of
+     * {@code klaviyo.accounts}, or none for a key of the shop registry).
+     */
+    public String of(String shop, Optional<KlaviyoConfig.Account> account, EventType step) {
         KlaviyoConfig.Shop own = config.shops().get(shop);
         return switch (step) {
             case BOOKING_CONFIRMED -> first(own == null ? Optional.empty() : own.confirmedMetric(),
-                    account.confirmedMetric(), config.metrics().confirmed());
+                    account.flatMap(KlaviyoConfig.Account::confirmedMetric), config.metrics().confirmed());
             case BOOKING_RESCHEDULED -> first(own == null ? Optional.empty() : own.rescheduledMetric(),
-                    account.rescheduledMetric(), config.metrics().rescheduled());
+                    account.flatMap(KlaviyoConfig.Account::rescheduledMetric), config.metrics().rescheduled());
             case BOOKING_CANCELLED -> first(own == null ? Optional.empty() : own.cancelledMetric(),
-                    account.cancelledMetric(), config.metrics().cancelled());
+                    account.flatMap(KlaviyoConfig.Account::cancelledMetric), config.metrics().cancelled());
             case BOOKING_COMPLETED -> first(own == null ? Optional.empty() : own.completedMetric(),
-                    account.completedMetric(), config.metrics().completed());
+                    account.flatMap(KlaviyoConfig.Account::completedMetric), config.metrics().completed());
             case BOOKING_NO_SHOW -> first(own == null ? Optional.empty() : own.noShowMetric(),
-                    account.noShowMetric(), config.metrics().noShow());
+                    account.flatMap(KlaviyoConfig.Account::noShowMetric), config.metrics().noShow());
             default -> throw new IllegalArgumentException("not a booking step: " + step);
         };
     }

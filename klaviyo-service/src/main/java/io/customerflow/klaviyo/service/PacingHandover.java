@@ -53,6 +53,7 @@ public class PacingHandover {
     }
 
     private final KlaviyoConfig config;
+    private final KlaviyoAccounts accounts;
     private final KlaviyoDelivery delivery;
     private final KlaviyoClient client;
     private final KafkaClients kafka;
@@ -60,10 +61,17 @@ public class PacingHandover {
     private final MeterRegistry metrics;
     private final String instance = UUID.randomUUID().toString();
     private KafkaProducer<String, byte[]> producer;
+    private boolean topicsEnsured;
+    /** Partitions of the work topic this replica holds, and the topic's partition count when they were assigned. */
+    private final java.util.Set<Integer> assigned = new java.util.HashSet<>();
+    private int partitions;
+    /** Accounts taken over here and not given up since, with their keys. */
+    private final Map<String, String> paced = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public PacingHandover(KlaviyoConfig config, KlaviyoDelivery delivery, KlaviyoClient client, ObjectMapper json,
+    public PacingHandover(KlaviyoConfig config, KlaviyoAccounts accounts, KlaviyoDelivery delivery, KlaviyoClient client, ObjectMapper json,
             MeterRegistry metrics, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.config = config;
+        this.accounts = accounts;
         this.delivery = delivery;
         this.client = client;
         this.json = json;
@@ -77,12 +85,25 @@ public class PacingHandover {
      * count either way, by the producer's partitioner and in {@link #accountsOn}).
      */
     void onStart(@Observes StartupEvent start) {
+        ensureTopics();
+    }
+
+    /**
+     * Also before the first rebalance: the work consumer may be assigned its partitions before the start event, and a
+     * pacing record written first would have the broker create the topic with its default count (the reader below
+     * reads every partition of it, whatever the count).
+     */
+    private synchronized void ensureTopics() {
+        if (topicsEnsured) {
+            return;
+        }
         var routing = config.routing();
         kafka.ensureTopics(List.of(
                 new NewTopic(routing.workTopic(), Optional.of(routing.workPartitions()), Optional.empty()),
                 new NewTopic(routing.pacingTopic(), Optional.of(1), Optional.empty())
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))),
                 "klaviyo-service (klaviyo.routing.work-topic, klaviyo.routing.pacing-topic)");
+        topicsEnsured = true;
     }
 
     @PreDestroy
@@ -94,14 +115,58 @@ public class PacingHandover {
     }
 
     /** Partitions assigned to this replica: their accounts are paced here from now on. */
-    public void takeOver(Collection<TopicPartition> assigned, org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {
+    public synchronized void takeOver(Collection<TopicPartition> assigned,
+            org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {
+        ensureTopics();
         List<String> accounts = accountsOn(assigned, consumer);
-        if (accounts.isEmpty()) {
-            return;
+        assigned.stream().filter(tp -> tp.topic().equals(config.routing().workTopic()))
+                .forEach(tp -> this.assigned.add(tp.partition()));
+        if (!accounts.isEmpty()) {
+            takeOver(accounts);
         }
-        Map<String, Snapshot> latest = latest(accounts);
-        for (String account : accounts) {
-            String apiKey = config.accounts().get(account).apiKey();
+    }
+
+    /**
+     * An account this replica has not paced yet (a shop of the registry connected a new key after the partitions were
+     * assigned) whose work arrived here: taken over like the others when its partition is this replica's.
+     *
+     * @return whether this replica paces the account now
+     */
+    public synchronized boolean takeOverLate(String account) {
+        if (paced.containsKey(account)) {
+            return true;
+        }
+        if (partitions == 0 || !assigned.contains(AccountPartitions.of(account, partitions))
+                || this.accounts.named(account).isEmpty()) {
+            return false;
+        }
+        takeOver(List.of(account));
+        return true;
+    }
+
+    /** Whether this replica paces the account now. */
+    public boolean paces(String account) {
+        return paced.containsKey(account);
+    }
+
+    /**
+     * Work whose shop moved to another account (its Klaviyo key changed) after it was routed goes to that account's
+     * partition, so that its one pacer sends it; completes when Kafka holds it.
+     */
+    public java.util.concurrent.CompletableFuture<Void> reroute(String account, ConsumerRecord<String, byte[]> record) {
+        metrics.counter("klaviyo.rerouted").increment();
+        return KafkaClients.send(producer(), new ProducerRecord<>(config.routing().workTopic(), null, account,
+                record.value(), record.headers()));
+    }
+
+    private void takeOver(List<String> names) {
+        Map<String, Snapshot> latest = latest(names);
+        for (String account : names) {
+            Optional<KlaviyoAccounts.Account> known = this.accounts.named(account);
+            if (known.isEmpty()) {
+                continue;
+            }
+            String apiKey = known.get().apiKey();
             Snapshot last = latest.get(account);
             var limiters = client.limiters(apiKey);
             long nowNanos = System.nanoTime();
@@ -120,6 +185,7 @@ public class PacingHandover {
                 metrics.counter("klaviyo.pacing.takeovers", "handed_over", "false").increment();
             }
             delivery.takeOver(apiKey);
+            paced.put(account, apiKey);
             // A marker: should this replica die, the next owner knows it must wait the history out.
             write(account, new Snapshot(instance, false, nowMillis, Map.of()));
         }
@@ -129,10 +195,17 @@ public class PacingHandover {
      * Partitions revoked from this replica: their accounts stop here at once and, when {@code handOver}, their
      * recent starts are written for the next owner (not when the partitions were lost: another owner has them).
      */
-    public void giveUp(Collection<TopicPartition> revoked, org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
-            boolean handOver) {
+    public synchronized void giveUp(Collection<TopicPartition> revoked,
+            org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, boolean handOver) {
+        ensureTopics();
+        revoked.stream().filter(tp -> tp.topic().equals(config.routing().workTopic()))
+                .forEach(tp -> assigned.remove(tp.partition()));
         for (String account : accountsOn(revoked, consumer)) {
-            String apiKey = config.accounts().get(account).apiKey();
+            String apiKey = Optional.ofNullable(paced.remove(account))
+                    .or(() -> this.accounts.named(account).map(KlaviyoAccounts.Account::apiKey)).orElse(null);
+            if (apiKey == null) {
+                continue;
+            }
             delivery.handOver(apiKey);
             if (handOver) {
                 long nowNanos = System.nanoTime();
@@ -155,9 +228,12 @@ public class PacingHandover {
             return accounts;
         }
         int partitions = consumer.partitionsFor(config.routing().workTopic(), Duration.ofSeconds(10)).size();
+        this.partitions = partitions;
+        java.util.Set<String> known = new java.util.HashSet<>(this.accounts.names());
+        known.addAll(paced.keySet()); // an account paced here whose key left the registry since: still given up
         for (TopicPartition tp : tps) {
             if (tp.topic().equals(config.routing().workTopic())) {
-                config.accounts().keySet().stream().filter(a -> AccountPartitions.of(a, partitions) == tp.partition())
+                known.stream().filter(a -> AccountPartitions.of(a, partitions) == tp.partition())
                         .forEach(accounts::add);
             }
         }
@@ -186,12 +262,15 @@ public class PacingHandover {
     /** The last record of each account, read from the start of the compacted pacing topic to its end. */
     private Map<String, Snapshot> latest(List<String> accounts) {
         Map<String, Snapshot> latest = new HashMap<>();
-        TopicPartition tp = new TopicPartition(config.routing().pacingTopic(), 0);
+        String topic = config.routing().pacingTopic();
         try (var consumer = kafka.consumer("klaviyo-pacing-reader-" + instance, null, Map.of())) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
-            while (consumer.position(tp, Duration.ofSeconds(10)) < end) {
+            // Every partition: a key always lands on one, but the count may not be the 1 it is created with.
+            List<TopicPartition> tps = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = consumer.endOffsets(tps, Duration.ofSeconds(10));
+            while (tps.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(10)) < end.get(tp))) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     if (accounts.contains(r.key())) {
                         latest.put(r.key(), json.readValue(r.value(), Snapshot.class));

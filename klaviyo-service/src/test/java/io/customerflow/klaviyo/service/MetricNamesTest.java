@@ -27,11 +27,14 @@ class MetricNamesTest {
                 "klaviyo.shops.\"" + SHOP + "\".confirmed-metric", "Annex Booked",
                 "klaviyo.accounts.a.cancelled-metric", "Account Cancelled"));
         MetricNames names = new MetricNames(config);
-        KlaviyoConfig.Account account = config.accounts().get("a");
+        var account = java.util.Optional.of(config.accounts().get("a"));
         assertEquals("Annex Booked", names.of(SHOP, account, EventType.BOOKING_CONFIRMED));
         assertEquals("Account Cancelled", names.of(SHOP, account, EventType.BOOKING_CANCELLED));
         assertEquals("Rescheduled Appointment", names.of(SHOP, account, EventType.BOOKING_RESCHEDULED));
         assertEquals("Booked Appointment", names.of("other.myshopify.com", account, EventType.BOOKING_CONFIRMED));
+        // A key of the shop registry: no account names, the shop's own still count.
+        assertEquals("Annex Booked", names.of(SHOP, java.util.Optional.empty(), EventType.BOOKING_CONFIRMED));
+        assertEquals("Cancelled Appointment", names.of(SHOP, java.util.Optional.empty(), EventType.BOOKING_CANCELLED));
     }
 
     @Test

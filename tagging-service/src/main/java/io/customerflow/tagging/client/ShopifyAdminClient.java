@@ -31,6 +31,13 @@ public class ShopifyAdminClient {
 
     /** How long a 401 waits for the shop's owner to write the refreshed token (it refreshes ahead, so rarely). */
     private static final java.time.Duration REFRESH_WAIT = java.time.Duration.ofSeconds(15);
+    /**
+     * How long a call whose token has expired (or will within {@link #EXPIRY_MARGIN}) waits for the refreshed one: the
+     * owner refreshes ahead, so only while no ingest replica owns the shop (a restart, a takeover).
+     */
+    private static final java.time.Duration EXPIRED_WAIT = java.time.Duration.ofSeconds(60);
+    /** A token this close to its expiry is not sent: pacing may hold the call that long, and Shopify would say 401. */
+    private static final java.time.Duration EXPIRY_MARGIN = java.time.Duration.ofSeconds(5);
     /** How long an event of a shop without a token waits for an install that may not have reached this replica. */
     private static final java.time.Duration FIRST_TOKEN_WAIT = java.time.Duration.ofSeconds(3);
 
@@ -128,8 +135,9 @@ public class ShopifyAdminClient {
     }
 
     /**
-     * Runs one GraphQL call with pacing and retries; emits {@code data}. A 401 with a registry token waits for the
-     * refreshed token the owner of the shop writes ({@link #REFRESH_WAIT}) and tries once more with it, never in a loop.
+     * Runs one GraphQL call with pacing and retries; emits {@code data}. A token about to expire is not sent: the call
+     * waits for the refreshed one ({@link #EXPIRED_WAIT}). A 401 with a registry token asks the owner of the shop's
+     * refresh for a new token, waits for it ({@link #REFRESH_WAIT}) and tries once more with it, never in a loop.
      */
     Uni<JsonNode> call(String shop, String query, Map<String, Object> variables) {
         if (shops.isUninstalled(shop)) {
@@ -148,10 +156,22 @@ public class ShopifyAdminClient {
                             "no Admin API access token for " + shop + " in the shop registry or tagging.shops"))
                     : call(shop, query, variables));
         }
+        if (expiring(token)) {
+            return Uni.createFrom().completionStage(shops.refreshRefused(shop, token.version(), EXPIRED_WAIT))
+                    .flatMap(newer -> newer.isPresent() && !expiring(newer.get()) ? call(shop, query, variables)
+                            : Uni.createFrom().failure(new AdminApiFailure(DeadLetterReason.GAVE_UP, "the access token"
+                                    + " of " + shop + " expired and no refreshed one arrived within "
+                                    + EXPIRED_WAIT.toSeconds() + " s")));
+        }
         return graphql.call(shop, token.token(), query, variables).onFailure(f -> token.version() > 0
                 && f instanceof AdminApiFailure a && a.reason() == DeadLetterReason.UNAUTHORIZED)
-                .recoverWithUni(f -> Uni.createFrom().completionStage(shops.newerToken(shop, token.version(), REFRESH_WAIT))
+                .recoverWithUni(f -> Uni.createFrom().completionStage(shops.refreshRefused(shop, token.version(), REFRESH_WAIT))
                         .flatMap(newer -> newer.isPresent() ? graphql.call(shop, newer.get().token(), query, variables)
                                 : Uni.createFrom().failure(f)));
+    }
+
+    private static boolean expiring(RegisteredShops.AccessToken token) {
+        return token.expiresAt() != null
+                && !token.expiresAt().isAfter(java.time.OffsetDateTime.now().plus(EXPIRY_MARGIN));
     }
 }

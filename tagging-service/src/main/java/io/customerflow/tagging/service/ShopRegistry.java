@@ -23,9 +23,12 @@ public class ShopRegistry {
 
     private final Map<String, TaggingConfig.Shop> seeded;
     private final RegisteredShops registry;
+    private final io.customerflow.registry.RefreshRequests refreshRequests;
     private final Set<String> uninstalled = ConcurrentHashMap.newKeySet();
 
-    public ShopRegistry(TaggingConfig config, RegisteredShops registry) {
+    public ShopRegistry(TaggingConfig config, RegisteredShops registry,
+            io.customerflow.registry.RefreshRequests refreshRequests) {
+        this.refreshRequests = refreshRequests;
         this.seeded = config.shops().values().stream()
                 .collect(Collectors.toUnmodifiableMap(TaggingConfig.Shop::domain, s -> s));
         this.registry = registry;
@@ -63,6 +66,20 @@ public class ShopRegistry {
             long version, java.time.Duration wait) {
         return registry.newerThan(shop, version, wait)
                 .thenApply(r -> r != null && r.version() > version ? accessToken(shop) : Optional.empty());
+    }
+
+    /**
+     * Shopify refused (or would refuse: expired) the shop's token of registry version {@code version}: asks the owner
+     * of its refresh for a new one now, then waits up to {@code wait} for it (empty when none came).
+     */
+    public java.util.concurrent.CompletableFuture<Optional<RegisteredShops.AccessToken>> refreshRefused(String shop,
+            long version, java.time.Duration wait) {
+        refreshRequests.request(shop, version).exceptionally(e -> {
+            io.quarkus.logging.Log.warnf("refresh of %s not requested (%s): waiting for the scheduled one", shop,
+                    e.getClass().getSimpleName());
+            return null;
+        });
+        return newerToken(shop, version, wait);
     }
 
     /** The shop's name for a rule's tag (itself unless renamed for that shop). */
