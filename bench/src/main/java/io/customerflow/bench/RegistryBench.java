@@ -39,11 +39,11 @@ import io.customerflow.registry.SecretBox;
 import io.customerflow.registry.ShopRecord;
 
 /**
- * {@code ./customer-flow bench --registry}: the shop registry at 10,000 shops. The packaged ingest and tagging start
- * first on an empty registry, then on 10,000 installed shops (same run): start time, RSS and heap after a full GC.
- * Then every token is made due at once and ingest's owner refreshes them against the Shopify stand-in (refreshes per
- * second); then shops are handed over one by one ({@code PUT /v1/shops/{shop}}) with a booking published right after
- * each answer: the time to its first tagsAdd at Shopify. Writes bench/REGISTRY.md.
+ * {@code ./customer-flow bench --registry}: the shop registry at 10,000 shops. The packaged ingest, tagging and
+ * klaviyo start first on an empty registry, then on 10,000 installed shops (same run): start time, RSS and heap after
+ * a full GC. Then every token is made due at once and ingest's owner refreshes them against the Shopify stand-in
+ * (refreshes per second); then shops are handed over one by one ({@code PUT /v1/shops/{shop}}) with a booking
+ * published right after each answer: the time to its first tagsAdd at Shopify. Writes bench/REGISTRY.md.
  */
 public final class RegistryBench {
 
@@ -84,9 +84,10 @@ public final class RegistryBench {
                     "ingest.operators.bench.key-sha256=" + sha256(OPERATOR_KEY), ""));
             Path taggingConfig = Files.writeString(work.resolve("tagging.properties"), common(kafka)
                     + "tagging.shopify.url-template=" + shopify.urlTemplate() + "\n");
+            Path klaviyoConfig = Files.writeString(work.resolve("klaviyo.properties"), common(kafka));
 
             System.out.println("[registry] start on an empty registry");
-            starts.addAll(startBoth(root, work, ingestConfig, taggingConfig, "empty", null));
+            starts.addAll(startAll(root, work, List.of(ingestConfig, taggingConfig, klaviyoConfig), "empty", null));
 
             System.out.println("[registry] writing " + SHOPS + " installed shops");
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
@@ -102,7 +103,8 @@ public final class RegistryBench {
 
             System.out.println("[registry] start on " + SHOPS + " shops; then every token due at once");
             List<ServiceProcess> running = new ArrayList<>();
-            starts.addAll(startBoth(root, work, ingestConfig, taggingConfig, SHOPS + " shops", running));
+            starts.addAll(startAll(root, work, List.of(ingestConfig, taggingConfig, klaviyoConfig), SHOPS + " shops",
+                    running));
             try {
                 long before = oauth.grants("refresh_token");
                 OffsetDateTime due = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(60); // inside refresh-ahead (5 min)
@@ -167,10 +169,12 @@ public final class RegistryBench {
         System.out.println(md);
     }
 
-    private static List<Start> startBoth(Path root, Path work, Path ingestConfig, Path taggingConfig, String registry,
+    /** Starts ingest, tagging and klaviyo (their configs in that order) one after the other, measuring each. */
+    private static List<Start> startAll(Path root, Path work, List<Path> configs, String registry,
             List<ServiceProcess> keep) throws Exception {
         List<Start> starts = new ArrayList<>();
-        for (var s : List.of(Map.entry("ingest-service", ingestConfig), Map.entry("tagging-service", taggingConfig))) {
+        for (var s : List.of(Map.entry("ingest-service", configs.get(0)), Map.entry("tagging-service", configs.get(1)),
+                Map.entry("klaviyo-service", configs.get(2)))) {
             ServiceProcess p = new ServiceProcess(s.getKey(), root.resolve(s.getKey() + "/target/quarkus-app/quarkus-run.jar"),
                     FreePorts.find(), List.of(s.getValue()), work.resolve(s.getKey() + "-" + registry.replace(' ', '-')
                             + ".log"), Map.of());
@@ -203,7 +207,13 @@ public final class RegistryBench {
         return new ShopRecord(shop, ShopRecord.Status.INSTALLED, CLIENT_ID, List.of("read_orders", "write_customers"),
                 new ShopRecord.Credential(ShopRecord.Credential.Kind.EXPIRING, box.seal(shop, "accessToken",
                         pair.accessToken()), expires, box.seal(shop, "refreshToken", pair.refreshToken()),
-                        now.plusDays(90)), null, new ShopRecord.Settings(false, false, Map.of()), now, version);
+                        now.plusDays(90)), box.seal(shop, "klaviyoKey", klaviyoKey(shop)),
+                new ShopRecord.Settings(false, false, Map.of()), now, version);
+    }
+
+    /** One Klaviyo key per ten shops (chains share an account): 1,000 accounts for klaviyo to pace. */
+    private static String klaviyoKey(String shop) {
+        return "pk_bench_" + (Integer.parseInt(shop.replaceAll("\\D", "")) / 10);
     }
 
     private static OrderEvent order(String shop, long id) {
@@ -228,8 +238,9 @@ public final class RegistryBench {
                 .append("Written by `./customer-flow bench --registry` on ").append(OffsetDateTime.now(ZoneOffset.UTC)
                         .withNano(0)).append(" (").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores): do not edit, run it again.\n\n")
-                .append("The packaged ingest and tagging, started on an empty registry and then on ").append(SHOPS)
-                .append(" installed shops (each its own expiring token, sealed with AES-256-GCM), in the same run. Start: ")
+                .append("The packaged ingest, tagging and klaviyo, started on an empty registry and then on ").append(SHOPS)
+                .append(" installed shops (each its own expiring token and a Klaviyo key shared by ten shops, sealed with ")
+                .append("AES-256-GCM), in the same run. Start: ")
                 .append("from launch to ready (the registry read whole before it). Heap: in use after a full GC, 3 s ")
                 .append("after ready.\n\n| service | registry | start | RSS | heap after GC |\n|---|---|---:|---:|---:|\n");
         for (Start s : starts) {

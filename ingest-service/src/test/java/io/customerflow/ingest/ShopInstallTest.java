@@ -50,7 +50,7 @@ class ShopInstallTest extends IngestTestBase {
             install(shop).statusCode(200).body(containsString("customer-flow is installed on " + shop));
             given().header("Authorization", OPERATOR).get("/v1/shops/" + shop).then().statusCode(200)
                     .body("status", equalTo("installed")).body("credential", equalTo("expiring"))
-                    .body("clientId", equalTo(InstallProfile.CLIENT_ID));
+                    .body("clientId", equalTo(InstallProfile.CLIENT_ID)).body("installedAt", org.hamcrest.Matchers.notNullValue());
             long refusedBefore = oauth.refusedGrants();
             long expiredBefore = oauth.expiredUses();
 

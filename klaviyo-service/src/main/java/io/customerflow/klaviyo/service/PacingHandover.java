@@ -9,18 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -56,12 +51,9 @@ public class PacingHandover {
     private final KlaviyoAccounts accounts;
     private final KlaviyoDelivery delivery;
     private final KlaviyoClient client;
-    private final KafkaClients kafka;
-    private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final String instance = UUID.randomUUID().toString();
-    private KafkaProducer<String, byte[]> producer;
-    private boolean topicsEnsured;
+    private final PacingRecords records;
     /** Partitions of the work topic this replica holds, and the topic's partition count when they were assigned. */
     private final java.util.Set<Integer> assigned = new java.util.HashSet<>();
     private int partitions;
@@ -74,50 +66,24 @@ public class PacingHandover {
         this.accounts = accounts;
         this.delivery = delivery;
         this.client = client;
-        this.json = json;
         this.metrics = metrics;
-        this.kafka = new KafkaClients(kafkaConfig);
+        this.records = new PacingRecords(config.routing(), new KafkaClients(kafkaConfig), json, instance);
     }
 
-    /**
-     * The two topics, created when missing (the work topic with {@code klaviyo.routing.work-partitions}, unless a
-     * client's first request had the broker create it with its default count: accounts are placed on the topic's real
-     * count either way, by the producer's partitioner and in {@link #accountsOn}).
-     */
+    /** The work and pacing topics, created when missing ({@link PacingRecords#ensureTopics}). */
     void onStart(@Observes StartupEvent start) {
-        ensureTopics();
-    }
-
-    /**
-     * Also before the first rebalance: the work consumer may be assigned its partitions before the start event, and a
-     * pacing record written first would have the broker create the topic with its default count (the reader below
-     * reads every partition of it, whatever the count).
-     */
-    private synchronized void ensureTopics() {
-        if (topicsEnsured) {
-            return;
-        }
-        var routing = config.routing();
-        kafka.ensureTopics(List.of(
-                new NewTopic(routing.workTopic(), Optional.of(routing.workPartitions()), Optional.empty()),
-                new NewTopic(routing.pacingTopic(), Optional.of(1), Optional.empty())
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))),
-                "klaviyo-service (klaviyo.routing.work-topic, klaviyo.routing.pacing-topic)");
-        topicsEnsured = true;
+        records.ensureTopics();
     }
 
     @PreDestroy
-    synchronized void close() {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
-            producer = null;
-        }
+    void close() {
+        records.close();
     }
 
     /** Partitions assigned to this replica: their accounts are paced here from now on. */
     public synchronized void takeOver(Collection<TopicPartition> assigned,
             org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {
-        ensureTopics();
+        records.ensureTopics(); // before the start event too: a rebalance may come first
         List<String> accounts = accountsOn(assigned, consumer);
         assigned.stream().filter(tp -> tp.topic().equals(config.routing().workTopic()))
                 .forEach(tp -> this.assigned.add(tp.partition()));
@@ -155,18 +121,18 @@ public class PacingHandover {
      */
     public java.util.concurrent.CompletableFuture<Void> reroute(String account, ConsumerRecord<String, byte[]> record) {
         metrics.counter("klaviyo.rerouted").increment();
-        return KafkaClients.send(producer(), new ProducerRecord<>(config.routing().workTopic(), null, account,
-                record.value(), record.headers()));
+        return records.forward(account, record);
     }
 
     private void takeOver(List<String> names) {
-        Map<String, Snapshot> latest = latest(names);
+        Map<String, Snapshot> latest = records.latest(names);
+        Map<String, KlaviyoAccounts.Account> known = this.accounts.all();
+        Map<String, java.util.concurrent.Future<?>> markers = new HashMap<>();
         for (String account : names) {
-            Optional<KlaviyoAccounts.Account> known = this.accounts.named(account);
-            if (known.isEmpty()) {
+            if (!known.containsKey(account)) {
                 continue;
             }
-            String apiKey = known.get().apiKey();
+            String apiKey = known.get(account).apiKey();
             Snapshot last = latest.get(account);
             var limiters = client.limiters(apiKey);
             long nowNanos = System.nanoTime();
@@ -187,8 +153,9 @@ public class PacingHandover {
             delivery.takeOver(apiKey);
             paced.put(account, apiKey);
             // A marker: should this replica die, the next owner knows it must wait the history out.
-            write(account, new Snapshot(instance, false, nowMillis, Map.of()));
+            markers.put(account, records.send(account, new Snapshot(instance, false, nowMillis, Map.of())));
         }
+        PacingRecords.awaitWritten(markers);
     }
 
     /**
@@ -197,14 +164,14 @@ public class PacingHandover {
      */
     public synchronized void giveUp(Collection<TopicPartition> revoked,
             org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, boolean handOver) {
-        ensureTopics();
+        records.ensureTopics(); // before the start event too: a rebalance may come first
         revoked.stream().filter(tp -> tp.topic().equals(config.routing().workTopic()))
                 .forEach(tp -> assigned.remove(tp.partition()));
+        Map<String, java.util.concurrent.Future<?>> handedOver = new HashMap<>();
         for (String account : accountsOn(revoked, consumer)) {
-            String apiKey = Optional.ofNullable(paced.remove(account))
-                    .or(() -> this.accounts.named(account).map(KlaviyoAccounts.Account::apiKey)).orElse(null);
+            String apiKey = paced.remove(account);
             if (apiKey == null) {
-                continue;
+                continue; // never paced here: nothing to stop, no history to hand over
             }
             delivery.handOver(apiKey);
             if (handOver) {
@@ -213,12 +180,13 @@ public class PacingHandover {
                 Map<Endpoint, List<Long>> starts = new EnumMap<>(Endpoint.class);
                 client.limiters(apiKey).forEach((endpoint, l) -> starts.put(endpoint, l.recentStarts(nowNanos,
                         nowMillis)));
-                write(account, new Snapshot(instance, true, nowMillis, starts));
+                handedOver.put(account, records.send(account, new Snapshot(instance, true, nowMillis, starts)));
                 Log.infof("klaviyo account %s handed over with %d requests of the last minute", account,
                         starts.values().stream().mapToInt(List::size).sum());
                 metrics.counter("klaviyo.pacing.handovers").increment();
             }
         }
+        PacingRecords.awaitWritten(handedOver);
     }
 
     /** The accounts whose work the partitions carry, on the work topic's real partition count. */
@@ -238,50 +206,5 @@ public class PacingHandover {
             }
         }
         return accounts;
-    }
-
-    private synchronized KafkaProducer<String, byte[]> producer() {
-        if (producer == null) {
-            producer = kafka.producer("klaviyo-pacing-" + instance);
-        }
-        return producer;
-    }
-
-    private void write(String account, Snapshot snapshot) {
-        try {
-            producer().send(new ProducerRecord<>(config.routing().pacingTopic(), account, json.writeValueAsBytes(snapshot)))
-                    .get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            // The next owner then finds the previous record: at worst a marker, and it waits the history out.
-            Log.warnf("klaviyo account %s: pacing record not written (%s)", account, e.getClass().getSimpleName());
-        }
-    }
-
-    /** The last record of each account, read from the start of the compacted pacing topic to its end. */
-    private Map<String, Snapshot> latest(List<String> accounts) {
-        Map<String, Snapshot> latest = new HashMap<>();
-        String topic = config.routing().pacingTopic();
-        try (var consumer = kafka.consumer("klaviyo-pacing-reader-" + instance, null, Map.of())) {
-            // Every partition: a key always lands on one, but the count may not be the 1 it is created with.
-            List<TopicPartition> tps = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = consumer.endOffsets(tps, Duration.ofSeconds(10));
-            while (tps.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(10)) < end.get(tp))) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (accounts.contains(r.key())) {
-                        latest.put(r.key(), json.readValue(r.value(), Snapshot.class));
-                    }
-                }
-            }
-        } catch (Exception e) {
-            // Not knowing the history is the unknown case: the accounts get a marker of a stranger.
-            Log.warnf("klaviyo pacing topic unreadable (%s): waiting out the history", e.getClass().getSimpleName());
-            accounts.forEach(a -> latest.put(a, new Snapshot("unknown", false, 0, Map.of())));
-        }
-        return latest;
     }
 }
