@@ -72,7 +72,7 @@ class TokenRefreshReplicasTest {
                 "ingest.app.callback-url=http://127.0.0.1/shopify/callback",
                 "ingest.app.authorize-url-template=" + shopify.oauthUrlTemplate("authorize"),
                 "ingest.app.token-url-template=" + shopify.oauthUrlTemplate("access_token"),
-                "ingest.app.refresh-ahead=8s",
+                "ingest.app.refresh-ahead=12s",
                 "ingest.operators.e2e.key-sha256=" + sha256(OPERATOR_KEY),
                 "ingest.reconcile.interval=3s",
                 "ingest.reconcile.settle=0s", ""));

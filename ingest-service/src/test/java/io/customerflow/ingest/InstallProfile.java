@@ -13,7 +13,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * ingest as a public Shopify app against the stand-in's OAuth and token endpoints, whose access tokens live 20 s
- * (refreshed 8 s ahead), with an operator key for the registry API and reconciliation every 2 s.
+ * (refreshed 12 s ahead), with an operator key for the registry API and reconciliation every 2 s.
  */
 public class InstallProfile implements QuarkusTestProfile {
 
@@ -32,7 +32,7 @@ public class InstallProfile implements QuarkusTestProfile {
                 Map.entry("ingest.app.client-id", CLIENT_ID),
                 Map.entry("ingest.app.client-secret", CLIENT_SECRET),
                 Map.entry("ingest.app.callback-url", "http://127.0.0.1/shopify/callback"),
-                Map.entry("ingest.app.refresh-ahead", "8s"),
+                Map.entry("ingest.app.refresh-ahead", "12s"),
                 Map.entry("ingest.app.refresh-group", "test-install-refresh"),
                 Map.entry("ingest.operators.ops.key-sha256", ApiKeys.sha256Hex(OPERATOR_KEY)),
                 Map.entry("shop-registry.topic", "test.install.shops.v1"),

@@ -48,6 +48,12 @@ class RegistryAccountsTest extends KlaviyoTestBase {
 
     @Test
     void shopsConnectShareChangeAndLeaveTheirKlaviyoKeysWithoutARestart() {
+        try (var deadLetters = kafka.tail(Channels.DEAD_LETTER_TOPIC)) {
+            connectShareChangeAndLeave(deadLetters);
+        }
+    }
+
+    private void connectShareChangeAndLeave(io.customerflow.infra.KafkaTestClient.Tail deadLetters) {
         write(NORTH, 1, ShopRecord.Status.INSTALLED, "pk_registry_shared_0001");
         write(SOUTH, 1, ShopRecord.Status.INSTALLED, "pk_registry_shared_0001");
         write(BARE, 1, ShopRecord.Status.INSTALLED, null);
@@ -81,6 +87,8 @@ class RegistryAccountsTest extends KlaviyoTestBase {
         // The shop without a key was skipped, not dead-lettered; the uninstalled one never reached Klaviyo.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> keyOf("reg-bare-1") == null && keyOf("reg-north-3") == null);
+        assertTrue(deadLetters.drain(Duration.ofSeconds(1)).stream()
+                .noneMatch(r -> "reg-bare-1".equals(CloudEvent.header(r.headers(), "ce_id"))), "reg-bare-1 skipped");
         String metrics = RestAssured.get("/q/metrics").asString();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("dead_letters_total{") && l.contains("uninstalled")
                 && !l.endsWith(" 0.0")), "uninstalled counted");

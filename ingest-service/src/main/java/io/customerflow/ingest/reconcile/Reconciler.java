@@ -114,7 +114,7 @@ public class Reconciler {
     }
 
     /** A token this close to its expiry is not sent: a page may wait for the cost bucket that long. */
-    private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(5);
+    private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(10);
 
     /** How long a pass waits for a shop's refreshed token. */
     private static final Duration REFRESH_WAIT = Duration.ofSeconds(30);

@@ -28,7 +28,6 @@ import io.customerflow.ingest.service.OAuthHmac;
 import io.customerflow.ingest.service.ShopInstalls;
 import io.customerflow.ingest.service.ShopifyApp;
 import io.customerflow.problem.Problem;
-import io.customerflow.registry.ShopRecord;
 import io.customerflow.shopify.ShopifyTokens;
 import io.customerflow.shopify.TokenGrant;
 import io.customerflow.shopify.TokenRefusedException;
@@ -120,12 +119,12 @@ public class ShopInstallResource {
                     + "expected an expiring offline token (expiring=1)");
         }
         List<String> missing = io.customerflow.shopify.AccessScopes.missing(app.settings().scopes(), grant.scopes());
-        if (!grant.scopes().isEmpty() && !missing.isEmpty()) {
+        if (!missing.isEmpty()) {
             // The merchant approved less than the app asks for: tagging or reconciliation would fail later, per call.
             return Problem.response(Response.Status.BAD_REQUEST, "Shopify granted no " + String.join(", ", missing)
                     + ": install again and approve every access the app asks for");
         }
-        installs.install(shop, tokens.clientId(), ShopRecord.Credential.Kind.EXPIRING, grant, null, null);
+        installs.installedByMerchant(shop, tokens.clientId(), grant);
         String page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Installed</title></head>"
                 + "<body><h1>customer-flow is installed on " + shop + "</h1><p>Bookings of this shop are captured "
                 + "from now on. You can close this page.</p></body></html>";

@@ -41,13 +41,29 @@ public class ShopInstalls {
     /** A shop that granted a token (OAuth code, hand-over, migration, client credentials) is installed. */
     public ShopRecord install(String shop, String clientId, ShopRecord.Credential.Kind kind, TokenGrant grant,
             String klaviyoKey, ShopRecord.Settings settings) {
+        return install(shop, clientId, kind, grant, klaviyoKey, settings, false);
+    }
+
+    /** The merchant installed the app through OAuth: an install from now on, whatever the registry held. */
+    public ShopRecord installedByMerchant(String shop, String clientId, TokenGrant grant) {
+        return install(shop, clientId, ShopRecord.Credential.Kind.EXPIRING, grant, null, null, true);
+    }
+
+    /**
+     * @param byMerchant an OAuth install: {@code installedAt} is now. A hand-over of a shop already installed (new
+     *     tokens, a Klaviyo key, settings) keeps its install time, so a real uninstall of before it still counts.
+     */
+    private ShopRecord install(String shop, String clientId, ShopRecord.Credential.Kind kind, TokenGrant grant,
+            String klaviyoKey, ShopRecord.Settings settings, boolean byMerchant) {
         ShopRecord last = registry.find(shop).orElse(null);
+        OffsetDateTime installedAt = byMerchant || last == null || last.status() == ShopRecord.Status.UNINSTALLED
+                || last.installedAt() == null ? now() : last.installedAt();
         String key = klaviyoKey != null ? box.seal(shop, "klaviyoKey", klaviyoKey)
                 : last != null && last.status() != ShopRecord.Status.UNINSTALLED ? last.klaviyoKey() : null;
         ShopRecord.Settings kept = settings != null ? settings : last != null ? last.settings() : null;
         ShopRecord record = new ShopRecord(shop, ShopRecord.Status.INSTALLED, clientId,
                 grant.scopes().isEmpty() && last != null ? last.scopes() : grant.scopes(), credential(shop, kind, grant),
-                key, kept, now(), last == null ? 1 : last.version() + 1, now());
+                key, kept, now(), last == null ? 1 : last.version() + 1, installedAt);
         await(registry.write(record));
         Log.infof("shop registry: %s installed (%s)", shop, kind.name().toLowerCase(java.util.Locale.ROOT));
         return record;

@@ -185,9 +185,15 @@ public class TokenRefresher {
 
     /**
      * A service got a 401 with the shop's token of that version: the shop's owner refreshes it at its next tick, once,
-     * if that version is still the registry's then (one entry per shop at most: the latest version asked for).
+     * if that version is still the registry's then (one entry per shop at most: the latest version asked for). Only
+     * for a shop the registry has, and a version it has seen: an invented shop or version is ignored, so a bad record
+     * neither grows this map nor masks a later request.
      */
     private void requested(String shop, long version) {
+        ShopRecord r = registry.find(shop).orElse(null);
+        if (r == null || version > r.version()) {
+            return;
+        }
         requested.merge(shop, version, Math::max);
         metrics.counter("shop.tokens.refresh.requested").increment();
     }

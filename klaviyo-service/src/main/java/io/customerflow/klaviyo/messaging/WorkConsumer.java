@@ -78,17 +78,40 @@ public class WorkConsumer {
         if (handover.paces(account)) {
             return deliver(message, event, work.get());
         }
-        // An account not paced here yet: a key a shop connected after the partitions were assigned (taken over now,
-        // off the event loop: it reads the pacing topic), or a shop whose key changed after routing (sent on to its
-        // account's partition). Else the partition is being revoked: the record is left for its next owner.
-        return CompletableFuture.supplyAsync(() -> handover.takeOverLate(account), Infrastructure.getDefaultWorkerPool())
-                .thenCompose(taken -> {
-                    if (taken || account.equals(message.getPayload().key())) {
-                        return deliver(message, event, work.get());
-                    }
-                    return handover.reroute(account, message.getPayload()).handle((ok, failure) -> failure == null
-                            ? message.ack() : deadLetter(message, failure)).thenCompose(s -> s);
+        // An account not paced here yet: a key a shop connected after the partitions were assigned, taken over now
+        // (off the event loop: it reads and writes the pacing topic). Any failure on the way is this record's.
+        var worker = Infrastructure.getDefaultWorkerPool();
+        return CompletableFuture.supplyAsync(() -> handover.takeOverLate(account), worker)
+                .thenComposeAsync(taken -> taken ? deliver(message, event, work.get()) : notPacedHere(message, event),
+                        worker)
+                .exceptionally(failure -> {
+                    deadLetter(message, failure);
+                    return null;
                 });
+    }
+
+    /**
+     * Work of an account this replica doesn't pace: planned again, since the shop may have changed meanwhile. A shop
+     * whose key changed after routing goes on to its new account's partition (acked once Kafka has it); one that
+     * left gets its dead letter or nothing; else the record's own partition is being revoked, and its next owner
+     * gets it (left unacknowledged here, as every record of a revoked partition).
+     */
+    private CompletionStage<Void> notPacedHere(Message<ConsumerRecord<String, byte[]>> message, EventRecord<?> event) {
+        Optional<KlaviyoWorkPlanner.Work> again;
+        try {
+            again = planner.plan(event);
+        } catch (RuntimeException e) {
+            return deadLetter(message, e);
+        }
+        if (again.isEmpty()) {
+            return message.ack();
+        }
+        String account = again.get().account();
+        if (!account.equals(message.getPayload().key())) {
+            return handover.reroute(account, message.getPayload()).handle((ok, failure) -> failure == null
+                    ? message.ack() : deadLetter(message, failure)).thenCompose(s -> s);
+        }
+        return deliver(message, event, again.get());
     }
 
     private CompletionStage<Void> deliver(Message<ConsumerRecord<String, byte[]>> message, EventRecord<?> event,

@@ -107,7 +107,7 @@ public class PacingHandover {
             return false;
         }
         takeOver(List.of(account));
-        return true;
+        return paced.containsKey(account); // not when the account left the registry meanwhile
     }
 
     /** Whether this replica paces the account now. */

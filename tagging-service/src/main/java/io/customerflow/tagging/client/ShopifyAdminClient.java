@@ -37,7 +37,7 @@ public class ShopifyAdminClient {
      */
     private static final java.time.Duration EXPIRED_WAIT = java.time.Duration.ofSeconds(60);
     /** A token this close to its expiry is not sent: pacing may hold the call that long, and Shopify would say 401. */
-    private static final java.time.Duration EXPIRY_MARGIN = java.time.Duration.ofSeconds(5);
+    private static final java.time.Duration EXPIRY_MARGIN = java.time.Duration.ofSeconds(10);
     /** How long an event of a shop without a token waits for an install that may not have reached this replica. */
     private static final java.time.Duration FIRST_TOKEN_WAIT = java.time.Duration.ofSeconds(3);
 

@@ -74,11 +74,14 @@ public class ShopRegistry {
      */
     public java.util.concurrent.CompletableFuture<Optional<RegisteredShops.AccessToken>> refreshRefused(String shop,
             long version, java.time.Duration wait) {
-        refreshRequests.request(shop, version).exceptionally(e -> {
-            io.quarkus.logging.Log.warnf("refresh of %s not requested (%s): waiting for the scheduled one", shop,
-                    e.getClass().getSimpleName());
-            return null;
-        });
+        // Off the caller's thread (an event loop): a first send waits for the producer and the topic's metadata.
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> refreshRequests.request(shop, version),
+                io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool()).thenCompose(sent -> sent)
+                .exceptionally(e -> {
+                    io.quarkus.logging.Log.warnf("refresh of %s not requested (%s): waiting for the scheduled one",
+                            shop, e.getClass().getSimpleName());
+                    return null;
+                });
         return newerToken(shop, version, wait);
     }
 
