@@ -49,9 +49,9 @@ import io.customerflow.infra.SaasStandIn;
 class ReliabilityTest {
 
     /** PostgreSQL's outage; {@code -Dfaults.database-outage-seconds} changes it. */
-    static final Duration DATABASE_OUTAGE = Duration.ofSeconds(Long.getLong("faults.database-outage-seconds", 30));
+    static final Duration DATABASE_OUTAGE = Duration.ofSeconds(Long.getLong("faults.database-outage-seconds", 10));
     /** Shopify's and Klaviyo's outage, a third each of 429s, 500s and timeouts; the full suite runs a minute. */
-    static final Duration SAAS_OUTAGE = Duration.ofSeconds(Long.getLong("faults.saas-outage-seconds", 30));
+    static final Duration SAAS_OUTAGE = Duration.ofSeconds(Long.getLong("faults.saas-outage-seconds", 15));
     static final String SHOP = "demo-salon.myshopify.com";
 
     static LocalStack stack;
@@ -94,17 +94,17 @@ class ReliabilityTest {
         FaultLoad load = FaultLoad.start(ports.service("ingest-service"), SHOP, 20_000_000L, 1);
         sleep(3000);
         for (String consumer : new String[] { "customer-store-service", "tagging-service", "klaviyo-service" }) {
-            System.out.println("[faults] kill -9 " + consumer);
+            say("kill -9 " + consumer);
             stack.service(consumer).kill();
             sleep(2000);
-            stack.service(consumer).start(Duration.ofMinutes(2));
+            startAgain(consumer);
         }
-        System.out.println("[faults] restarting the Kafka broker");
+        say("restarting the Kafka broker");
         stack.broker().close();
         sleep(8000); // longer than ingest's 3 s publish timeout: requests meanwhile must get 503, never a 2xx
         stack.broker().start();
         sleep(3000);
-        System.out.println("[faults] PostgreSQL down for " + DATABASE_OUTAGE.toSeconds() + " s");
+        say("PostgreSQL down for " + DATABASE_OUTAGE.toSeconds() + " s");
         stack.postgres().close();
         sleep(DATABASE_OUTAGE.toMillis());
         stack.postgres().start();
@@ -122,15 +122,15 @@ class ReliabilityTest {
     void ingestRestartedWithRequestsInFlight() throws Exception {
         long started = System.nanoTime();
         long deadLettersBefore = sinks.allDeadLetters();
-        FaultLoad load = FaultLoad.start(ports.service("ingest-service"), SHOP, 21_000_000L, 8);
+        FaultLoad load = FaultLoad.start(ports.service("ingest-service"), SHOP, 21_000_000L, 4);
         sleep(3000);
-        System.out.println("[faults] ingest stopped (SIGTERM) and restarted under load");
+        say("ingest stopped (SIGTERM) and restarted under load");
         stack.service("ingest-service").close();
-        stack.service("ingest-service").start(Duration.ofMinutes(2));
+        startAgain("ingest-service");
         sleep(3000);
-        System.out.println("[faults] ingest killed (SIGKILL) and restarted under load");
+        say("ingest killed (SIGKILL) and restarted under load");
         stack.service("ingest-service").kill();
-        stack.service("ingest-service").start(Duration.ofMinutes(2));
+        startAgain("ingest-service");
         sleep(3000);
         FaultLoad.Result result = load.stop();
         assertTrue(Set.of(200, 202, 503, -1).containsAll(result.statuses().keySet()),
@@ -148,14 +148,14 @@ class ReliabilityTest {
         sleep(2000);
         Date outageStart = new Date();
         Duration third = SAAS_OUTAGE.dividedBy(3);
-        System.out.println("[faults] Shopify and Klaviyo answer 429 (Retry-After: 2) for " + third.toSeconds() + " s");
+        say("Shopify and Klaviyo answer 429 (Retry-After: 2) for " + third.toSeconds() + " s");
         List<StubMapping> outage = failSaas(aResponse().withStatus(429).withHeader("Retry-After", "2"));
         sleep(third.toMillis());
-        System.out.println("[faults] Shopify and Klaviyo answer 500 for " + third.toSeconds() + " s");
+        say("Shopify and Klaviyo answer 500 for " + third.toSeconds() + " s");
         outage.forEach(standIn.server()::removeStub);
         outage = failSaas(aResponse().withStatus(500));
         sleep(third.toMillis());
-        System.out.println("[faults] Shopify and Klaviyo time out (12 s, then 503) for " + third.toSeconds() + " s");
+        say("Shopify and Klaviyo time out (12 s, then 503) for " + third.toSeconds() + " s");
         outage.forEach(standIn.server()::removeStub);
         outage = failSaas(aResponse().withStatus(503).withFixedDelay(12_000));
         sleep(third.toMillis());
@@ -167,12 +167,12 @@ class ReliabilityTest {
             Map<Integer, Long> statuses = standIn.server().getAllServeEvents().stream()
                     .filter(e -> e.getRequest().getUrl().startsWith(api) && e.getRequest().getLoggedDate().after(outageStart))
                     .collect(Collectors.groupingBy(e -> e.getResponse().getStatus(), TreeMap::new, Collectors.counting()));
-            System.out.println("[faults] " + api + " answers since the outage began: " + statuses);
+            say(api + " answers since the outage began: " + statuses);
             // While every request slot waits out a backoff, a phase can pass without a new call: any failure counts.
             assertTrue(statuses.keySet().stream().anyMatch(s -> s >= 429), api + " never failed: no outage felt");
         }
         sinks.assertWithinKlaviyosLimits(outageStart);
-        System.out.println("[faults] " + outcome.scenario() + ": no dead letter, Klaviyo's limits kept");
+        say(outcome.scenario() + ": no dead letter, Klaviyo's limits kept");
     }
 
     @Test
@@ -201,7 +201,7 @@ class ReliabilityTest {
                 && sinks.deadLetters("klaviyo") == klaviyoBefore + 10);
         awaitTrue(Duration.ofMinutes(1), () -> sinks.tagged(accepted).size() == 40 && sinks.klaviyoUniqueIds(accepted).size() == 40);
         refusals.forEach(standIn.server()::removeStub);
-        System.out.println("[faults] cause fixed; replaying the dead letters");
+        say("cause fixed; replaying the dead letters");
         String kafka = stack.broker().bootstrapServers();
         assertEquals(10, DeadLetterReplay.replay(kafka, "tagging"));
         assertEquals(10, DeadLetterReplay.replay(kafka, "klaviyo"));
@@ -211,7 +211,7 @@ class ReliabilityTest {
                 + " dead-lettered, then replayed", FaultLoad.Result.webhooksOnly(accepted), started, deadLettersBefore, 20);
         assertEquals(taggingBefore + 10, sinks.deadLetters("tagging"), "replayed events succeeded");
         assertEquals(klaviyoBefore + 10, sinks.deadLetters("klaviyo"));
-        System.out.println("[faults] " + outcome.scenario() + ": 20 dead letters, each replayed once");
+        say(outcome.scenario() + ": 20 dead letters, each replayed once");
     }
 
     @Test
@@ -240,9 +240,11 @@ class ReliabilityTest {
         Set<String> instant = result.instantBookings();
         int rowsBefore = acceptedSoFar;
         int expectedRows = rowsBefore + accepted.size() + instant.size();
-        System.out.printf("[faults] %s: sent %d, not answered 2xx then retried %d, accepted %d + %d instant, answers %s%n",
+        sayf("%s: sent %d, not answered 2xx then retried %d, accepted %d + %d instant, answers %s%n",
                 scenario, result.sent(), result.retried(), accepted.size(), instant.size(), result.statuses());
+        say(scenario + ": load stopped, waiting for the sinks");
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        int polls = 0;
         while (!(sinks.storeRows() >= expectedRows && sinks.tagged(accepted).size() >= accepted.size()
                 && sinks.klaviyoUniqueIds(accepted).size() >= accepted.size()
                 && sinks.klaviyoInstant(instant).size() >= instant.size())) {
@@ -250,6 +252,11 @@ class ReliabilityTest {
                     + " of " + expectedRows + ", tagged " + sinks.tagged(accepted).size() + ", Klaviyo "
                     + sinks.klaviyoUniqueIds(accepted).size() + " of " + accepted.size() + " and "
                     + sinks.klaviyoInstant(instant).size() + " of " + instant.size() + " instant");
+            if (++polls % 10 == 0) {
+                say("  store " + sinks.storeRows() + " of " + expectedRows + ", tagged " + sinks.tagged(accepted).size()
+                        + ", Klaviyo " + sinks.klaviyoUniqueIds(accepted).size() + " of " + accepted.size() + " and "
+                        + sinks.klaviyoInstant(instant).size() + " of " + instant.size() + " instant");
+            }
             sleep(1000);
         }
         sleep(3000); // anything doubled would show up now
@@ -274,7 +281,7 @@ class ReliabilityTest {
         assertEquals(expectedRows, report.path("bookingCustomers").asInt());
         assertEquals(accepted, sinks.tagged(accepted), "every accepted customer tagged");
         // A redelivered order may ask Shopify again (tagsAdd of a present tag is a no-op there); count how often.
-        System.out.printf("[faults] tagsAdd calls for %d customers: %d%n", accepted.size(), tagsAddCalls);
+        sayf("tagsAdd calls for %d customers: %d%n", accepted.size(), tagsAddCalls);
         assertEquals(accepted.size() + instant.size(), klaviyo, "one Klaviyo event per booking (unique_id)");
         assertEquals(expectedDeadLetters, deadLetters, "dead letters in all three consumers' topics");
         acceptedSoFar = expectedRows;
@@ -282,6 +289,24 @@ class ReliabilityTest {
         instantSoFar += instant.size();
         OUTCOMES.add(outcome);
         return outcome;
+    }
+
+    static final long SUITE_START = System.nanoTime();
+
+    /** A progress line with the seconds since the suite began: where a scenario's time goes. */
+    static void say(String line) {
+        System.out.printf("[faults %5.1f s] %s%n", (System.nanoTime() - SUITE_START) / 1e9, line);
+    }
+
+    static void sayf(String format, Object... args) {
+        say(String.format(format, args).stripTrailing());
+    }
+
+    /** Starts a stopped service and says how long it took to answer ready. */
+    static void startAgain(String service) {
+        long started = System.nanoTime();
+        stack.service(service).start(Duration.ofMinutes(2));
+        say(service + " ready again after " + (System.nanoTime() - started) / 1_000_000 + " ms");
     }
 
     static List<StubMapping> failSaas(ResponseDefinitionBuilder answer) {

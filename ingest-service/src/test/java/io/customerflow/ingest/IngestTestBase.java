@@ -118,7 +118,15 @@ abstract class IngestTestBase {
         return tail.await(count, Duration.ofSeconds(20));
     }
 
-    /** Proves a negative: nothing arrived in a window long enough for an acknowledged send to show up. */
+    /**
+     * What ingest published since the test began. Ingest answers only after Kafka acknowledged its records, so once
+     * a request was answered its records are there: reading up to the end offsets proves a negative without a window.
+     */
+    List<ConsumerRecord<String, byte[]>> published() {
+        return tail.toEnd();
+    }
+
+    /** What arrived within the window: for records that may come after the answer (a 503'd attempt sent late). */
     List<ConsumerRecord<String, byte[]>> recordsWithin(Duration window) {
         return tail.drain(window);
     }

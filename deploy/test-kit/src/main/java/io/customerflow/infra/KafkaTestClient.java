@@ -2,11 +2,13 @@ package io.customerflow.infra;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -30,6 +32,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Test-side Kafka access: create topics, produce records, and read what arrives on topics from now on. */
 public final class KafkaTestClient implements AutoCloseable {
 
+    /** Topics this JVM made or found, per broker: a test's tail need not ask the broker again. */
+    private static final Set<String> KNOWN_TOPICS = ConcurrentHashMap.newKeySet();
+
     private final String bootstrap;
     private KafkaProducer<String, byte[]> producer;
 
@@ -39,6 +44,9 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** Creates the topics (3 partitions) unless they exist. */
     public void createTopics(String... topics) {
+        if (Arrays.stream(topics).allMatch(t -> KNOWN_TOPICS.contains(bootstrap + "/" + t))) {
+            return;
+        }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             for (String topic : topics) {
                 try {
@@ -48,6 +56,7 @@ public final class KafkaTestClient implements AutoCloseable {
                         throw new IllegalStateException("cannot create " + topic, e);
                     }
                 }
+                KNOWN_TOPICS.add(bootstrap + "/" + topic);
             }
         } catch (Exception e) {
             if (e instanceof IllegalStateException ise) {
@@ -122,7 +131,24 @@ public final class KafkaTestClient implements AutoCloseable {
             return await(count, r -> true, timeout);
         }
 
-        /** Everything that arrived within the window: to prove that nothing (more) was published. */
+        /**
+         * Everything on the topics up to their end right now. A service that answers only after Kafka acknowledged
+         * its records (ingest) has nothing in flight once it answered: what this returns is all it published, with
+         * no window to wait out.
+         */
+        public List<ConsumerRecord<String, byte[]>> toEnd() {
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(20));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read up to the end offsets " + end);
+                }
+                consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+            }
+            return List.copyOf(seen);
+        }
+
+        /** Everything that arrived within the window: to prove that nothing (more) was published asynchronously. */
         public List<ConsumerRecord<String, byte[]>> drain(Duration window) {
             long deadline = System.nanoTime() + window.toNanos();
             while (System.nanoTime() < deadline) {
