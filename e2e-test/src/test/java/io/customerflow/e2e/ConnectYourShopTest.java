@@ -104,7 +104,9 @@ class ConnectYourShopTest {
 
         EndToEndTest.awaitTrue(Duration.ofSeconds(90), () -> tagsAdd().size() == 2 && klaviyoEvents().size() == 3
                 && storeTotal(SHOP) == 2 && storeTotal(ANNEX) == 1);
-        Thread.sleep(2000); // a stray request would show up now
+        // ... and stays so: a stray request would show up within two seconds.
+        org.awaitility.Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> tagsAdd().size() == 2 && klaviyoEvents().size() == 3);
 
         List<LoggedRequest> tags = tagsAdd();
         assertEquals(2, tags.size());

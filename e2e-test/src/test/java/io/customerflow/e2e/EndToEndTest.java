@@ -435,13 +435,8 @@ class EndToEndTest {
         }
     }
 
-    static void awaitTrue(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + timeout);
-            }
-            Thread.sleep(500);
-        }
+    static void awaitTrue(Duration timeout, BooleanSupplier condition) {
+        org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(500))
+                .until(condition::getAsBoolean);
     }
 }

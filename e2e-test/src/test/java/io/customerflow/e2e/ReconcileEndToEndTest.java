@@ -63,9 +63,9 @@ class ReconcileEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        // Page cost 10 × (5 + 2) + 1 = 71; a 400-point bucket restoring 60/s: pages wait for it, tagging's 10-point
+        // Page cost 10 × (5 + 2) + 1 = 71; a 400-point bucket restoring 120/s: pages wait for it, tagging's 10-point
         // writes fit in the quarter ingest leaves.
-        shopify = new ShopifyAdminStandIn(FreePorts.find()).shop(SHOP, TOKEN, 400, 60).start();
+        shopify = new ShopifyAdminStandIn(FreePorts.find()).shop(SHOP, TOKEN, 400, 120).start();
         ports = LocalDemo.Ports.free();
         stack = LocalStack.in(Path.of("..").toAbsolutePath().normalize(),
                 Files.createTempDirectory("customer-flow-reconcile-")).withEnvironment(Map.ofEntries(
@@ -130,7 +130,7 @@ class ReconcileEndToEndTest {
         int before = shopify.calls(SHOP, "orders").size();
         shopify.addOrders(SHOP, orders.stream().map(id -> graphqlOrder(id, updated.plusSeconds(id % 200 / 20)))
                 .toList());
-        // About 1.5 s per page at this restore rate: kill after a few pages, well before the pass's twentieth.
+        // About 0.6 s per page at this restore rate: kill after a few pages, well before the pass's twentieth.
         EndToEndTest.awaitTrue(Duration.ofSeconds(60), () -> shopify.calls(SHOP, "orders").size() >= before + 5);
         stack.service("ingest-service").kill();
         int pagesBeforeKill = shopify.calls(SHOP, "orders").size() - before;
@@ -140,7 +140,9 @@ class ReconcileEndToEndTest {
         Set<Long> orderIds = Set.copyOf(orders);
         EndToEndTest.awaitTrue(Duration.ofSeconds(180), () -> sinks.storeRows() == 230
                 && tagged(customers).size() == 200 && sinks.klaviyoUniqueIds(orderIds).size() == 200);
-        Thread.sleep(4000); // one more interval: nothing more may arrive
+        // Over one more pass and then some, nothing more arrives.
+        org.awaitility.Awaitility.await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+                .until(() -> sinks.storeRows() == 230 && tagsAddCalls(customers) == 200);
 
         assertTrue(pagesBeforeKill < 20, "the kill came mid-pass (" + pagesBeforeKill + " pages read)");
         assertEquals(230, sinks.storeRows(), "0 lost, 0 doubled in the store");

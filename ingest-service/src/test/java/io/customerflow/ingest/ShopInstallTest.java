@@ -107,6 +107,22 @@ class ShopInstallTest extends IngestTestBase {
     }
 
     @Test
+    void anEndpointNoPermissionOpensIsClosedToEveryKey() {
+        // UnopenedResource (test sources) is deployed like any new resource someone forgets to open.
+        given().get(UnopenedResource.PATH).then().statusCode(401).header("WWW-Authenticate", "Bearer")
+                .contentType("application/problem+json");
+        given().header("Authorization", "Bearer not-a-key").get(UnopenedResource.PATH).then().statusCode(401);
+        given().header("Authorization", "Bearer " + API_KEY).get(UnopenedResource.PATH).then().statusCode(403)
+                .contentType("application/problem+json");
+        given().header("Authorization", OPERATOR).get(UnopenedResource.PATH).then().statusCode(403);
+        // Its neighbours under the same prefix stay what their permissions say.
+        given().header("Authorization", OPERATOR).get("/v1/shops/" + InstallProfile.LEGACY).then().statusCode(
+                org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(404)));
+        given().header("Authorization", OPERATOR).contentType("application/json").body("{}")
+                .post("/v1/instant-bookings").then().statusCode(403);
+    }
+
+    @Test
     void aBookingAppHandsShopsOverWithItsOperatorKeyOnly() {
         ShopifyOAuthStandIn oauth = InstallProfile.shopify.oauth();
         String shop = InstallProfile.LEGACY;
@@ -115,8 +131,11 @@ class ShopInstallTest extends IngestTestBase {
                  "scopes": ["read_orders","write_orders","read_customers","write_customers","read_products"],
                  "klaviyoKey": "pk_handed_over_key", "settings": {"reconcile": false, "tagNames": {"booked-appointment": "予約済み"}}}
                 """.formatted(InstallProfile.LEGACY_TOKEN);
+        // A booking app's API key is known, but opens only the booking endpoints.
         given().header("Authorization", "Bearer " + API_KEY).contentType("application/json").body(body)
-                .put("/v1/shops/" + shop).then().statusCode(401);
+                .put("/v1/shops/" + shop).then().statusCode(403).contentType("application/problem+json");
+        given().header("Authorization", "Bearer not-a-key").contentType("application/json").body(body)
+                .put("/v1/shops/" + shop).then().statusCode(401).header("WWW-Authenticate", "Bearer");
         given().header("Authorization", OPERATOR).contentType("application/json")
                 .body(body.replace("\"scopes\"", "\"colour\": 1, \"scopes\"")).put("/v1/shops/" + shop).then()
                 .statusCode(400).body("detail", containsString("colour"));

@@ -46,12 +46,7 @@ public class StoreClients {
                 e -> e.getValue().tokenSha256(), e -> byName.get(e.getKey()), (first, second) -> second)));
     }
 
-    /** The client of an {@code Authorization} header. */
-    public Optional<Client> authenticate(String authorization) {
-        return digests.authenticate(authorization);
-    }
-
-    /** The client of a token typed into the console's sign-in form. */
+    /** The client of a token: a bearer token of the API, or one typed into the console's sign-in form. */
     public Optional<Client> signIn(String token) {
         return digests.find(token);
     }

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +64,15 @@ public final class ServiceProcess implements AutoCloseable {
         return process == null ? -1 : process.pid();
     }
 
+    /**
+     * JVM options for every service started here, from {@code -Dcustomer-flow.service-jvm-options} (space-separated):
+     * the e2e suites give {@code -XX:TieredStopAtLevel=1}, which starts a JVM on less CPU; the local run and the bench
+     * leave it empty, so they measure the JVM as deployed.
+     */
+    static final List<String> EXTRA_JVM_OPTIONS = java.util.Arrays.stream(
+            System.getProperty("customer-flow.service-jvm-options", "").trim().split("\\s+"))
+            .filter(o -> !o.isEmpty()).toList();
+
     /** Starts the JVM and waits until {@code /q/health/ready} answers 200. */
     public ServiceProcess start(Duration timeout) {
         if (!Files.exists(jar)) {
@@ -75,10 +85,12 @@ public final class ServiceProcess implements AutoCloseable {
             Files.createDirectories(log.getParent());
             logStart = Files.exists(log) ? Files.size(log) : 0;
             String locations = configs.stream().map(c -> c.toUri().toString()).collect(Collectors.joining(","));
-            ProcessBuilder builder = new ProcessBuilder(List.of(KafkaBroker.javaExecutable(), "-Xmx256m",
-                    "-XX:+UseSerialGC", "-Dquarkus.config.locations=" + locations, "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.http.host=" + httpHost(environment),
-                    "-jar", jar.toString()))
+            List<String> command = new ArrayList<>(List.of(KafkaBroker.javaExecutable(), "-Xmx256m",
+                    "-XX:+UseSerialGC"));
+            command.addAll(EXTRA_JVM_OPTIONS);
+            command.addAll(List.of("-Dquarkus.config.locations=" + locations, "-Dquarkus.http.port=" + port,
+                    "-Dquarkus.http.host=" + httpHost(environment), "-jar", jar.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             // Environment variables outrank the config file: an exported test address (KAFKA_BOOTSTRAP_SERVERS,

@@ -72,9 +72,9 @@ public class BackfillResource {
     }
 
     private final Reconciler reconciler;
-    private final ApiKeyFilter.Caller caller;
+    private final BookingClient caller;
 
-    public BackfillResource(Reconciler reconciler, ApiKeyFilter.Caller caller) {
+    public BackfillResource(Reconciler reconciler, BookingClient caller) {
         this.reconciler = reconciler;
         this.caller = caller;
     }

@@ -42,9 +42,9 @@ public class CheckoutBookingResource {
 
     private final InstantBookings bookings;
     private final EventPublisher publisher;
-    private final ApiKeyFilter.Caller caller;
+    private final BookingClient caller;
 
-    public CheckoutBookingResource(InstantBookings bookings, EventPublisher publisher, ApiKeyFilter.Caller caller) {
+    public CheckoutBookingResource(InstantBookings bookings, EventPublisher publisher, BookingClient caller) {
         this.bookings = bookings;
         this.publisher = publisher;
         this.caller = caller;

@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Counts instant-booking calls by action and outcome ({@code ingest.instant_bookings}). A response filter sees
- * every answer, including the ones given before the resource runs (401 from {@link ApiKeyFilter}, 400 from
+ * every answer, including the ones given before the resource runs (401 from Quarkus Security, 400 from
  * validation or JSON parsing). Both tags come from fixed sets, so no client input reaches the metric's cardinality.
  */
 public class InstantBookingMetrics {
@@ -26,7 +26,7 @@ public class InstantBookingMetrics {
     @ServerResponseFilter
     public void count(ContainerRequestContext request, ContainerResponseContext response) {
         String path = request.getUriInfo().getPath();
-        if (!path.startsWith(ApiKeyFilter.PATH)) {
+        if (!path.startsWith(InstantBookingResource.PATH)) {
             return;
         }
         Counter.builder("ingest.instant_bookings")
@@ -37,7 +37,7 @@ public class InstantBookingMetrics {
     }
 
     static String action(String path) {
-        String rest = path.substring(ApiKeyFilter.PATH.length());
+        String rest = path.substring(InstantBookingResource.PATH.length());
         if (rest.isEmpty() || rest.equals("/")) {
             return "create";
         }

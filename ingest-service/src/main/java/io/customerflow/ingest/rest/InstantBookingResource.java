@@ -30,7 +30,7 @@ import io.customerflow.ingest.service.InstantBookings;
 import io.smallrye.mutiny.Uni;
 
 /** Instant bookings: the customer skipped checkout, so this call is the only record of them. */
-@Path(ApiKeyFilter.PATH)
+@Path(InstantBookingResource.PATH)
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer")
@@ -41,13 +41,15 @@ import io.smallrye.mutiny.Uni;
 @APIResponse(responseCode = "503", description = "Kafka unavailable: retry after Retry-After seconds")
 public class InstantBookingResource {
 
+    static final String PATH = "/v1/instant-bookings";
+
     static final String BOOKING_ID = "[A-Za-z0-9_-]{1,64}";
 
     private final InstantBookings bookings;
     private final EventPublisher publisher;
-    private final ApiKeyFilter.Caller caller;
+    private final BookingClient caller;
 
-    public InstantBookingResource(InstantBookings bookings, EventPublisher publisher, ApiKeyFilter.Caller caller) {
+    public InstantBookingResource(InstantBookings bookings, EventPublisher publisher, BookingClient caller) {
         this.bookings = bookings;
         this.publisher = publisher;
         this.caller = caller;

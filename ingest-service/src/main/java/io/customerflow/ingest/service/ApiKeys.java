@@ -38,9 +38,9 @@ public class ApiKeys {
                 (first, second) -> second)));
     }
 
-    /** The client of a {@code Bearer} authorization header, if its key is known. */
-    public Optional<Client> authenticate(String authorization) {
-        return digests.authenticate(authorization);
+    /** The client of a key, if known. */
+    public Optional<Client> find(String key) {
+        return digests.find(key);
     }
 
     /** Hex SHA-256, the form keys are configured in. */
