@@ -127,7 +127,14 @@ final class ConfigMappings {
             throw new IllegalStateException("mapping nested too deep at " + path);
         }
         List<Member> all = new ArrayList<>(members.getOrDefault(type, List.of()));
-        supers.getOrDefault(type, List.of()).forEach(s -> all.addAll(members.getOrDefault(s, List.of())));
+        // A method the interface declares again (to give another default) overrides its super-interface's.
+        for (String parent : supers.getOrDefault(type, List.of())) {
+            for (Member inherited : members.getOrDefault(parent, List.of())) {
+                if (all.stream().noneMatch(m -> m.name().equals(inherited.name()))) {
+                    all.add(inherited);
+                }
+            }
+        }
         for (Member m : all) {
             String t = m.type();
             String name = path + "." + m.name();

@@ -81,17 +81,23 @@ class ReliabilityTest {
     }
 
     static final List<Outcome> OUTCOMES = new ArrayList<>();
-    /** Booking customers of {@link #SHOP} accepted by all scenarios so far: the store holds one row each. */
-    static int acceptedSoFar;
-    /** Of those, checkout and instant bookings so far (the booking report counts each channel). */
-    static int checkoutSoFar;
-    static int instantSoFar;
+
+    /**
+     * The sinks' counts when a scenario begins: each scenario checks its own traffic against them, so one that fails
+     * does not fail the ones after it.
+     */
+    record Baseline(long startedNanos, int rows, int checkout, int instant, long deadLetters) {
+        static Baseline now() {
+            JsonNode report = sinks.report();
+            return new Baseline(System.nanoTime(), sinks.storeRows(), report.path("totals").path("CHECKOUT").asInt(),
+                    report.path("totals").path("INSTANT").asInt(), sinks.allDeadLetters());
+        }
+    }
 
     @Test
     @Order(1)
     void consumerKillsABrokerRestartAndADatabaseOutage() throws Exception {
-        long started = System.nanoTime();
-        long deadLettersBefore = sinks.allDeadLetters();
+        Baseline before = Baseline.now();
         FaultLoad load = FaultLoad.start(ports.service("ingest-service"), SHOP, 20_000_000L, 1);
         sleep(3000);
         // klaviyo first: after a crash its new owner waits out Klaviyo's longest window before sending for the
@@ -117,14 +123,13 @@ class ReliabilityTest {
                 "ingest answers 2xx, or 503 while Kafka is away: " + result.statuses());
         assertTrue(result.statuses().containsKey(503), "the broker's outage was felt: " + result.statuses());
         assertEveryAcceptedBookingExactlyOnce("kill -9 each consumer, restart Kafka, PostgreSQL down "
-                + DATABASE_OUTAGE.toSeconds() + " s", result, started, deadLettersBefore, 0);
+                + DATABASE_OUTAGE.toSeconds() + " s", result, before, 0);
     }
 
     @Test
     @Order(2)
     void ingestRestartedWithRequestsInFlight() throws Exception {
-        long started = System.nanoTime();
-        long deadLettersBefore = sinks.allDeadLetters();
+        Baseline before = Baseline.now();
         FaultLoad load = FaultLoad.start(ports.service("ingest-service"), SHOP, 21_000_000L, 4);
         sleep(3000);
         say("ingest stopped (SIGTERM) and restarted under load");
@@ -139,14 +144,13 @@ class ReliabilityTest {
         assertTrue(Set.of(200, 202, 503, -1).containsAll(result.statuses().keySet()),
                 "2xx, 503 while stopping, or no connection while down: " + result.statuses());
         assertEveryAcceptedBookingExactlyOnce("ingest stopped and killed with requests in flight", result,
-                started, deadLettersBefore, 0);
+                before, 0);
     }
 
     @Test
     @Order(3)
     void saasOutageIsRetriedWithinTheLimitsWithoutDeadLetters() throws Exception {
-        long started = System.nanoTime();
-        long deadLettersBefore = sinks.allDeadLetters();
+        Baseline before = Baseline.now();
         FaultLoad load = FaultLoad.start(ports.service("ingest-service"), SHOP, 22_000_000L, 1);
         sleep(2000);
         Date outageStart = new Date();
@@ -165,7 +169,7 @@ class ReliabilityTest {
         outage.forEach(standIn.server()::removeStub);
         sleep(3000);
         Outcome outcome = assertEveryAcceptedBookingExactlyOnce("Shopify and Klaviyo failing for "
-                + SAAS_OUTAGE.toSeconds() + " s (429, 500, timeouts)", load.stop(), started, deadLettersBefore, 0);
+                + SAAS_OUTAGE.toSeconds() + " s (429, 500, timeouts)", load.stop(), before, 0);
         for (String api : List.of("/shopify/", "/klaviyo/")) {
             Map<Integer, Long> statuses = standIn.server().getAllServeEvents().stream()
                     .filter(e -> e.getRequest().getUrl().startsWith(api) && e.getRequest().getLoggedDate().after(outageStart))
@@ -181,8 +185,7 @@ class ReliabilityTest {
     @Test
     @Order(4)
     void permanentErrorsAreDeadLetteredThenReplayedOnce() throws Exception {
-        long started = System.nanoTime();
-        long deadLettersBefore = sinks.allDeadLetters();
+        Baseline before = Baseline.now();
         long taggingBefore = sinks.deadLetters("tagging");
         long klaviyoBefore = sinks.deadLetters("klaviyo");
         // Ten customers Shopify says do not exist, and whose events Klaviyo refuses: permanent errors.
@@ -211,7 +214,7 @@ class ReliabilityTest {
         assertEquals(0, DeadLetterReplay.replay(kafka, "klaviyo"), "a dead letter is replayed once");
         assertEquals(0, DeadLetterReplay.replay(kafka, "tagging"), "a dead letter is replayed once");
         Outcome outcome = assertEveryAcceptedBookingExactlyOnce("permanent errors (Shopify userErrors, Klaviyo 400)"
-                + " dead-lettered, then replayed", FaultLoad.Result.webhooksOnly(accepted), started, deadLettersBefore, 20);
+                + " dead-lettered, then replayed", FaultLoad.Result.webhooksOnly(accepted), before, 20);
         assertEquals(taggingBefore + 10, sinks.deadLetters("tagging"), "replayed events succeeded");
         assertEquals(klaviyoBefore + 10, sinks.deadLetters("klaviyo"));
         say(outcome.scenario() + ": 20 dead letters, each replayed once");
@@ -237,11 +240,11 @@ class ReliabilityTest {
         Files.writeString(Path.of("target/reliability.md"), table);
     }
 
-    static Outcome assertEveryAcceptedBookingExactlyOnce(String scenario, FaultLoad.Result result, long startedNanos,
-            long deadLettersBefore, long expectedDeadLetters) {
+    static Outcome assertEveryAcceptedBookingExactlyOnce(String scenario, FaultLoad.Result result, Baseline before,
+            long expectedDeadLetters) {
         Set<Long> accepted = result.accepted();
         Set<String> instant = result.instantBookings();
-        int rowsBefore = acceptedSoFar;
+        int rowsBefore = before.rows();
         int expectedRows = rowsBefore + accepted.size() + instant.size();
         sayf("%s: sent %d, not answered 2xx then retried %d, accepted %d + %d instant, answers %s%n",
                 scenario, result.sent(), result.retried(), accepted.size(), instant.size(), result.statuses());
@@ -275,19 +278,19 @@ class ReliabilityTest {
         }
         int rows = sinks.storeRows() - rowsBefore;
         JsonNode report = sinks.report();
-        int checkoutBookings = report.path("totals").path("CHECKOUT").asInt() - checkoutSoFar;
-        int instantBookings = report.path("totals").path("INSTANT").asInt() - instantSoFar;
+        int checkoutBookings = report.path("totals").path("CHECKOUT").asInt() - before.checkout();
+        int instantBookings = report.path("totals").path("INSTANT").asInt() - before.instant();
         int tagged = sinks.tagged(accepted).size();
         int tagsAddCalls = sinks.tagsAddCalls(accepted);
         int klaviyo = sinks.klaviyoUniqueIds(accepted).size() + sinks.klaviyoInstant(instant).size();
-        long deadLetters = sinks.allDeadLetters() - deadLettersBefore;
+        long deadLetters = sinks.allDeadLetters() - before.deadLetters();
         int expected = accepted.size() + instant.size();
         int lost = expected - Math.min(Math.min(rows, checkoutBookings + instantBookings), Math.min(tagged + instant.size(),
                 klaviyo));
         int doubled = Math.max(0, rows - expected) + Math.max(0, checkoutBookings - accepted.size())
                 + Math.max(0, instantBookings - instant.size());
         Outcome outcome = new Outcome(scenario, result.sent(), result.retried(), accepted.size(), instant.size(), rows,
-                tagged, klaviyo, deadLetters, lost, doubled, Duration.ofNanos(System.nanoTime() - startedNanos));
+                tagged, klaviyo, deadLetters, lost, doubled, Duration.ofNanos(System.nanoTime() - before.startedNanos()));
         assertEquals(expected, rows, "one customer row per accepted booking customer");
         assertEquals(accepted.size(), checkoutBookings, "one checkout booking row per accepted webhook");
         assertEquals(instant.size(), instantBookings, "one instant booking row per accepted instant booking");
@@ -297,9 +300,6 @@ class ReliabilityTest {
         sayf("tagsAdd calls for %d customers: %d%n", accepted.size(), tagsAddCalls);
         assertEquals(accepted.size() + instant.size(), klaviyo, "one Klaviyo event per booking (unique_id)");
         assertEquals(expectedDeadLetters, deadLetters, "dead letters in all three consumers' topics");
-        acceptedSoFar = expectedRows;
-        checkoutSoFar += accepted.size();
-        instantSoFar += instant.size();
         OUTCOMES.add(outcome);
         return outcome;
     }

@@ -25,7 +25,7 @@ public final class LocalDemo {
             return new Ports(FreePorts.find(), FreePorts.find(), FreePorts.find(), services);
         }
     }
-    /** Started in this order, one after another. */
+    /** Started side by side, awaited (and their connections printed) in this order. */
     public static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
 
     public static final String WEBHOOK_SECRET = "local-demo-webhook-secret";

@@ -123,14 +123,18 @@ public final class LocalStack implements AutoCloseable {
                 .accessLifetime(LocalDemo.TOKEN_LIFETIME));
         Map<String, String> configs = LocalDemo.serviceConfigs(kafka.bootstrapServers(), pg, standIn.baseUrl(), settings,
                 oauth, ports.service("ingest-service"));
+        // All four JVMs start side by side (as replicas do in a cluster: none needs another to start), then each is
+        // awaited in order and says where it sends what.
         for (String name : LocalDemo.SERVICES.keySet()) {
             int port = ports.service(name);
             step("starting " + name + " on 127.0.0.1:" + port);
             Path config = OwnerOnlyFiles.write(configDir.resolve(name + ".properties"), configs.get(name));
-            ServiceProcess service = started(new ServiceProcess(name,
+            services.put(name, started(new ServiceProcess(name,
                     root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar"), port, List.of(config, connect),
-                    data.resolve("logs").resolve(name + ".log"), environment).start(Duration.ofMinutes(3)));
-            services.put(name, service);
+                    data.resolve("logs").resolve(name + ".log"), environment).launch()));
+        }
+        for (ServiceProcess service : services.values()) {
+            service.awaitReady(Duration.ofMinutes(3));
             Connections.print(service, standIn.baseUrl());
         }
         if (oauth && LocalDemo.installsDemoShops(settings)) {
@@ -211,12 +215,35 @@ public final class LocalStack implements AutoCloseable {
             parts = new ArrayList<>(running);
             running.clear();
         }
-        for (int i = parts.size() - 1; i >= 0; i--) {
-            try {
-                parts.get(i).close();
-            } catch (Exception e) {
-                System.err.println("while stopping: " + e.getMessage());
+        // The services first and all at once: each stops gracefully on its own (SIGTERM), none waits for another,
+        // and the broker and database they use stay up until all are gone. Then the rest, last started first.
+        List<Thread> stopping = new ArrayList<>();
+        for (AutoCloseable part : parts) {
+            if (part instanceof ServiceProcess) {
+                Thread t = new Thread(() -> closeQuietly(part), "stop-service");
+                t.start();
+                stopping.add(t);
             }
+        }
+        for (Thread t : stopping) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            if (!(parts.get(i) instanceof ServiceProcess)) {
+                closeQuietly(parts.get(i));
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        try {
+            part.close();
+        } catch (Exception e) {
+            System.err.println("while stopping: " + e.getMessage());
         }
     }
 

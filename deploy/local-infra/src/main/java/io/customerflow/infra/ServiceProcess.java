@@ -75,6 +75,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the JVM and waits until {@code /q/health/ready} answers 200. */
     public ServiceProcess start(Duration timeout) {
+        return launch().awaitReady(timeout);
+    }
+
+    /** Starts the JVM without waiting for it (several start side by side; {@link #awaitReady} each then). */
+    public ServiceProcess launch() {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build with ./mvnw install -DskipTests");
         }
@@ -101,6 +106,11 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
+        return this;
+    }
+
+    /** Waits until the launched JVM answers ready; if it stops or the time passes, says why (and stops it). */
+    public ServiceProcess awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

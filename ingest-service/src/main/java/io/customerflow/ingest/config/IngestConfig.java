@@ -165,23 +165,15 @@ public interface IngestConfig {
     }
 
     interface Shopify extends AdminApiSettings {
-        @Override
-        @WithDefault("https://{shop}/admin/api/{version}/graphql.json")
-        String urlTemplate();
-
-        @Override
-        @WithDefault("2026-10")
-        String apiVersion();
-
-        /** How long 429/5xx answers, timeouts and THROTTLED answers are retried before a page is given up. */
+        /**
+         * How long 429/5xx answers, timeouts and THROTTLED answers are retried before a page is given up: the pass
+         * resumes from its checkpoint at the next interval, so it need not outlast an outage.
+         */
         @Override
         @WithDefault("2m")
         Duration giveUpAfter();
 
-        @Override
-        @WithDefault("200ms")
-        Duration retryBackoff();
-
+        /** A page of orders with their line items is a large answer: more time than a mutation's. */
         @Override
         @WithDefault("20s")
         Duration readTimeout();

@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -31,6 +30,7 @@ import io.customerflow.registry.ShopRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -53,7 +53,6 @@ public class Reconciler {
     private final OrderPass.Context context;
     private final OrdersSeen seen;
     private final PassStates states;
-    private final ScheduledExecutorService ticker;
     private final ExecutorService passes;
     /** Where webhook-side notes (seen orders, uninstalls) are written: never on the request's event loop. */
     private final ExecutorService notes;
@@ -79,8 +78,6 @@ public class Reconciler {
         states.start();
         this.passes = Executors.newFixedThreadPool(reconcile.concurrency(), r -> daemon(r, "reconcile-pass"));
         this.notes = Executors.newSingleThreadExecutor(r -> daemon(r, "reconcile-notes"));
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "reconcile-schedule"));
-        ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Whether the shop registry has the shop installed (with a token to read its orders). */
@@ -176,7 +173,12 @@ public class Reconciler {
         return Optional.of(read.get().savedAt().isAfter(mine.savedAt()) ? read.get() : mine);
     }
 
-    private void tick() {
+    /**
+     * Every second (Quarkus Scheduler, skipped while the last tick still runs): starts each installed shop's due
+     * reconciliation and any requested backfill on the pass pool.
+     */
+    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
         try {
             if (!states.leads()) {
                 seen.follow(); // only the replica running the passes holds the seen table
@@ -343,8 +345,7 @@ public class Reconciler {
 
     @PreDestroy
     void stop() {
-        if (ticker != null) {
-            ticker.shutdownNow();
+        if (passes != null) {
             passes.shutdownNow();
             notes.shutdownNow();
             states.close();

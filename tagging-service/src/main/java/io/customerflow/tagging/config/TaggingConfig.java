@@ -41,17 +41,6 @@ public interface TaggingConfig {
     }
 
     interface Shopify extends AdminApiSettings {
-        /**
-         * Admin GraphQL endpoint; {@code {shop}} and {@code {version}} are filled in. Tests and the local run point
-         * it at a loopback stand-in.
-         */
-        @WithDefault("https://{shop}/admin/api/{version}/graphql.json")
-        String urlTemplate();
-
-        /** The pinned Admin API version (quarterly; each is supported about a year). */
-        @WithDefault("2026-10")
-        String apiVersion();
-
         /** Product tags are cached per shop for this long: 100 orders of one product cost one look-up. */
         @WithDefault("10m")
         Duration productTagsTtl();
@@ -61,14 +50,12 @@ public interface TaggingConfig {
          * Outlasts an outage of minutes (the shop's lane waits meanwhile), and stays under the consumer's 10-minute
          * limit for an unacknowledged record.
          */
+        @Override
         @WithDefault("5m")
         Duration giveUpAfter();
 
-        /** First retry delay; doubles per attempt, with jitter. */
-        @WithDefault("200ms")
-        Duration retryBackoff();
-
-        /** How long to wait for Shopify's answer before the attempt counts as a timeout (retried). */
+        /** How long to wait for Shopify's answer to a mutation before the attempt counts as a timeout (retried). */
+        @Override
         @WithDefault("10s")
         Duration readTimeout();
 
@@ -76,6 +63,7 @@ public interface TaggingConfig {
          * Cost assumed for a query before Shopify has reported its {@code requestedQueryCost} (a simple mutation
          * costs about 10 points); from then on pacing reserves what Shopify reported.
          */
+        @Override
         @WithDefault("10")
         int assumedCallCost();
     }

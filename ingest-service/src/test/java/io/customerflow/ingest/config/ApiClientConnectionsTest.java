@@ -1,0 +1,54 @@
+package io.customerflow.ingest.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/** What the start-up check says of ingest settings that cannot work (the packaged start: MisconfigurationStopsStartTest). */
+class ApiClientConnectionsTest {
+
+    static final String SECRET = "shpat_never_printed_0815";
+
+    static IngestConfig config(Map<String, String> properties) {
+        return new SmallRyeConfigBuilder().withMapping(IngestConfig.class)
+                .withConverter(java.time.Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "settings under test", 500)).build()
+                .getConfigMapping(IngestConfig.class);
+    }
+
+    @Test
+    void anApiClientWithTheKeyInsteadOfItsDigestNamesTheDigestPropertyAndNeverTheKey() {
+        List<String> problems = ApiClientConnections.problems(config(Map.of("ingest.shopify.webhook-secrets", "s",
+                "ingest.api-clients.app.key-sha256", SECRET, "ingest.api-clients.app.shops", "a.myshopify.com")));
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("ingest.api-clients.app.key-sha256 must be 64 hex digits"), problems.get(0));
+        assertFalse(problems.toString().contains(SECRET));
+    }
+
+    @Test
+    void aBlankWebhookSecretIsNamed() {
+        assertEquals(List.of("ingest.shopify.webhook-secrets is empty: set your app's client secret"),
+                ApiClientConnections.problems(config(Map.of("ingest.shopify.webhook-secrets", " "))));
+    }
+
+    @Test
+    void theShopifyDefaultsAreReadsOfPages() {
+        IngestConfig.Shopify shopify = config(Map.of("ingest.shopify.webhook-secrets", "s")).shopify();
+        // Shared with tagging (AdminApiSettings), then what a page of orders needs.
+        assertEquals("https://{shop}/admin/api/{version}/graphql.json", shopify.urlTemplate());
+        assertEquals("2026-10", shopify.apiVersion());
+        assertEquals(java.time.Duration.ofMillis(200), shopify.retryBackoff());
+        assertEquals(java.time.Duration.ofMinutes(2), shopify.giveUpAfter());
+        assertEquals(java.time.Duration.ofSeconds(20), shopify.readTimeout());
+        assertEquals(600, shopify.assumedCallCost());
+    }
+}
