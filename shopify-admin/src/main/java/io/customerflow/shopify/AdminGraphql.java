@@ -60,6 +60,16 @@ public final class AdminGraphql {
      */
     public Uni<JsonNode> call(String shop, String token, String query, Map<String, Object> variables,
             double keepShare) {
+        return call(shop, () -> token, query, variables, keepShare);
+    }
+
+    /**
+     * The same with the token read at each send, after pacing and between retries: a call can wait longer than an
+     * expiring token lives, and the shop's owner replaces the token meanwhile; a token read once would reach Shopify
+     * expired (401).
+     */
+    public Uni<JsonNode> call(String shop, java.util.function.Supplier<String> token, String query,
+            Map<String, Object> variables, double keepShare) {
         ShopifyGraphqlApi.GraphqlRequest request = new ShopifyGraphqlApi.GraphqlRequest(query, variables);
         return SaasRetries.run(new SaasRetries.Client<JsonNode>() {
             @Override
@@ -71,13 +81,13 @@ public final class AdminGraphql {
                 return send(shop, token, query, request, keepShare);
             }
 
-            private Uni<JsonNode> send(String shop, String token, String query,
+            private Uni<JsonNode> send(String shop, java.util.function.Supplier<String> token, String query,
                     ShopifyGraphqlApi.GraphqlRequest request, double keepShare) {
                 return Uni.createFrom().completionStage(() -> budgets.mayReserve(shop))
                         .flatMap(v -> sendReserved(shop, token, query, request, keepShare));
             }
 
-            private Uni<JsonNode> sendReserved(String shop, String token, String query,
+            private Uni<JsonNode> sendReserved(String shop, java.util.function.Supplier<String> token, String query,
                     ShopifyGraphqlApi.GraphqlRequest request, double keepShare) {
                 ShopCostBudgets.Reservation reservation = budgets.reserve(shop, query, keepShare);
                 Uni<Void> paced = Uni.createFrom().voidItem();
@@ -86,7 +96,7 @@ public final class AdminGraphql {
                     paced = paced.onItem().delayIt().by(Backoff.timerDelay(reservation.delay()));
                 }
                 java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
-                return paced.flatMap(v -> api(shop).execute(token, request))
+                return paced.flatMap(v -> api(shop).execute(token.get(), request))
                         .flatMap(r -> handle(shop, query, r, reservation, settled))
                         .onTermination().invoke(() -> {
                             if (settled.compareAndSet(false, true)) {
@@ -139,9 +149,10 @@ public final class AdminGraphql {
      * meanwhile, so before spending it asks again with a 1-point query whenever that answer is older than
      * {@link #FRESH}.
      */
-    private Uni<Void> whenItFits(String shop, String token, String query, double keepShare) {
+    private Uni<Void> whenItFits(String shop, java.util.function.Supplier<String> token, String query,
+            double keepShare) {
         Uni<Void> fresh = budgets.observedAgo(shop).compareTo(FRESH) <= 0 ? Uni.createFrom().voidItem()
-                : api(shop).execute(token, PROBE).flatMap(r -> handle(shop, PROBE.query(), r,
+                : Uni.createFrom().deferred(() -> api(shop).execute(token.get(), PROBE)).flatMap(r -> handle(shop, PROBE.query(), r,
                         ShopCostBudgets.Reservation.NONE, new java.util.concurrent.atomic.AtomicBoolean()))
                         .replaceWithVoid();
         return fresh.flatMap(v -> {

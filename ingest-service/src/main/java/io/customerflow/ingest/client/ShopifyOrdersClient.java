@@ -51,9 +51,21 @@ public class ShopifyOrdersClient {
     private final AdminGraphql graphql;
     private final IngestConfig.Reconcile config;
 
-    public ShopifyOrdersClient(IngestConfig config, MeterRegistry metrics) {
+    private final io.customerflow.registry.RegisteredShops shops;
+
+    public ShopifyOrdersClient(IngestConfig config, MeterRegistry metrics, io.customerflow.registry.RegisteredShops shops) {
         this.graphql = new AdminGraphql(config.shopify(), metrics, "ingest.shopify");
         this.config = config.reconcile();
+        this.shops = shops;
+    }
+
+    /**
+     * The token each attempt sends: the registry's when it has one (a page can wait for the bucket longer than an
+     * expiring token lives, and its owner replaces it meanwhile), else the one the pass was given.
+     */
+    private java.util.function.Supplier<String> latest(String shop, String token) {
+        return () -> shops.accessToken(shop).map(io.customerflow.registry.RegisteredShops.AccessToken::token)
+                .orElse(token);
     }
 
     /** Orders whose {@code field} lies in {@code [from, to]}, oldest first, from {@code after} (null: the start). */
@@ -64,7 +76,7 @@ public class ShopifyOrdersClient {
         variables.put("after", after);
         variables.put("query", search(field, from, to));
         variables.put("lineItems", config.lineItems());
-        return graphql.call(shop, token, field.query, variables, config.keepForLive()).map(data -> {
+        return graphql.call(shop, latest(shop, token), field.query, variables, config.keepForLive()).map(data -> {
             JsonNode orders = data.path("orders");
             if (!orders.isObject()) {
                 throw new BadPayloadException("the answer has no orders connection");
@@ -86,7 +98,7 @@ public class ShopifyOrdersClient {
 
     /** How many orders the window holds (a lower bound when Shopify answers {@code AT_LEAST}). */
     public Uni<Long> count(String shop, String token, Field field, OffsetDateTime from, OffsetDateTime to) {
-        return graphql.call(shop, token, OrderQueries.ORDERS_COUNT, Map.of("query", search(field, from, to)),
+        return graphql.call(shop, latest(shop, token), OrderQueries.ORDERS_COUNT, Map.of("query", search(field, from, to)),
                 config.keepForLive()).map(data -> data.path("ordersCount").path("count").asLong(0));
     }
 

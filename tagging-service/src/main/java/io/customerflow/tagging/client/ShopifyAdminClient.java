@@ -163,11 +163,20 @@ public class ShopifyAdminClient {
                                     + " of " + shop + " expired and no refreshed one arrived within "
                                     + EXPIRED_WAIT.toSeconds() + " s")));
         }
-        return graphql.call(shop, token.token(), query, variables).onFailure(f -> token.version() > 0
+        return graphql.call(shop, latest(shop, token), query, variables, 0).onFailure(f -> token.version() > 0
                 && f instanceof AdminApiFailure a && a.reason() == DeadLetterReason.UNAUTHORIZED)
                 .recoverWithUni(f -> Uni.createFrom().completionStage(shops.refreshRefused(shop, token.version(), REFRESH_WAIT))
-                        .flatMap(newer -> newer.isPresent() ? graphql.call(shop, newer.get().token(), query, variables)
-                                : Uni.createFrom().failure(f)));
+                        .flatMap(newer -> newer.isPresent() ? graphql.call(shop, latest(shop, newer.get()), query,
+                                variables, 0) : Uni.createFrom().failure(f)));
+    }
+
+    /**
+     * The shop's token as the registry holds it when each attempt is sent (pacing and retries can outlast an
+     * expiring token, which the shop's owner replaces meanwhile), never older than the one checked here.
+     */
+    private java.util.function.Supplier<String> latest(String shop, RegisteredShops.AccessToken checked) {
+        return () -> shops.accessToken(shop).filter(t -> t.version() >= checked.version())
+                .map(RegisteredShops.AccessToken::token).orElse(checked.token());
     }
 
     private static boolean expiring(RegisteredShops.AccessToken token) {
