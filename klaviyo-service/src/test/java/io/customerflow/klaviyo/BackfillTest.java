@@ -36,14 +36,20 @@ class BackfillTest extends KlaviyoTestBase {
         List<SentEvent> sent = sentEvents();
         Set<String> inBulk = sent.stream().filter(e -> e.request().getUrl().equals(BULK)).map(SentEvent::uniqueId)
                 .collect(Collectors.toSet());
-        assertEquals(Set.of("ib_past0", "ib_past1", "ib_past2"), inBulk, "every historical step in a bulk job");
+        // Every historical step in a bulk job. The live one may join a job too when the account's single creates
+        // would wait (klaviyo.delivery.bulk-when-singles-wait; earlier tests of this JVM may have filled the window),
+        // but never with backfill: true (below).
+        assertTrue(inBulk.containsAll(Set.of("ib_past0", "ib_past1", "ib_past2")), "every historical step in a bulk job: "
+                + inBulk);
         for (SentEvent e : sent) {
             boolean historical = e.uniqueId().startsWith("ib_past");
             assertEquals(historical, e.attributes().path("backfill").asBoolean(false), e.uniqueId());
         }
-        assertEquals(List.of("ib_live"), requests(EVENTS).stream()
+        List<String> singles = requests(EVENTS).stream()
                 .map(r -> readJson(r.getBodyAsString()).path("data").path("attributes").path("unique_id").asText())
-                .toList(), "only the live step as a single create (which may fire flows)");
+                .toList();
+        assertTrue(List.of("ib_live").containsAll(singles), "only the live step as a single create (which may fire"
+                + " flows): " + singles);
         requests(BULK).forEach(r -> KlaviyoSpec.assertValid(KlaviyoSpec.BULK_CREATE_EVENTS, r.getBodyAsString()));
         assertTrue(requests(BULK).size() >= 1);
     }
