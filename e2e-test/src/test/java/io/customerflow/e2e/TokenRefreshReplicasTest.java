@@ -128,7 +128,8 @@ class TokenRefreshReplicasTest {
             byte[] body = EndToEndTest.order(order, customer, "c" + order + "@replicas.example", true);
             try {
                 javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-                mac.init(new javax.crypto.spec.SecretKeySpec(WEBHOOK_SECRET.getBytes(
+                // The shops are the app's: Shopify signs their webhooks with its client secret.
+                mac.init(new javax.crypto.spec.SecretKeySpec(CLIENT_SECRET.getBytes(
                         java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + ingestPort.get() + "/webhooks/shopify")).timeout(Duration.ofSeconds(5))

@@ -27,6 +27,9 @@ import io.customerflow.infra.KafkaTestClient;
 import io.customerflow.infra.ShopifyAdminStandIn;
 import io.customerflow.infra.ShopifyOAuthStandIn;
 import io.customerflow.infra.TestInfrastructure;
+import io.customerflow.ingest.service.HmacVerifier;
+import io.customerflow.registry.RegisteredShops;
+import io.customerflow.registry.ShopRecord;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -41,6 +44,9 @@ import io.restassured.response.Response;
 class ShopInstallTest extends IngestTestBase {
 
     private static final String OPERATOR = "Bearer " + InstallProfile.OPERATOR_KEY;
+
+    @jakarta.inject.Inject
+    RegisteredShops registry;
 
     @Test
     void aShopInstalledThroughOAuthIsReconciledWithTokensRefreshedAheadOfExpiry() {
@@ -177,7 +183,8 @@ class ShopInstallTest extends IngestTestBase {
 
         byte[] uninstalled = ("{\"id\": 1, \"myshopify_domain\": \"" + leaving + "\"}").getBytes(StandardCharsets.UTF_8);
         webhook(uninstalled, headers("X-Shopify-Topic", "app/uninstalled", "X-Shopify-Shop-Domain", leaving,
-                "X-Shopify-Triggered-At", OffsetDateTime.now(ZoneOffset.UTC).toString())).statusCode(200);
+                "X-Shopify-Triggered-At", OffsetDateTime.now(ZoneOffset.UTC).toString(),
+                "X-Shopify-Hmac-Sha256", appSigned(uninstalled))).statusCode(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> "uninstalled".equals(given().header("Authorization", OPERATOR)
                 .get("/v1/shops/" + leaving).then().extract().path("status")));
         given().header("Authorization", OPERATOR).get("/v1/shops/" + leaving).then().body("credential", nullValue());
@@ -197,14 +204,15 @@ class ShopInstallTest extends IngestTestBase {
         byte[] body = ("{\"id\": 7, \"myshopify_domain\": \"" + shop + "\"}").getBytes(StandardCharsets.UTF_8);
         // Shopify still retrying the app/uninstalled of half an hour ago, before the merchant installed again.
         webhook(body, headers("X-Shopify-Topic", "app/uninstalled", "X-Shopify-Shop-Domain", shop,
-                "X-Shopify-Triggered-At", beforeInstall.toString(), "X-Shopify-Webhook-Id", "late-uninstall-1"))
+                "X-Shopify-Triggered-At", beforeInstall.toString(), "X-Shopify-Webhook-Id", "late-uninstall-1",
+                "X-Shopify-Hmac-Sha256", appSigned(body)))
                 .statusCode(200);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> "installed".equals(
                 given().header("Authorization", OPERATOR).get("/v1/shops/" + shop).then().extract().path("status")));
         // An uninstall of now removes it.
         webhook(body, headers("X-Shopify-Topic", "app/uninstalled", "X-Shopify-Shop-Domain", shop,
                 "X-Shopify-Triggered-At", OffsetDateTime.now(ZoneOffset.UTC).toString(),
-                "X-Shopify-Webhook-Id", "late-uninstall-2")).statusCode(200);
+                "X-Shopify-Webhook-Id", "late-uninstall-2", "X-Shopify-Hmac-Sha256", appSigned(body))).statusCode(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> "uninstalled".equals(given().header("Authorization", OPERATOR)
                 .get("/v1/shops/" + shop).then().extract().path("status")));
     }
@@ -237,6 +245,54 @@ class ShopInstallTest extends IngestTestBase {
         kafka.send(topic, shop, null, "{\"version\": %d}".formatted(version).getBytes(StandardCharsets.UTF_8));
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> oauth.refreshedAt(shop).size() == 1);
         assertTrue(metric("shop_tokens_refresh_requested_total", "") >= 2);
+    }
+
+    @Test
+    void aWebhookIsVerifiedOnlyWithTheSecretOfTheAppThatInstalledItsShop() throws Exception {
+        String own = "own-app-salon.myshopify.com";
+        String other = "other-app-salon.myshopify.com";
+        String seeded = "no-app-salon.myshopify.com";
+        install(own).statusCode(200);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        // Shops the registry says another app, or no app, installed (uninstalled: no credential needed for this).
+        registry.write(new ShopRecord(other, ShopRecord.Status.UNINSTALLED, "another-app", List.of(), null, null, null,
+                now, 1)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        registry.write(new ShopRecord(seeded, ShopRecord.Status.UNINSTALLED, null, List.of(), null, null, null, now, 1))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.find(other).isPresent()
+                && registry.find(seeded).isPresent());
+
+        // The app's shop: a body signed with the other secrets (one leaked elsewhere) is refused and publishes nothing.
+        byte[] order = bookingOrder(6_300_001);
+        webhook(order, headers("X-Shopify-Shop-Domain", own)).statusCode(401);
+        webhook(order, headers("X-Shopify-Shop-Domain", own, "X-Shopify-Hmac-Sha256",
+                HmacVerifier.signature(ROTATED_SECRET, order))).statusCode(401);
+        assertEquals(0, publishedFor(own), "nothing published for a body the shop's app did not sign");
+        webhook(order, headers("X-Shopify-Shop-Domain", own, "X-Shopify-Hmac-Sha256", appSigned(order))).statusCode(200);
+        assertTrue(publishedFor(own) > 0);
+        // Another app's shop: neither this app's secret nor the others sign for it.
+        webhook(order, headers("X-Shopify-Shop-Domain", other, "X-Shopify-Hmac-Sha256", appSigned(order)))
+                .statusCode(401);
+        webhook(order, headers("X-Shopify-Shop-Domain", other)).statusCode(401);
+        // A shop of no app: the configured webhook secrets, not the app's.
+        webhook(order, headers("X-Shopify-Shop-Domain", seeded, "X-Shopify-Hmac-Sha256", appSigned(order)))
+                .statusCode(401);
+        webhook(order, headers("X-Shopify-Shop-Domain", seeded)).statusCode(200);
+        // A shop the registry does not know (yet): either, so a delivery right after an install is not lost.
+        webhook(order, headers("X-Shopify-Shop-Domain", "unknown-salon.myshopify.com", "X-Shopify-Hmac-Sha256",
+                appSigned(order))).statusCode(200);
+        webhook(order, headers("X-Shopify-Shop-Domain", "unknown-salon.myshopify.com")).statusCode(200);
+        assertEquals(0, publishedFor(other));
+        assertTrue(publishedFor(seeded) > 0 && publishedFor("unknown-salon.myshopify.com") > 0);
+    }
+
+    private long publishedFor(String shop) {
+        return published().stream().filter(r -> r.key() != null && r.key().startsWith(shop + "/")).count();
+    }
+
+    /** Shopify's signature of a webhook of a shop the test app installed: its client secret. */
+    private static String appSigned(byte[] body) {
+        return HmacVerifier.signature(InstallProfile.CLIENT_SECRET, body);
     }
 
     /** The whole install as a browser does it: ingest → Shopify's authorize page → back to ingest's callback. */

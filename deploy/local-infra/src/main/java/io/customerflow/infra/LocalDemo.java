@@ -36,9 +36,13 @@ public final class LocalDemo {
     public static final String SHOPIFY_TOKEN = "local-demo-shopify-token";
     public static final String KLAVIYO_KEY = "pk_local_demo";
     public static final String LEDGER_KEY = "local-demo-ledger-key";
-    /** The demo's Shopify app: its demo shops install through OAuth against the stand-in at every {@code up}. */
+    /**
+     * The demo's Shopify app: its demo shops install through OAuth against the stand-in at every {@code up}. Shopify
+     * signs an app's webhooks with its client secret, and ingest accepts a shop's webhooks only under the secret of the
+     * app that installed it, so the demo app's secret is the webhook secret the demo signs with.
+     */
     public static final String APP_CLIENT_ID = "local-demo-app";
-    public static final String APP_SECRET = "local-demo-app-secret";
+    public static final String APP_SECRET = WEBHOOK_SECRET;
     /** The stand-in's tokens live this long, so the local run refreshes them while it runs. */
     public static final java.time.Duration TOKEN_LIFETIME = java.time.Duration.ofMinutes(10);
     /** The shop registry's data key (32 bytes, base64): public like the demo's other credentials. */

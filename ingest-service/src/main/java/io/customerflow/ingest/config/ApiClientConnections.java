@@ -29,14 +29,17 @@ public class ApiClientConnections {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("ingest-service cannot work as configured: " + String.join("; ", problems));
         }
-        Log.infof("connections: Shopify webhooks with %d secret(s); instant-booking clients %s; Shopify Admin %s"
-                + " reconciling %s", config.shopify().webhookSecrets().size(), describe(config.apiClients()),
+        Log.infof("connections: Shopify webhooks signed by app %s for its shops, by %d other secret(s) for the rest;"
+                + " instant-booking clients %s; Shopify Admin %s reconciling %s",
+                config.app().clientId().filter(id -> !id.isBlank()).orElse("(none)"),
+                config.shopify().webhookSecrets().map(List::size).orElse(0), describe(config.apiClients()),
                 config.shopify().urlTemplate(), reconciled(config));
     }
 
     static List<String> problems(IngestConfig config) {
         List<String> problems = new ArrayList<>();
-        if (config.shopify().webhookSecrets().stream().allMatch(String::isBlank)) {
+        if (config.shopify().webhookSecrets().orElse(List.of()).stream().allMatch(String::isBlank)
+                && config.app().clientId().filter(id -> !id.isBlank()).isEmpty()) {
             problems.add("ingest.shopify.webhook-secrets is empty: set your app's client secret");
         }
         for (Map.Entry<String, IngestConfig.ApiClient> client : new TreeMap<>(config.apiClients()).entrySet()) {

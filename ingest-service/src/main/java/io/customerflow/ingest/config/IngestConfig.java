@@ -44,8 +44,18 @@ public interface IngestConfig {
         /** The app's client id (Dev Dashboard). Without it, shops come only from the hand-over API or static seeds. */
         Optional<String> clientId();
 
-        /** The app's client secret (a Secret; env {@code INGEST_APP_CLIENT_SECRET}): signs the OAuth callback too. */
+        /**
+         * The app's client secret (a Secret; env {@code INGEST_APP_CLIENT_SECRET}): Shopify signs the app's webhooks and
+         * OAuth callbacks with it. A webhook of a shop this app installed is accepted only under this secret (or a
+         * {@link #previousClientSecrets() previous} one), never under {@code ingest.shopify.webhook-secrets}.
+         */
         Optional<String> clientSecret();
+
+        /**
+         * The app's secrets before a rotation (env {@code INGEST_APP_PREVIOUS_CLIENT_SECRETS}, comma-separated): its
+         * shops' webhooks signed with one are still accepted until it is removed here.
+         */
+        Optional<List<String>> previousClientSecrets();
 
         /** {@code public} (OAuth install, expiring tokens) or {@code custom} (client-credentials grant per shop). */
         @WithDefault("public")
@@ -184,10 +194,12 @@ public interface IngestConfig {
         int assumedCallCost();
 
         /**
-         * The app's client secrets (HMAC keys). Several during a rotation: a webhook signed with any is accepted.
-         * Env: {@code INGEST_SHOPIFY_WEBHOOK_SECRETS} (comma-separated).
+         * HMAC keys of the shops no configured app installed: static seeds, hand-overs while {@code ingest.app} is
+         * unset, and shops not (yet) in the registry. Several during a rotation: a webhook signed with any is accepted.
+         * Never accepted for a shop of {@code ingest.app.client-id}. Required without that app. Env:
+         * {@code INGEST_SHOPIFY_WEBHOOK_SECRETS} (comma-separated).
          */
-        List<String> webhookSecrets();
+        Optional<List<String>> webhookSecrets();
 
         /** How many recent webhook ids are remembered to drop exact repeats at the door. */
         @WithDefault("100000")

@@ -57,7 +57,8 @@ public class ShopifyWebhookResource {
     @APIResponse(responseCode = "400", description = "Missing or malformed X-Shopify-Topic, X-Shopify-Shop-Domain or "
             + "X-Shopify-Event-Id/X-Shopify-Webhook-Id, a malformed X-Shopify-Triggered-At (a missing one means the "
             + "time of receipt), all checked for every topic; or a malformed body")
-    @APIResponse(responseCode = "401", description = "Missing or invalid X-Shopify-Hmac-Sha256")
+    @APIResponse(responseCode = "401", description = "Missing or invalid X-Shopify-Hmac-Sha256, or signed with a "
+            + "secret other than that of the app that installed the shop")
     @APIResponse(responseCode = "413", description = "Body larger than the limit")
     @APIResponse(responseCode = "415", description = "Not application/json")
     @APIResponse(responseCode = "503", description = "Kafka unavailable: retry after Retry-After seconds")
@@ -69,7 +70,7 @@ public class ShopifyWebhookResource {
             @HeaderParam("X-Shopify-Webhook-Id") String webhookId,
             @HeaderParam("X-Shopify-Triggered-At") String triggeredAt,
             @HeaderParam("X-Shopify-API-Version") String apiVersion) {
-        if (!hmac.verify(body, signature)) {
+        if (!hmac.verify(shop, body, signature)) {
             deliveries.count(topicHeader, WebhookDeliveries.Outcome.UNAUTHORIZED);
             return Uni.createFrom().item(Problem.response(Response.Status.UNAUTHORIZED,
                     "X-Shopify-Hmac-Sha256 missing or invalid"));

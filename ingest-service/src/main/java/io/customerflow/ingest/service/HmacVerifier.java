@@ -4,8 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -14,31 +18,57 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.customerflow.ingest.config.IngestConfig;
+import io.customerflow.registry.RegisteredShops;
+import io.customerflow.registry.ShopRecord;
 
 /**
- * Verifies {@code X-Shopify-Hmac-Sha256}: base64 HMAC-SHA256 of the raw body, keyed with the app secret. Several
- * secrets are accepted so a rotation never rejects a delivery; comparison is constant-time.
+ * Verifies {@code X-Shopify-Hmac-Sha256}: base64 HMAC-SHA256 of the raw body, keyed with the secret of the app that
+ * installed the shop. The shop comes from the unsigned {@code X-Shopify-Shop-Domain}, which only chooses the secret:
+ * a body signed by one app is refused under a shop another app installed, so one leaked app secret signs for no
+ * other app's shops. Per shop, as the registry says:
+ * <ul>
+ * <li>installed by {@code ingest.app.client-id}: that app's client secret and its previous ones;</li>
+ * <li>installed by no app (a static seed, a hand-over while no app was configured): {@code ingest.shopify.webhook-secrets};</li>
+ * <li>installed by another app, whose secret this service does not hold: nothing (401);</li>
+ * <li>not in the registry (yet: a replica reads a fresh install a moment later): either set.</li>
+ * </ul>
+ * Several secrets per set so a rotation never rejects a delivery; comparison is constant-time.
  */
 @ApplicationScoped
 public class HmacVerifier {
 
-    private final List<SecretKeySpec> keys;
+    private final List<SecretKeySpec> unattached;
+    private final String appId;
+    private final List<SecretKeySpec> app;
+    private final Function<String, Optional<ShopRecord>> registry;
 
     @Inject
-    public HmacVerifier(IngestConfig config) {
-        this(config.shopify().webhookSecrets());
+    public HmacVerifier(IngestConfig config, RegisteredShops registry) {
+        this(config.shopify().webhookSecrets().orElse(List.of()), config.app().clientId().orElse(null),
+                Stream.concat(config.app().clientSecret().stream(),
+                        config.app().previousClientSecrets().orElse(List.of()).stream()).toList(),
+                registry::find);
     }
 
-    public HmacVerifier(List<String> secrets) {
-        this.keys = secrets.stream().filter(s -> !s.isBlank())
-                .map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256")).toList();
-        if (keys.isEmpty()) {
+    /**
+     * @param unattached secrets of shops no configured app installed
+     * @param appId the configured app's client id, or null
+     * @param appSecrets its client secret first, then previous ones
+     * @param registry the shop's registry record
+     */
+    public HmacVerifier(List<String> unattached, String appId, List<String> appSecrets,
+            Function<String, Optional<ShopRecord>> registry) {
+        this.unattached = keys(unattached);
+        this.appId = appId == null || appId.isBlank() ? null : appId;
+        this.app = this.appId == null ? List.of() : keys(appSecrets);
+        this.registry = registry;
+        if (this.unattached.isEmpty() && this.app.isEmpty()) {
             throw new IllegalStateException("ingest.shopify.webhook-secrets holds no secret");
         }
     }
 
-    /** True when the header is the signature of the body under any configured secret. */
-    public boolean verify(byte[] body, String header) {
+    /** True when the header is the signature of the body under a secret that may sign for this shop. */
+    public boolean verify(String shop, byte[] body, String header) {
         if (header == null || header.isBlank()) {
             return false;
         }
@@ -49,17 +79,36 @@ public class HmacVerifier {
             return false;
         }
         boolean valid = false;
-        for (SecretKeySpec key : keys) {
+        for (SecretKeySpec key : keysFor(shop)) {
             // No early exit: every secret is tried, so timing tells nothing about which one matched.
             valid |= MessageDigest.isEqual(sign(key, body), given);
         }
         return valid;
     }
 
+    /** The secrets that may sign a webhook of this shop (see the class comment). */
+    List<SecretKeySpec> keysFor(String shop) {
+        ShopRecord record = shop == null || shop.isBlank() ? null : registry.apply(shop.trim()).orElse(null);
+        if (record == null) {
+            List<SecretKeySpec> either = new ArrayList<>(unattached);
+            either.addAll(app);
+            return either;
+        }
+        if (record.clientId() == null) {
+            return unattached;
+        }
+        return record.clientId().equals(appId) ? app : List.of();
+    }
+
     /** The header value Shopify would send for this body and secret (used by tests and the demo). */
     public static String signature(String secret, byte[] body) {
         return Base64.getEncoder().encodeToString(
                 sign(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"), body));
+    }
+
+    private static List<SecretKeySpec> keys(List<String> secrets) {
+        return secrets.stream().filter(s -> s != null && !s.isBlank())
+                .map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256")).toList();
     }
 
     private static byte[] sign(SecretKeySpec key, byte[] body) {

@@ -41,6 +41,13 @@ class ApiClientConnectionsTest {
     }
 
     @Test
+    void anAppsSecretIsEnoughWhenEveryShopIsItsOwn() {
+        // Its shops are verified with the app's client secret (HmacVerifier); other secrets are only for shops of no app.
+        assertEquals(List.of(), ApiClientConnections.problems(config(Map.of("ingest.app.client-id", "app",
+                "ingest.app.client-secret", "s"))));
+    }
+
+    @Test
     void theShopifyDefaultsAreReadsOfPages() {
         IngestConfig.Shopify shopify = config(Map.of("ingest.shopify.webhook-secrets", "s")).shopify();
         // Shared with tagging (AdminApiSettings), then what a page of orders needs.
