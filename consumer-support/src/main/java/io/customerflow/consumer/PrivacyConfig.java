@@ -27,6 +27,15 @@ public interface PrivacyConfig {
                         + "ledger's key, the same secret in ingest, tagging and klaviyo")));
     }
 
+    /**
+     * Record keys of this deployment ({@link io.customerflow.events.RecordKeys}): hashed under the same secret, so a
+     * producer writes and a consumer recognises one customer's key alike.
+     */
+    default io.customerflow.events.RecordKeys requireRecordKeys() {
+        requireLedger(); // the same checks, naming the property
+        return new io.customerflow.events.RecordKeys(ledgerKey().orElseThrow());
+    }
+
     /** The compacted ledger topic. */
     @WithDefault("redactions.v1")
     String ledgerTopic();

@@ -120,7 +120,9 @@ public final class DeadLetterReplay {
                 var records = in.poll(Duration.ofSeconds(1));
                 idlePolls = records.isEmpty() ? idlePolls + 1 : 0;
                 for (ConsumerRecord<String, byte[]> r : records) {
-                    out.send(new ProducerRecord<>(origin(r, consumer), null, r.key(), r.value(), originalHeaders(r)));
+                    String topic = origin(r, consumer);
+                    out.send(new ProducerRecord<>(topic, partition(r, out.partitionsFor(topic).size()), r.key(),
+                            r.value(), originalHeaders(r)));
                     replayed++;
                 }
                 out.flush(); // every replayed record is acknowledged before its dead letter counts as done
@@ -139,6 +141,21 @@ public final class DeadLetterReplay {
     static String origin(ConsumerRecord<String, byte[]> r, String consumer) {
         Header topic = r.headers().lastHeader("dead-letter-topic");
         return topic == null ? INPUT_TOPICS.get(consumer) : new String(topic.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The partition the record was read from: its customer's partition (keys are hashed, and the producers place a
+     * customer by what the hash hides, so the default partitioner would put a replay elsewhere). Null (the key
+     * decides) when the dead letter doesn't say or the topic has fewer partitions now.
+     */
+    static Integer partition(ConsumerRecord<String, byte[]> r, int partitions) {
+        Header header = r.headers().lastHeader("dead-letter-partition");
+        try {
+            int p = header == null ? -1 : Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8).trim());
+            return p >= 0 && p < partitions ? p : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static RecordHeaders originalHeaders(ConsumerRecord<String, byte[]> r) {

@@ -94,7 +94,7 @@ class BookingDetectionTest extends IngestTestBase {
 
         List<ConsumerRecord<String, byte[]>> records = awaitRecords(4);
         ConsumerRecord<String, byte[]> order = only(records, "order/6300000");
-        assertEquals(SHOP + "/order-6300000", order.key());
+        assertKeyed(SHOP + "/order-6300000", order);
         EventSchemas.assertValid(EventType.ORDER_CREATED, order.value());
         OrderEvent orderEvent = EventRecord.read(order).dataAs(OrderEvent.class);
         assertNull(orderEvent.customer());
@@ -102,15 +102,15 @@ class BookingDetectionTest extends IngestTestBase {
 
         String bookingId = SHOP + "/6300000/6300001";
         ConsumerRecord<String, byte[]> booking = only(records, "booking/" + bookingId);
-        assertEquals(SHOP + "/booking-" + bookingId, booking.key(), "routable without any customer identity");
+        assertKeyed(SHOP + "/booking-" + bookingId, booking);
         EventSchemas.assertValid(EventType.BOOKING_CONFIRMED, booking.value());
         BookingEvent event = EventRecord.read(booking).dataAs(BookingEvent.class);
         assertNull(event.customer().email());
         assertNull(event.customer().shopifyId());
         assertEquals(60, event.appointment().durationMinutes(), "published with what there is");
 
-        assertEquals(SHOP + "/customer-31", only(records, "booking/" + SHOP + "/6300100/6300101").key(),
-                "a Shopify customer id identifies the customer");
+        // A Shopify customer id identifies the customer.
+        assertKeyed(SHOP + "/customer-31", only(records, "booking/" + SHOP + "/6300100/6300101"));
         assertEquals(1.0, metric("ingest_bookings_unidentified_total") - unidentifiedBefore,
                 "only the booking without email or customer id is counted");
     }

@@ -1,5 +1,8 @@
 package io.customerflow.ingest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,6 +31,8 @@ import io.customerflow.ingest.service.HmacVerifier;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.restassured.RestAssured;
 import io.restassured.response.ValidatableResponse;
+import io.customerflow.events.RecordKeyPartitioner;
+import io.customerflow.events.RecordKeys;
 
 /** Real broker, a tail on both output topics, and Shopify-shaped requests signed like Shopify signs them. */
 @QuarkusTestResource(InfraTestResource.class)
@@ -38,7 +43,22 @@ abstract class IngestTestBase {
     static final String SHOP = "downtown-salon.myshopify.com";
     static final String API_KEY = "local-demo-api-key";
 
+    /** The test profile's {@code privacy.ledger-key}: record keys are hashed under it. */
+    static final RecordKeys KEYS = new RecordKeys("test-ledger-key");
+
     KafkaTestClient.Tail tail;
+
+    /**
+     * The record carries the hashed key of this basis ({@code EventKeys}: {@code {shop}/{email}}, ...), never the
+     * basis itself, and sits in the partition the basis gives (where its readable key put it before: no customer's
+     * events reordered across the switch).
+     */
+    void assertKeyed(String basis, ConsumerRecord<String, byte[]> record) {
+        assertEquals(KEYS.of(basis).wire(), record.key());
+        assertFalse(record.key().contains("@"), record.key());
+        assertEquals(RecordKeyPartitioner.partition(basis.getBytes(StandardCharsets.UTF_8),
+                tail.partitions(record.topic())), record.partition(), "partition of " + basis);
+    }
 
     @BeforeEach
     void tailTopics() {

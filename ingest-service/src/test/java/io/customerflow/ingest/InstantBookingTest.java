@@ -69,7 +69,7 @@ class InstantBookingTest extends IngestTestBase {
 
         ConsumerRecord<String, byte[]> record = awaitRecords(1).get(0);
         assertEquals(Topics.CUSTOMER_EVENTS, record.topic());
-        assertEquals(TOKYO + "/taro.yamada@example.jp", record.key());
+        assertKeyed(TOKYO + "/taro.yamada@example.jp", record);
         assertEquals(id, header(record, "ce_id"));
         assertEquals(EventType.BOOKING_CONFIRMED.ceType(), header(record, "ce_type"));
         EventSchemas.assertValid(EventType.BOOKING_CONFIRMED, record.value());
@@ -135,7 +135,7 @@ class InstantBookingTest extends IngestTestBase {
         List<ConsumerRecord<String, byte[]>> records = awaitRecords(2);
         assertEquals(List.of(EventType.BOOKING_RESCHEDULED.ceType(), EventType.BOOKING_CANCELLED.ceType()),
                 records.stream().map(r -> header(r, "ce_type")).toList());
-        records.forEach(r -> assertEquals(TOKYO + "/taro.yamada@example.jp", r.key()));
+        records.forEach(r -> assertKeyed(TOKYO + "/taro.yamada@example.jp", r));
         assertEquals("ib_0123456789abcdef01234567/cancelled", header(records.get(1), "ce_id"));
         records.forEach(r -> EventSchemas.assertValid(EventType.fromCeType(header(r, "ce_type")).orElseThrow(), r.value()));
     }

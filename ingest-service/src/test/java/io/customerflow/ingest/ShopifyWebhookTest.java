@@ -37,7 +37,7 @@ class ShopifyWebhookTest extends IngestTestBase {
         ConsumerRecord<String, byte[]> order = only(records, Topics.ORDERS);
         ConsumerRecord<String, byte[]> booking = only(records, Topics.CUSTOMER_EVENTS);
 
-        assertEquals(SHOP + "/7212345678901", order.key());
+        assertKeyed(SHOP + "/7212345678901", order);
         assertEquals(EventType.ORDER_CREATED.ceType(), header(order, "ce_type"));
         assertEquals(SHOP + "/orders/create/wh-booking-1", header(order, "ce_id"));
         assertEquals("/shopify/" + SHOP, header(order, "ce_source"));
@@ -49,7 +49,7 @@ class ShopifyWebhookTest extends IngestTestBase {
         assertEquals(2, orderEvent.lineItems().size());
         assertEquals("jane.doe@example.com", orderEvent.customer().email());
 
-        assertEquals(SHOP + "/jane.doe@example.com", booking.key());
+        assertKeyed(SHOP + "/jane.doe@example.com", booking);
         assertEquals(EventType.BOOKING_CONFIRMED.ceType(), header(booking, "ce_type"));
         assertEquals(SHOP + "/5531267940632/13622453502232", header(booking, "ce_id"));
         EventSchemas.assertValid(EventType.BOOKING_CONFIRMED, booking.value());
@@ -163,7 +163,7 @@ class ShopifyWebhookTest extends IngestTestBase {
             EventType type = EventType.fromCeType(header(r, "ce_type")).orElseThrow();
             EventSchemas.assertValid(type, r.value());
             assertEquals(Topics.CUSTOMER_EVENTS, r.topic());
-            assertEquals(type == EventType.SHOP_REDACT_REQUESTED ? SHOP : SHOP + "/jane.doe@example.com", r.key());
+            assertKeyed(type == EventType.SHOP_REDACT_REQUESTED ? SHOP : SHOP + "/jane.doe@example.com", r);
         }
     }
 

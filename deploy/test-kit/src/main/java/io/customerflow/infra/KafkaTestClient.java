@@ -117,6 +117,11 @@ public final class KafkaTestClient implements AutoCloseable {
             partitions.forEach(consumer::position); // resolve "end" now, not at first poll
         }
 
+        /** How many partitions the topic has. */
+        public int partitions(String topic) {
+            return consumer.partitionsFor(topic, Duration.ofSeconds(20)).size();
+        }
+
         /** Polls until {@code count} records matching the filter arrived, or the timeout passed; returns them. */
         public List<ConsumerRecord<String, byte[]>> await(int count, Predicate<ConsumerRecord<String, byte[]>> filter,
                 Duration timeout) {

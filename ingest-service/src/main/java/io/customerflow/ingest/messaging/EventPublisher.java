@@ -12,8 +12,10 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import io.customerflow.consumer.PrivacyConfig;
 import io.customerflow.events.CloudEvent;
 import io.customerflow.events.EventRecord;
+import io.customerflow.events.RecordKeys;
 import io.customerflow.events.Topics;
 import io.customerflow.ingest.config.IngestConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +36,7 @@ public class EventPublisher {
     private final MutinyEmitter<byte[]> orders;
     private final MutinyEmitter<byte[]> customerEvents;
     private final Duration timeout;
+    private final RecordKeys keys;
     private final Timer acknowledged;
     private final Timer timedOut;
     private final Timer refused;
@@ -43,7 +46,8 @@ public class EventPublisher {
             bufferSize = 4096) MutinyEmitter<byte[]> orders,
             @Channel(Channels.CUSTOMER_EVENTS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER,
                     bufferSize = 4096) MutinyEmitter<byte[]> customerEvents,
-            IngestConfig config, MeterRegistry registry) {
+            IngestConfig config, PrivacyConfig privacy, MeterRegistry registry) {
+        this.keys = privacy.requireRecordKeys();
         this.orders = orders;
         this.customerEvents = customerEvents;
         this.timeout = config.delivery().publishTimeout();
@@ -84,17 +88,18 @@ public class EventPublisher {
 
     private Uni<Void> send(EventRecord<?> record) {
         MutinyEmitter<byte[]> emitter = Topics.ORDERS.equals(record.topic()) ? orders : customerEvents;
-        return emitter.sendMessage(toMessage(record));
+        return emitter.sendMessage(toMessage(record, keys));
     }
 
     /**
-     * The record's key, and its CloudEvents attributes for the Kafka connector, which writes them as the contract's
-     * binary-mode headers ({@code ce_*}, {@code content-type}; {@code EnvelopeTest} and the ingest tests check them).
+     * The record's key (hashed: {@link RecordKeys}; the producer's {@code RecordKeyPartitioner} places it by its
+     * basis), and its CloudEvents attributes for the Kafka connector, which writes them as the contract's binary-mode
+     * headers ({@code ce_*}, {@code content-type}; {@code EnvelopeTest} and the ingest tests check them).
      */
-    static Message<byte[]> toMessage(EventRecord<?> record) {
+    static Message<byte[]> toMessage(EventRecord<?> record, RecordKeys keys) {
         CloudEvent ce = record.cloudEvent();
-        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(record.key()).build();
+        OutgoingKafkaRecordMetadata<Object> kafka = OutgoingKafkaRecordMetadata.<Object>builder()
+                .withKey(keys.of(record.key())).build();
         OutgoingCloudEventMetadata<Object> cloudEvent = OutgoingCloudEventMetadata.builder()
                 .withId(ce.id()).withType(ce.type().ceType()).withSource(URI.create(ce.source()))
                 .withSubject(ce.subject()).withTimestamp(ce.time().atZoneSameInstant(ZoneOffset.UTC))

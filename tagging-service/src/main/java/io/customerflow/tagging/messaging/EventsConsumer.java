@@ -11,11 +11,13 @@ import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import io.customerflow.events.EventRecord;
 import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.consumer.DeadLetters;
 import io.customerflow.consumer.RedactedSubjects;
 import io.customerflow.consumer.KeyedLanes;
+import io.customerflow.consumer.PrivacyConfig;
+import io.customerflow.events.EventRecord;
+import io.customerflow.events.RecordKeys;
 import io.customerflow.tagging.config.TaggingConfig;
 import io.customerflow.tagging.service.BookingTagger;
 import io.customerflow.tagging.service.OrderTagger;
@@ -41,10 +43,12 @@ public class EventsConsumer {
     private final KeyedLanes lanes;
 
     private final RedactedSubjects redacted;
+    private final RecordKeys keys;
 
     public EventsConsumer(OrderTagger orders, BookingTagger bookings, MeterRegistry metrics, TaggingConfig config,
-            RedactedSubjects redacted) {
+            RedactedSubjects redacted, PrivacyConfig privacy) {
         this.redacted = redacted;
+        this.keys = privacy.requireRecordKeys();
         this.orders = orders;
         this.bookings = bookings;
         this.deadLetters = new DeadLetters(metrics, "tagging");
@@ -72,7 +76,8 @@ public class EventsConsumer {
             if (redacted.suppresses(event)) {
                 return message.ack(); // a redacted person is never tagged again
             }
-            lane = laneOf.apply(event);
+            // A readable key written before keys were hashed is the same customer's lane as the hashed one after it.
+            lane = keys.canonical(laneOf.apply(event));
         } catch (RuntimeException e) {
             // Any failure, a bug included, is this record's: the stream goes on with the next one.
             return deadLetter(message, DeadLetterReason.of(e), e);

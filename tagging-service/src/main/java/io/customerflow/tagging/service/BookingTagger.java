@@ -41,7 +41,10 @@ public class BookingTagger {
         this.done = new RecentIds(config.consumer().recentlyDone());
     }
 
-    /** The lane: the record's key, {@code {shop}/{email}} (see {@code EventKeys.bookingKey}); the shop for an uninstall. */
+    /**
+     * The lane: the record's key, one per customer ({@code RecordKeys}: the hash of {@code EventKeys.bookingKey}); the
+     * shop for an uninstall.
+     */
     public static String laneOf(EventRecord<?> event) {
         if (event.data() instanceof AppUninstalled u) {
             return u.shop();

@@ -52,8 +52,8 @@ public class OrderTagger {
     }
 
     /**
-     * The lane an event is handled in: its Kafka key, {@code {shop}/{customer}} for an order (see
-     * {@code EventKeys.orderKey}), so one customer's events are tagged in order (created before cancelled) and
+     * The lane an event is handled in: its Kafka key, one per customer for an order ({@code RecordKeys}: the hash of
+     * {@code EventKeys.orderKey}, the basis without a key), so one customer's events are tagged in order (created before cancelled) and
      * different customers in parallel; the shop for an uninstall.
      */
     public static String laneOf(EventRecord<?> event) {
