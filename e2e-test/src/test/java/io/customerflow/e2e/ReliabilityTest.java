@@ -9,6 +9,8 @@ import static io.customerflow.e2e.FaultLoad.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +54,8 @@ class ReliabilityTest {
     /** PostgreSQL's outage; {@code -Dfaults.database-outage-seconds} changes it. */
     static final Duration DATABASE_OUTAGE = Duration.ofSeconds(Long.getLong("faults.database-outage-seconds", 10));
     /** Shopify's and Klaviyo's outage, a third each of 429s, 500s and timeouts; the full suite runs a minute. */
+    /** How long the broker is away in the first scenario; every service's readiness must show it, then recover. */
+    static final Duration BROKER_OUTAGE = Duration.ofSeconds(Long.getLong("faults.broker-outage-seconds", 30));
     static final Duration SAAS_OUTAGE = Duration.ofSeconds(Long.getLong("faults.saas-outage-seconds", 15));
     static final String SHOP = "demo-salon.myshopify.com";
 
@@ -108,11 +112,20 @@ class ReliabilityTest {
             sleep(2000);
             startAgain(consumer);
         }
-        say("restarting the Kafka broker");
+        // Longer than ingest's 3 s publish timeout: requests meanwhile must get 503, never a 2xx.
+        say("Kafka broker away for " + BROKER_OUTAGE.toSeconds() + " s");
+        long away = System.nanoTime();
         stack.broker().close();
-        sleep(8000); // longer than ingest's 3 s publish timeout: requests meanwhile must get 503, never a 2xx
+        awaitTrue(BROKER_OUTAGE, () -> LocalDemo.SERVICES.keySet().stream().noneMatch(s -> stack.service(s).ready()));
+        say("every service not ready without the broker after " + (System.nanoTime() - away) / 1_000_000 + " ms");
+        sleep(Math.max(0, BROKER_OUTAGE.toMillis() - (System.nanoTime() - away) / 1_000_000));
         stack.broker().start();
-        sleep(3000);
+        long back = System.nanoTime();
+        // Every background reader (registry, ledger, reconciler state and orders seen, dead-letter tail, pacing) up.
+        awaitTrue(Duration.ofSeconds(90), () -> LocalDemo.SERVICES.keySet().stream()
+                .allMatch(s -> stack.service(s).ready() && backgroundLoopsUp(s)));
+        say("every service ready, every background loop up, " + (System.nanoTime() - back) / 1_000_000
+                + " ms after the broker came back; restarts: " + backgroundRestarts());
         say("PostgreSQL down for " + DATABASE_OUTAGE.toSeconds() + " s");
         stack.postgres().close();
         sleep(DATABASE_OUTAGE.toMillis());
@@ -325,6 +338,32 @@ class ReliabilityTest {
     static List<StubMapping> failSaas(ResponseDefinitionBuilder answer) {
         return List.of(standIn.server().stubFor(post(urlPathMatching("/shopify/.*")).atPriority(1).willReturn(answer)),
                 standIn.server().stubFor(post(urlPathMatching("/klaviyo/api/.*")).atPriority(1).willReturn(answer)));
+    }
+
+    /** True when the service reports background loops and every one is up ({@code background_up} 1). */
+    static boolean backgroundLoopsUp(String service) {
+        List<String> up = metricLines(service, "background_up{");
+        return !up.isEmpty() && up.stream().allMatch(l -> l.endsWith(" 1.0"));
+    }
+
+    static String backgroundRestarts() {
+        return LocalDemo.SERVICES.keySet().stream().map(s -> s + " " + metricLines(s, "background_restarts_total{")
+                .stream().mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum())
+                .collect(Collectors.joining(", "));
+    }
+
+    static List<String> metricLines(String service, String prefix) {
+        try {
+            HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + stack.service(service).port() + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.body().lines().filter(l -> l.startsWith(prefix)).toList();
+        } catch (java.io.IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
     }
 
     static void awaitTrue(Duration timeout, BooleanSupplier condition) {

@@ -155,7 +155,8 @@ public final class ServiceProcess implements AutoCloseable {
                 || variable.startsWith("CUSTOMER_FLOW_TEST_");
     }
 
-    private boolean ready() {
+    /** Whether {@code /q/health/ready} answers 200 now. */
+    public boolean ready() {
         try {
             HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
