@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -31,6 +32,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.customerflow.events.EventJson;
 import io.customerflow.infra.FreePorts;
+import io.customerflow.infra.LocalCredentials;
 import io.customerflow.infra.LocalDemo;
 import io.customerflow.infra.LocalStack;
 import io.customerflow.infra.SaasStandIn;
@@ -118,12 +120,35 @@ class ConnectYourShopTest {
                 "nothing may go to the demo stand-in");
         assertEquals(0, storeTotal(LocalDemo.SHOPS[0]));
 
+        LocalCredentials own = LocalCredentials.of(data);
         LogScan.assertNoPersonalDataOrSecrets(data.resolve("logs"),
-                List.of(APP_SECRET, SHOP_TOKEN, ANNEX_TOKEN, KLAVIYO_KEY));
+                List.of(APP_SECRET, SHOP_TOKEN, ANNEX_TOKEN, KLAVIYO_KEY, own.apiKey(), own.storeToken(), own.operatorKey()));
         // What the launcher printed came from the services' own connections lines: the targets, never a token.
         List<String> tagging = stack.service("tagging-service").newLogLines();
         assertTrue(tagging.stream().anyMatch(l -> l.contains("connections: Shopify Admin " + merchant.baseUrl())
                 && l.contains("annex=" + ANNEX) && l.contains("shop0=" + SHOP)), String.join("\n", tagging));
+    }
+
+    @Test
+    void onceARealShopIsConnectedNoDemoCredentialWorksAndTheRunsOwnAreKeptPrivate() throws Exception {
+        LocalCredentials own = LocalCredentials.of(data);
+        assertFalse(own.demo(), "the run's own credentials, not the demo's");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(data.resolve(LocalCredentials.FILE))));
+        // The demo's public key, store token and operator key: refused everywhere (the README prints them).
+        assertEquals(401, instant(SHOP, "mallory@real.example", LocalDemo.API_KEY));
+        assertEquals(401, get("customer-store-service", "/v1/customers?shop=" + SHOP, LocalDemo.STORE_TOKEN));
+        assertEquals(401, get("ingest-service", "/v1/shops", LocalDemo.OPERATOR_KEY));
+        assertEquals(200, get("customer-store-service", "/v1/customers?shop=" + SHOP, own.storeToken()));
+        assertEquals(200, get("ingest-service", "/v1/shops", own.operatorKey()));
+        // The demo's webhook secret is no longer among ingest's (the exported app secret is the only one).
+        assertEquals(401, webhook(LocalDemo.SHOPS[0], order(91_010, 81_010, "zed@real.example"), "wh-connect-10",
+                LocalDemo.WEBHOOK_SECRET));
+    }
+
+    static int get(String service, String path, String bearer) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(service(service, path)).header("Authorization", "Bearer " + bearer)
+                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     static List<LoggedRequest> tagsAdd() {
@@ -164,13 +189,17 @@ class ConnectYourShopTest {
     }
 
     static int instant(String shop, String email) throws Exception {
+        return instant(shop, email, LocalCredentials.of(data).apiKey());
+    }
+
+    static int instant(String shop, String email, String apiKey) throws Exception {
         ObjectNode b = EventJson.mapper().createObjectNode();
         b.put("shop", shop);
         b.putObject("customer").put("firstName", "Dee").put("lastName", "Real").put("email", email);
         b.putObject("service").put("id", "svc-60").put("title", "Massage");
         b.put("start", "2026-12-05T14:00:00+08:00").put("durationMinutes", 60).put("timezone", "Asia/Shanghai");
         return HTTP.send(HttpRequest.newBuilder(service("ingest-service", "/v1/instant-bookings"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalDemo.API_KEY)
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + apiKey)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(EventJson.toBytes(b))).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
@@ -178,7 +207,8 @@ class ConnectYourShopTest {
     static int storeTotal(String shop) {
         try {
             var response = HTTP.send(HttpRequest.newBuilder(service("customer-store-service", "/v1/customers?shop=" + shop))
-                    .header("Authorization", "Bearer " + LocalDemo.STORE_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + LocalCredentials.of(data).storeToken()).build(),
+                    HttpResponse.BodyHandlers.ofString());
             return EventJson.mapper().readTree(response.body()).path("total").asInt();
         } catch (Exception e) {
             return -1;

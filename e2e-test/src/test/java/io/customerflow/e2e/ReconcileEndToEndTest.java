@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.customerflow.events.EventJson;
 import io.customerflow.infra.FreePorts;
+import io.customerflow.infra.LocalCredentials;
 import io.customerflow.infra.LocalDemo;
 import io.customerflow.infra.LocalStack;
 import io.customerflow.infra.SaasStandIn;
@@ -60,6 +61,9 @@ class ReconcileEndToEndTest {
     static SaasStandIn klaviyo;
     static LocalDemo.Ports ports;
     static SinkCounts sinks;
+    static java.nio.file.Path data;
+    static LocalCredentials credentials;
+    static final String APP_SECRET = "reconcile-app-secret-0815";
 
     @BeforeAll
     static void start() throws Exception {
@@ -67,8 +71,10 @@ class ReconcileEndToEndTest {
         // writes fit in the quarter ingest leaves.
         shopify = new ShopifyAdminStandIn(FreePorts.find()).shop(SHOP, TOKEN, 400, 120).start();
         ports = LocalDemo.Ports.free();
-        stack = LocalStack.in(Path.of("..").toAbsolutePath().normalize(),
-                Files.createTempDirectory("customer-flow-reconcile-")).withEnvironment(Map.ofEntries(
+        data = Files.createTempDirectory("customer-flow-reconcile-");
+        stack = LocalStack.in(Path.of("..").toAbsolutePath().normalize(), data).withEnvironment(Map.ofEntries(
+                        // A real shop connected: no demo credential works, webhooks are signed by the app's secret.
+                        Map.entry("INGEST_SHOPIFY_WEBHOOK_SECRETS", APP_SECRET),
                         Map.entry("TAGGING_SHOPIFY_URL_TEMPLATE", shopify.urlTemplate()),
                         Map.entry("TAGGING_SHOPS_SHOP0_DOMAIN", SHOP),
                         Map.entry("TAGGING_SHOPS_SHOP0_ACCESS_TOKEN", TOKEN),
@@ -81,8 +87,9 @@ class ReconcileEndToEndTest {
                         Map.entry("INGEST_RECONCILE_LINE_ITEMS", "5"),
                         Map.entry("INGEST_RECONCILE_TAKEOVER_AFTER", "6s")));
         klaviyo = stack.start(ports);
+        credentials = LocalCredentials.of(data);
         sinks = new SinkCounts(klaviyo, ports.service("customer-store-service"), stack.broker().bootstrapServers(),
-                SHOP);
+                SHOP, credentials.storeToken());
     }
 
     @AfterAll
@@ -181,7 +188,7 @@ class ReconcileEndToEndTest {
         traffic.start();
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
         int code = io.customerflow.infra.Backfill.run("http://127.0.0.1:" + ports.service("ingest-service"),
-                LocalDemo.API_KEY, SHOP, first.minusDays(1).toLocalDate().toString(), null,
+                credentials.apiKey(), SHOP, first.minusDays(1).toLocalDate().toString(), null,
                 new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
         String cli = printed.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, cli);
@@ -278,7 +285,7 @@ class ReconcileEndToEndTest {
 
     static int webhook(byte[] body) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(LocalDemo.WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.init(new SecretKeySpec(APP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.service("ingest-service")
                 + "/webhooks/shopify")).header("Content-Type", "application/json")
                 .header("X-Shopify-Hmac-Sha256", Base64.getEncoder().encodeToString(mac.doFinal(body)))

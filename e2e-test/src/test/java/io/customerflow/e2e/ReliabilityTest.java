@@ -69,7 +69,8 @@ class ReliabilityTest {
         ports = LocalDemo.Ports.free();
         stack = LocalStack.in(Path.of("..").toAbsolutePath().normalize(), Files.createTempDirectory("customer-flow-faults-"));
         standIn = stack.start(ports);
-        sinks = new SinkCounts(standIn, ports.service("customer-store-service"), stack.broker().bootstrapServers(), SHOP);
+        sinks = new SinkCounts(standIn, ports.service("customer-store-service"), stack.broker().bootstrapServers(), SHOP,
+                LocalDemo.STORE_TOKEN);
     }
 
     @AfterAll

@@ -25,7 +25,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.customerflow.events.EventJson;
 import io.customerflow.events.Topics;
-import io.customerflow.infra.LocalDemo;
 import io.customerflow.infra.SaasStandIn;
 
 /**
@@ -38,10 +37,12 @@ final class SinkCounts {
 
     private final SaasStandIn standIn;
     private final int storePort;
+    private final String storeToken;
     private final String kafka;
     private final String shop;
 
-    SinkCounts(SaasStandIn standIn, int storePort, String kafka, String shop) {
+    SinkCounts(SaasStandIn standIn, int storePort, String kafka, String shop, String storeToken) {
+        this.storeToken = storeToken;
         this.standIn = standIn;
         this.storePort = storePort;
         this.kafka = kafka;
@@ -124,7 +125,7 @@ final class SinkCounts {
     private JsonNode get(String pathAndQuery) {
         try {
             return EventJson.mapper().readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + storePort + pathAndQuery)).header("Authorization", "Bearer " + LocalDemo.STORE_TOKEN).build(),
+                    + storePort + pathAndQuery)).header("Authorization", "Bearer " + storeToken).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
         } catch (Exception e) {
             return EventJson.mapper().createObjectNode();

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * {@code ./customer-flow backfill --shop <shop> --since <date> [--until <date>] [--url <ingest>] [--api-key <key>]}:
  * asks ingest-service for a backfill of the shop's past orders and draws its progress until it ends. The API key
- * comes from {@code --api-key}, else {@code CUSTOMER_FLOW_API_KEY}, else the local run's demo key. Exit code 0 when
+ * comes from {@code --api-key}, else {@code CUSTOMER_FLOW_API_KEY}, else the local run's key (the demo's, or the run's own once connected). Exit code 0 when
  * the backfill is done, 1 when it failed or was refused.
  */
 public final class Backfill {
@@ -37,7 +37,7 @@ public final class Backfill {
         }
         String url = options.getOrDefault("url", "http://127.0.0.1:" + LocalDemo.SERVICES.get("ingest-service"));
         String key = options.getOrDefault("api-key", System.getenv().getOrDefault("CUSTOMER_FLOW_API_KEY",
-                LocalDemo.API_KEY));
+                LocalCredentials.of(java.nio.file.Path.of(LocalStack.DATA)).apiKey()));
         System.exit(run(url, key, shop, since, options.get("until"), System.out));
     }
 

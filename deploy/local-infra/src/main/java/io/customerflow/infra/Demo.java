@@ -51,6 +51,11 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
+        if (!LocalCredentials.of(java.nio.file.Path.of(LocalStack.DATA)).demo()) {
+            System.err.println("[demo] the local run is connected to your shop or Klaviyo account, so the demo's"
+                    + " credentials are off: the demo runs against the stand-in only (remove your settings, then up)");
+            System.exit(2);
+        }
         boolean asExpected = run(Targets.of(LocalDemo.DEFAULT_PORTS), System.out, Duration.ofSeconds(60)).stream()
                 .allMatch(DemoCase::asExpected);
         System.exit(asExpected ? 0 : 1);

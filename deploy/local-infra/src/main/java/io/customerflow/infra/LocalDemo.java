@@ -63,23 +63,18 @@ public final class LocalDemo {
     }
 
     /**
-     * Each service's generated file: the local broker and database, the demo credentials, and the stand-in for
+     * Each service's generated file: the local broker and database, the run's credentials, and the stand-in for
      * Shopify and Klaviyo unless the user points that service elsewhere ({@link LocalSettings#userValue}), in which
      * case the demo shops or account are left out too, so no demo token ever reaches a real API. Each file declares
      * {@link LocalSettings#GENERATED_ORDINAL}: everything the user sets wins over it.
-     */
-    public static Map<String, String> serviceConfigs(String kafka, PostgresServer pg, String standIn,
-            LocalSettings settings) {
-        return serviceConfigs(kafka, pg, standIn, settings, false, 0);
-    }
-
-    /**
+     *
+     * @param credentials the demo's, or once connected ({@link #connected}) the run's own, with no webhook secret
      * @param oauth the stand-in plays Shopify's OAuth: ingest gets the demo app, and the demo shops are installed
      *     through it ({@link #installsDemoShops}) instead of seeded with static tokens
      * @param ingestPort where ingest listens (its OAuth callback URL)
      */
     public static Map<String, String> serviceConfigs(String kafka, PostgresServer pg, String standIn,
-            LocalSettings settings, boolean oauth, int ingestPort) {
+            LocalSettings settings, LocalCredentials credentials, boolean oauth, int ingestPort) {
         String shops = String.join(",", SHOPS);
         String common = "# written by ./customer-flow up at each start: edit " + settings.connectFile() + " instead\n"
                 + "config_ordinal=" + LocalSettings.GENERATED_ORDINAL + "\n"
@@ -88,11 +83,13 @@ public final class LocalDemo {
                 + "privacy.ledger-key=" + LEDGER_KEY + "\n"
                 + "shop-registry.data-keys.local=" + REGISTRY_KEY + "\n";
         Map<String, String> configs = new LinkedHashMap<>();
-        StringBuilder ingest = new StringBuilder(common)
-                .append("ingest.shopify.webhook-secrets=").append(WEBHOOK_SECRET).append('\n')
-                .append("ingest.api-clients.demo.key-sha256=").append(sha256(API_KEY)).append('\n')
+        StringBuilder ingest = new StringBuilder(common);
+        // Connected: no webhook secret but the user's app's (ingest does not start without one, naming the property).
+        credentials.webhookSecret().ifPresent(secret -> ingest.append("ingest.shopify.webhook-secrets=")
+                .append(secret).append('\n'));
+        ingest.append("ingest.api-clients.demo.key-sha256=").append(sha256(credentials.apiKey())).append('\n')
                 .append("ingest.api-clients.demo.shops=").append(shops).append('\n')
-                .append("ingest.operators.demo.key-sha256=").append(sha256(OPERATOR_KEY)).append('\n');
+                .append("ingest.operators.demo.key-sha256=").append(sha256(credentials.operatorKey())).append('\n');
         // Reconciliation reads the demo shops' orders from the stand-in, unless a real shop is connected.
         if (settings.userValue("ingest.shopify.url-template").isEmpty()
                 && settings.userValue("tagging.shopify.url-template").isEmpty()) {
@@ -121,7 +118,7 @@ public final class LocalDemo {
                 + "quarkus.datasource.reactive.url=" + pg.reactiveUrl() + "\n"
                 + "quarkus.datasource.username=" + PostgresServer.USER + "\n"
                 // The local operator's token reads every shop, the demo's and any connected one.
-                + "store.api.clients.demo.token-sha256=" + sha256(STORE_TOKEN) + "\n"
+                + "store.api.clients.demo.token-sha256=" + sha256(credentials.storeToken()) + "\n"
                 + "store.api.clients.demo.shops=*\n");
         StringBuilder tagging = new StringBuilder(common)
                 // The local run also undoes the tag when a booking order is cancelled (off by default: Flow can't).
@@ -143,6 +140,13 @@ public final class LocalDemo {
         return configs;
     }
 
+    /** Whether the user pointed any service at a real Shopify or Klaviyo: then no demo credential is accepted. */
+    public static boolean connected(LocalSettings settings) {
+        return settings.userValue("ingest.shopify.url-template").isPresent()
+                || settings.userValue("tagging.shopify.url-template").isPresent()
+                || settings.userValue("klaviyo.base-url").isPresent();
+    }
+
     /** Whether {@code up} installs the demo shops through OAuth: both Shopify services talk to the stand-in. */
     public static boolean installsDemoShops(LocalSettings settings) {
         return settings.userValue("ingest.shopify.url-template").isEmpty()
@@ -150,28 +154,39 @@ public final class LocalDemo {
     }
 
     static String readyBlock(Path data) {
+        LocalCredentials credentials = LocalCredentials.of(data);
+        String shown = credentials.demo() ? """
+                 demo credentials     webhook secret  %s
+                                      API key         %s   (client demo: its shops are listed above)
+                                      store token     %s   (API and console, every shop)
+                                      operator key    %s   (ingest's /v1/shops: the shop registry)
+                """.formatted(WEBHOOK_SECRET, API_KEY, STORE_TOKEN, OPERATOR_KEY) : """
+                 credentials          this run's own, in %s (API key, store token, operator key;
+                                      never printed); webhooks: your app's secret. No demo credential works now.
+                """.formatted(data.resolve(LocalCredentials.FILE));
+        String next = credentials.demo() ? """
+                 try it               ./customer-flow demo       (in another terminal)
+                 past bookings        ./customer-flow backfill --shop demo-salon.myshopify.com --since 2026-01-01
+                """ : """
+                 past bookings        ./customer-flow backfill --shop <your shop> --since 2026-01-01
+                """;
         return """
 
                 ================================ customer-flow is up ================================
                  ingest (public)      http://127.0.0.1:8080   POST /webhooks/shopify, /v1/instant-bookings, /v1/backfills
                  customer-store API   http://127.0.0.1:8081   GET /v1/customers?shop=..., /v1/reports/bookings
-                 console              http://127.0.0.1:8081/console   (sign in with the store token below)
+                 console              http://127.0.0.1:8081/console   (sign in with the store token)
                  tagging              http://127.0.0.1:8082   /q/health, /q/metrics
                  klaviyo              http://127.0.0.1:8083   /q/health, /q/metrics
                  Shopify+Klaviyo stand-in http://127.0.0.1:%d  GET /__admin/requests lists what was sent
                  Kafka 127.0.0.1:%d   PostgreSQL 127.0.0.1:%d (db %s, user %s)
                  logs                 %s
-                 demo credentials     webhook secret  %s
-                                      API key         %s   (client demo: its shops are listed above)
-                                      store token     %s   (API and console, every shop)
-                                      operator key    %s   (ingest's /v1/shops: the shop registry)
-                 your shop            edit %s, then up again
-                 try it               ./customer-flow demo       (in another terminal)
-                 past bookings        ./customer-flow backfill --shop demo-salon.myshopify.com --since 2026-01-01
-                 stop                 Ctrl-C, or ./customer-flow down
+                %s your shop            edit %s, then up again
+                %s stop                 Ctrl-C, or ./customer-flow down
                 =====================================================================================
                 """.formatted(STAND_IN_PORT, KAFKA_PORT, POSTGRES_PORT, PostgresServer.DATABASE, PostgresServer.USER,
-                data.resolve("logs"), WEBHOOK_SECRET, API_KEY, STORE_TOKEN, OPERATOR_KEY, data.resolve(LocalSettings.CONNECT_FILE));
+                data.resolve("logs"), shown.stripTrailing() + "\n", data.resolve(LocalSettings.CONNECT_FILE),
+                next.stripTrailing() + "\n");
     }
 
     static String sha256(String value) {

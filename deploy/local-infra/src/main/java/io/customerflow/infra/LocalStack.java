@@ -27,8 +27,11 @@ public final class LocalStack implements AutoCloseable {
     private PostgresServer postgres;
 
     private LocalStack(Path root) {
-        this(root, root.resolve(".customer-flow"));
+        this(root, root.resolve(DATA));
     }
+
+    /** The local run's data directory, under the repository root. */
+    public static final String DATA = ".customer-flow";
 
     private LocalStack(Path root, Path data) {
         this.root = root;
@@ -121,8 +124,9 @@ public final class LocalStack implements AutoCloseable {
         boolean oauth = standIn.shopifyOAuth().isPresent();
         standIn.shopifyOAuth().ifPresent(o -> o.app(LocalDemo.APP_CLIENT_ID, LocalDemo.APP_SECRET)
                 .accessLifetime(LocalDemo.TOKEN_LIFETIME));
+        LocalCredentials credentials = LocalCredentials.forRun(data, LocalDemo.connected(settings));
         Map<String, String> configs = LocalDemo.serviceConfigs(kafka.bootstrapServers(), pg, standIn.baseUrl(), settings,
-                oauth, ports.service("ingest-service"));
+                credentials, oauth, ports.service("ingest-service"));
         // All four JVMs start side by side (as replicas do in a cluster: none needs another to start), then each is
         // awaited in order and says where it sends what.
         for (String name : LocalDemo.SERVICES.keySet()) {
