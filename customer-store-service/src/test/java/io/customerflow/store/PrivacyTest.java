@@ -131,12 +131,15 @@ class PrivacyTest extends StoreTestBase {
         awaitCustomers(other, p -> total(p) == 1);
 
         // Shopify sends shop/redact 48 hours after the uninstall; both are keyed by the shop, so in this order.
+        double batches = eraseBatches();
         send(EventType.APP_UNINSTALLED, "uninstall-gone-1", EventKeys.shopKey(shop),
                 new AppUninstalled(shop, T0.plusDays(3)));
         send(EventType.SHOP_REDACT_REQUESTED, "shop-redact-1", EventKeys.shopKey(shop),
                 new ShopRedactRequested(shop, 1L, T0.plusDays(5)));
         awaitCustomers(shop, p -> total(p) == 0);
         assertEquals(1, total(customers(other, "")));
+        // Three customers in batches of two (the test profile's store.consumer.shop-erase-batch): two transactions.
+        assertEquals(2.0, eraseBatches() - batches);
 
         // Replays of the shop's old bookings are consumed and skipped: the shop stays empty.
         double skipped = skippedRedacted();
@@ -187,6 +190,11 @@ class PrivacyTest extends StoreTestBase {
     }
 
     /** Events the store consumed and skipped because their subject was redacted, of every type. */
+    private double eraseBatches() {
+        Counter c = registry.find("store.shop.erase.batches").counter();
+        return c == null ? 0 : c.count();
+    }
+
     private double skippedRedacted() {
         return registry.find("store.events").tag("outcome", "skipped_redacted").counters().stream()
                 .mapToDouble(Counter::count).sum();

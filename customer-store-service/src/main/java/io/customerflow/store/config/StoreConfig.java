@@ -47,6 +47,13 @@ public interface StoreConfig {
          */
         @WithDefault("30s")
         java.time.Duration applyTimeout();
+
+        /**
+         * Customers (with their bookings) a shop/redact erases per transaction: a large shop is erased in as many as
+         * it takes, each well inside {@link #applyTimeout()}, and a retry keeps what the earlier ones erased.
+         */
+        @WithDefault("1000")
+        int shopEraseBatch();
     }
 
     interface Client {

@@ -57,6 +57,19 @@ public class Erasures {
                                 .setParameter(1, shop).setParameter(2, hashes).executeUpdate());
     }
 
+    /** Erases up to {@code limit} customers of the shop (bookings cascade); returns how many. */
+    public Uni<Integer> eraseShopCustomers(Mutiny.Session s, String shop, int limit) {
+        return s.createNativeQuery("delete from customer where id in (select id from customer where shop = ?1"
+                + " order by id limit ?2)").setParameter(1, shop).setParameter(2, limit).executeUpdate();
+    }
+
+    /** Whether the shop's app/uninstalled was seen and not yet used up by its shop/redact. */
+    public Uni<Boolean> uninstalled(Mutiny.Session s, String shop) {
+        return s.createNativeQuery("select count(*) from shop_uninstalled where shop = ?1", Long.class)
+                .setParameter(1, shop).getSingleResult().map(n -> n > 0);
+    }
+
+    /** The rest of the shop (what batches left, or what arrived meanwhile) and its exports, in the caller's transaction. */
     public Uni<Integer> eraseShop(Mutiny.Session s, String shop) {
         return s.createNativeQuery("delete from customer where shop = ?1").setParameter(1, shop).executeUpdate()
                 .call(() -> s.createNativeQuery("delete from data_export where shop = ?1").setParameter(1, shop)

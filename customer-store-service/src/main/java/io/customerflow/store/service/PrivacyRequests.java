@@ -13,11 +13,14 @@ import io.customerflow.events.CustomerDataRequested;
 import io.customerflow.events.CustomerRedactRequested;
 import io.customerflow.events.Emails;
 import io.customerflow.events.EventRecord;
+import io.customerflow.events.EventType;
 import io.customerflow.events.ShopRedactRequested;
+import io.customerflow.store.config.StoreConfig;
 import io.customerflow.store.repository.Erasures;
 import io.customerflow.store.repository.StoreWrites;
 import io.customerflow.store.service.EventApplier.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -34,9 +37,11 @@ public class PrivacyRequests {
     private final Erasures erasures;
     private final DataExports exports;
     private final MeterRegistry registry;
+    private final int shopEraseBatch;
 
     public PrivacyRequests(Mutiny.SessionFactory sessions, StoreWrites store, Erasures erasures, DataExports exports,
-            MeterRegistry registry) {
+            MeterRegistry registry, StoreConfig config) {
+        this.shopEraseBatch = config.consumer().shopEraseBatch();
         this.sessions = sessions;
         this.store = store;
         this.erasures = erasures;
@@ -45,6 +50,28 @@ public class PrivacyRequests {
     }
 
     public Uni<Outcome> apply(EventRecord<?> event) {
+        Uni<Void> before = event.type() == EventType.SHOP_REDACT_REQUESTED
+                ? eraseInBatches(event.dataAs(ShopRedactRequested.class).shop()) : Uni.createFrom().voidItem();
+        return before.chain(() -> applyInOneTransaction(event));
+    }
+
+    /**
+     * A large shop's customers, in transactions of {@code store.consumer.shop-erase-batch}, before the request's own
+     * transaction erases the rest: each stays well inside the apply timeout, and a retry (a timeout, a restart) keeps
+     * what earlier batches erased. Only while the shop's uninstall is unused: a shop/redact delivered again after it
+     * was applied erases nothing.
+     */
+    private Uni<Void> eraseInBatches(String shop) {
+        return Multi.createBy().repeating().uni(() -> sessions.openSession().chain(s -> s.withTransaction(tx ->
+                        erasures.uninstalled(s, shop).chain(uninstalled -> uninstalled
+                                ? erasures.eraseShopCustomers(s, shop, shopEraseBatch) : Uni.createFrom().item(0)))
+                        .eventually(s::close)))
+                .whilst(erased -> erased == shopEraseBatch)
+                .invoke(erased -> registry.counter("store.shop.erase.batches").increment())
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Outcome> applyInOneTransaction(EventRecord<?> event) {
         // A session of its own, never one still bound to the stream (withTransaction would reuse that: a data
         // request followed at once by a redaction of the same customer hung the redaction that way).
         return sessions.openSession().chain(s -> s.withTransaction(tx -> store.markProcessed(s, event.id())
