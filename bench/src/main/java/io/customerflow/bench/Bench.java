@@ -70,6 +70,10 @@ public final class Bench {
             RegistryBench.main(args);
             return;
         }
+        if (a.contains("--seen")) {
+            SeenBench.main(args);
+            return;
+        }
         boolean quick = a.contains("--quick");
         int burst = a.contains("--burst") ? Integer.parseInt(a.get(a.indexOf("--burst") + 1)) : quick ? 5_000 : 100_000;
         // --only store: just the store phase (a before/after of one change), reported on stdout, BENCHMARKS.md untouched

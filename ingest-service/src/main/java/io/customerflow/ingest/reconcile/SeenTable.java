@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The leader's in-memory seen table, compact: per shop, order id → {@code updated_at} in epoch milliseconds times two
- * plus the cancelled bit: about 85 bytes an order, where a map of {@code shop/order} strings to records took 238 (one
- * measurement of each shape with 1 M orders of 3,000 shops, heap after GC). Per shop, so a domain is held once.
+ * plus the cancelled bit: about 95 bytes an order in the packaged ingest (bench/SEEN.md, {@code ./customer-flow bench
+ * --seen}: 1 M orders of 3,000 shops, heap after GC), where a map of {@code shop/order} strings to records took 238 in
+ * a one-off measurement. Per shop, so a domain is held once.
  */
 final class SeenTable {
 
