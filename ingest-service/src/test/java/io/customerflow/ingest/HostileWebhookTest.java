@@ -80,6 +80,15 @@ class HostileWebhookTest extends IngestTestBase {
     }
 
     @Test
+    void aNameWithANulIsRefusedNamingItsField() throws Exception {
+        var order = (com.fasterxml.jackson.databind.node.ObjectNode) EventJson.mapper().readTree(bookingOrder(6_400_001));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) order.path("customer")).put("first_name", "Ja\u0000ne");
+        webhook(EventJson.mapper().writeValueAsBytes(order), java.util.Map.of()).statusCode(400)
+                .body("detail", org.hamcrest.Matchers.containsString("customer.first_name"));
+        assertEquals(List.of(), published());
+    }
+
+    @Test
     void aFutureTriggeredAtIsStoredAsTheTimeOfReceipt() throws Exception {
         OffsetDateTime before = OffsetDateTime.now();
         webhook(resource("/shopify/shop-redact.json"), headers("X-Shopify-Topic", "shop/redact",

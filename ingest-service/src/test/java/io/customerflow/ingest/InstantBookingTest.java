@@ -193,6 +193,19 @@ class InstantBookingTest extends IngestTestBase {
         assertEquals(List.of(), published());
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "customer.firstName", "customer.lastName",
+            "service.title", "location" })
+    void textWithANulIsA400NamingTheFieldNotALaterDeadLetter(String field) {
+        ObjectNode body = validBooking();
+        set(body, field, "Ta\u0000ro");
+        post("/v1/instant-bookings", body, API_KEY, null).statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem(field))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("Ta")));
+        assertEquals(List.of(), published());
+    }
+
     @Test
     void missingCustomerOrServiceIsA400() {
         for (String field : List.of("customer", "service")) {

@@ -27,7 +27,8 @@ public final class ShopifyPayloads {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             // Shopify sends times as ISO-8601 strings only; java.time would also take a number as epoch seconds.
             .addModule(new SimpleModule().addDeserializer(OffsetDateTime.class, new IsoOffsetDateTime())
-                    .addDeserializer(BigDecimal.class, new BoundedDecimal()))
+                    .addDeserializer(BigDecimal.class, new BoundedDecimal())
+                    .addDeserializer(String.class, new TextWithoutNul()))
             .build();
 
     private ShopifyPayloads() {
