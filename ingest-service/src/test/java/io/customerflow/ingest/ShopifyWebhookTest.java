@@ -39,7 +39,8 @@ class ShopifyWebhookTest extends IngestTestBase {
 
         assertKeyed(SHOP + "/7212345678901", order);
         assertEquals(EventType.ORDER_CREATED.ceType(), header(order, "ce_type"));
-        assertEquals(SHOP + "/orders/create/wh-booking-1", header(order, "ce_id"));
+        // The fact's id, not the delivery's: a reconciliation pass reporting the same order gives the same.
+        assertEquals(SHOP + "/order/5531267940632/created", header(order, "ce_id"));
         assertEquals("/shopify/" + SHOP, header(order, "ce_source"));
         assertEquals("order/5531267940632", header(order, "ce_subject"));
         assertEquals("2026-11-20T15:12:45.123Z", header(order, "ce_time"));
@@ -236,7 +237,26 @@ class ShopifyWebhookTest extends IngestTestBase {
 
         List<ConsumerRecord<String, byte[]>> records = published();
         assertEquals(2, records.size(), "one order event and one booking event: " + records);
-        assertEquals(SHOP + "/orders/create/evt-7f3a", header(only(records, Topics.ORDERS), "ce_id"));
+        assertEquals(SHOP + "/order/5531267941100/created", header(only(records, Topics.ORDERS), "ce_id"));
+    }
+
+    @Test
+    void twoDeliveriesOfOneFactCarryOneEventIdAndAnUpdateIsIdentifiedByItsUpdatedAt() throws Exception {
+        // A late retry Shopify sends as a new event (new ids), or a webhook after a pass reported the order: one fact.
+        byte[] body = bookingOrder(5531267941200L);
+        webhook(body, headers("X-Shopify-Webhook-Id", "wh-one")).statusCode(200);
+        webhook(body, headers("X-Shopify-Webhook-Id", "wh-other")).statusCode(200);
+        var updated = (com.fasterxml.jackson.databind.node.ObjectNode) EventJson.mapper().readTree(body);
+        updated.put("updated_at", "2026-11-21T08:00:00+09:00");
+        webhook(EventJson.mapper().writeValueAsBytes(updated), headers("X-Shopify-Topic", "orders/updated"))
+                .statusCode(200);
+        webhook(body, headers("X-Shopify-Topic", "orders/cancelled")).statusCode(200);
+
+        List<String> ids = published().stream().filter(r -> r.topic().equals(Topics.ORDERS))
+                .map(r -> header(r, "ce_id")).toList();
+        String base = SHOP + "/order/5531267941200/";
+        assertEquals(List.of(base + "created", base + "created", base + "updated/2026-11-20T23:00:00Z",
+                base + "cancelled"), ids);
     }
 
     private static ConsumerRecord<String, byte[]> only(List<ConsumerRecord<String, byte[]>> records, String topic) {

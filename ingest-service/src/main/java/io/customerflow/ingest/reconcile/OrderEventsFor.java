@@ -1,19 +1,18 @@
 package io.customerflow.ingest.reconcile;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.EventType;
+import io.customerflow.ingest.service.OrderEventIds;
 import io.customerflow.ingest.service.ShopifyPayloads;
 import io.customerflow.ingest.service.WebhookEvents;
 
 /**
  * Which events an order read back from Shopify stands for, given what ingest last published for it: the events of
- * the webhooks that never arrived. Ids are deterministic, from the order, its state and its {@code updated_at}:
+ * the webhooks that never arrived. Ids are those a webhook of the same fact carries ({@link OrderEventIds}):
  * <ul>
  * <li>never seen: {@code orders/create} ({@code {shop}/order/{id}/created}), and if it is cancelled by now also
  * {@code orders/cancelled} ({@code …/cancelled}), so tagging adds then removes as it would have;
@@ -30,30 +29,30 @@ final class OrderEventsFor {
     static List<EventRecord<?>> order(WebhookEvents events, String shop, ShopifyPayloads.Order order,
             OrdersSeen.Seen seen, boolean historical) {
         String source = "/shopify/" + shop + (historical ? "/backfill" : "/reconcile");
-        String base = shop + "/order/" + order.id() + "/";
         boolean cancelled = order.cancelledAt() != null;
         List<EventRecord<?>> records = new ArrayList<>();
         if (seen == null) {
             ShopifyPayloads.Order asCreated = cancelled ? uncancelled(order) : order;
             OffsetDateTime created = order.createdAt() != null ? order.createdAt() : order.updatedAt();
             records.addAll(events.orderEvents(EventType.ORDER_CREATED, shop, asCreated,
-                    new WebhookEvents.Origin(base + "created", source, created, historical)));
+                    new WebhookEvents.Origin(OrderEventIds.created(shop, order.id()), source, created, historical)));
             if (cancelled) {
-                records.addAll(cancelledEvents(events, shop, order, base, source, historical));
+                records.addAll(cancelledEvents(events, shop, order, source, historical));
             }
         } else if (cancelled && !seen.cancelled()) {
-            records.addAll(cancelledEvents(events, shop, order, base, source, historical));
+            records.addAll(cancelledEvents(events, shop, order, source, historical));
         } else {
             records.addAll(events.orderEvents(EventType.ORDER_UPDATED, shop, order, new WebhookEvents.Origin(
-                    base + "updated/" + iso(order.updatedAt()), source, order.updatedAt(), historical)));
+                    OrderEventIds.updated(shop, order.id(), order.updatedAt()), source, order.updatedAt(), historical)));
         }
         return records;
     }
 
     private static List<EventRecord<?>> cancelledEvents(WebhookEvents events, String shop,
-            ShopifyPayloads.Order order, String base, String source, boolean historical) {
+            ShopifyPayloads.Order order, String source, boolean historical) {
         return events.orderEvents(EventType.ORDER_CANCELLED, shop, order,
-                new WebhookEvents.Origin(base + "cancelled", source, order.cancelledAt(), historical));
+                new WebhookEvents.Origin(OrderEventIds.cancelled(shop, order.id()), source, order.cancelledAt(),
+                        historical));
     }
 
     /** The order as {@code orders/create} reported it: not cancelled yet. */
@@ -63,7 +62,4 @@ final class OrderEventsFor {
                 o.customerLocale(), o.customer(), o.lineItems());
     }
 
-    private static String iso(OffsetDateTime t) {
-        return t.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-    }
 }

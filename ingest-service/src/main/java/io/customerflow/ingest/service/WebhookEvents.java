@@ -56,8 +56,31 @@ public class WebhookEvents {
             throw new BadPayloadException("an " + d.topic() + " body is an order: created_at and line_items are "
                     + "required");
         }
-        return orderEvents(type, d.shop(), raw, new Origin(d.shop() + "/" + d.topic() + "/" + d.deliveryId(),
-                "/shopify/" + d.shop(), d.triggeredAt(), false));
+        return orderEvents(type, d.shop(), raw, new Origin(orderEventId(type, d, raw), "/shopify/" + d.shop(),
+                d.triggeredAt(), false));
+    }
+
+    /**
+     * The fact's id ({@link OrderEventIds}), the same a reconciliation pass gives it; the delivery's only for a body
+     * without the order's id (or an update without {@code updated_at}), which no pass can report.
+     */
+    private static String orderEventId(EventType type, WebhookDelivery d, ShopifyPayloads.Order raw) {
+        if (raw.id() != null) {
+            switch (type) {
+                case ORDER_CREATED -> {
+                    return OrderEventIds.created(d.shop(), raw.id());
+                }
+                case ORDER_CANCELLED -> {
+                    return OrderEventIds.cancelled(d.shop(), raw.id());
+                }
+                default -> {
+                    if (raw.updatedAt() != null) {
+                        return OrderEventIds.updated(d.shop(), raw.id(), raw.updatedAt());
+                    }
+                }
+            }
+        }
+        return d.shop() + "/" + d.topic() + "/" + d.deliveryId();
     }
 
     /**
