@@ -11,12 +11,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.customerflow.infra.TestConfigs;
 import io.customerflow.tagging.config.TaggingConfig;
 import io.customerflow.tagging.service.RuleSet;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 /**
  * Rules as an operator writes them (properties through SmallRye Config, the same mapping the service uses), given
@@ -27,10 +24,7 @@ class RuleConfigTest {
 
     static TaggingConfig config(Map<String, String> properties) {
         // Quarkus' own converter, so durations read as in the service ("10m", "200ms").
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(TaggingConfig.class)
-                .withConverter(java.time.Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(properties, "rules under test", 500)).build();
-        return config.getConfigMapping(TaggingConfig.class);
+        return TestConfigs.mapping(TaggingConfig.class, properties);
     }
 
     /** A valid rule 0 and, as rule 1, a copy of it changed by {@code change} (key suffix → value, null removes). */

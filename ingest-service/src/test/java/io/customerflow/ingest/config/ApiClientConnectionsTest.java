@@ -9,9 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.customerflow.infra.TestConfigs;
 
 /** What the start-up check says of ingest settings that cannot work (the packaged start: MisconfigurationStopsStartTest). */
 class ApiClientConnectionsTest {
@@ -19,10 +17,7 @@ class ApiClientConnectionsTest {
     static final String SECRET = "shpat_never_printed_0815";
 
     static IngestConfig config(Map<String, String> properties) {
-        return new SmallRyeConfigBuilder().withMapping(IngestConfig.class)
-                .withConverter(java.time.Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(properties, "settings under test", 500)).build()
-                .getConfigMapping(IngestConfig.class);
+        return TestConfigs.mapping(IngestConfig.class, properties);
     }
 
     @Test

@@ -11,10 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.customerflow.events.EventType;
+import io.customerflow.infra.TestConfigs;
 import io.customerflow.klaviyo.config.KlaviyoConfig;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 /** Metric names resolved shop → account → default from real configuration, and checked at startup. */
 class MetricNamesTest {
@@ -56,9 +54,6 @@ class MetricNamesTest {
                 "klaviyo.accounts.a.api-key", "pk_unit",
                 "klaviyo.accounts.a.shops", SHOP));
         properties.putAll(extra);
-        return new SmallRyeConfigBuilder().withMapping(KlaviyoConfig.class)
-                .withConverter(Duration.class, 100, new DurationConverter())
-                .withSources(new PropertiesConfigSource(properties, "unit-test", 500)).build()
-                .getConfigMapping(KlaviyoConfig.class);
+        return TestConfigs.mapping(KlaviyoConfig.class, properties);
     }
 }

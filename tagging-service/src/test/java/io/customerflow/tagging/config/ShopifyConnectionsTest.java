@@ -10,9 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.customerflow.infra.TestConfigs;
 
 /**
  * What the start-up check says of Shopify settings that cannot work, read from properties through the service's own
@@ -23,10 +21,7 @@ class ShopifyConnectionsTest {
     static final String SECRET = "shpat_never_printed_0815";
 
     static TaggingConfig config(Map<String, String> properties) {
-        return new SmallRyeConfigBuilder().withMapping(TaggingConfig.class)
-                .withConverter(java.time.Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(properties, "settings under test", 500)).build()
-                .getConfigMapping(TaggingConfig.class);
+        return TestConfigs.mapping(TaggingConfig.class, properties);
     }
 
     @Test
