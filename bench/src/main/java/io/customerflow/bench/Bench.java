@@ -101,7 +101,26 @@ public final class Bench {
                 switch (only) {
                     case "store" -> storeThroughput();
                     case "burst" -> burst();
-                    default -> throw new IllegalArgumentException("--only store|burst");
+                    case "overload" -> new OverloadBench().run(root, data, stack.service("ingest-service"),
+                            new OverloadBench.Context() {
+                                @Override
+                                public int ingestPort() {
+                                    return ports.service("ingest-service");
+                                }
+
+                                @Override
+                                public java.util.function.LongFunction<java.net.http.HttpRequest> webhooks() {
+                                    long base = base();
+                                    return n -> Traffic.webhook(LoadClient.uri(ingestPort(), "/webhooks/shopify"),
+                                            base, n);
+                                }
+
+                                @Override
+                                public void drain() throws Exception {
+                                    Bench.this.drain();
+                                }
+                            });
+                    default -> throw new IllegalArgumentException("--only store|burst|overload");
                 }
                 return;
             }

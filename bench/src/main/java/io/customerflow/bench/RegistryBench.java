@@ -182,9 +182,8 @@ public final class RegistryBench {
             p.start(Duration.ofMinutes(3));
             double seconds = (System.nanoTime() - t0) / 1e9;
             Thread.sleep(3_000); // the registry read and the first ticks done
-            new ProcessBuilder("jcmd", Long.toString(p.pid()), "GC.run").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-            starts.add(new Start(s.getKey(), registry, seconds, Memory.rssMb(p.pid()), heapMb(p.port())));
+            long heap = Memory.heapMbAfterGc(p.pid(), p.port());
+            starts.add(new Start(s.getKey(), registry, seconds, Memory.rssMb(p.pid()), heap));
             if (keep != null) {
                 keep.add(p);
             } else {
@@ -192,14 +191,6 @@ public final class RegistryBench {
             }
         }
         return starts;
-    }
-
-    /** Heap in use (after the full GC just run), from the service's own Micrometer gauges. */
-    private static long heapMb(int port) throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return (long) (metrics.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum() / (1024 * 1024));
     }
 
     private static ShopRecord record(SecretBox box, String shop, ShopifyOAuthStandIn.Pair pair, OffsetDateTime expires,

@@ -1,9 +1,5 @@
 package io.customerflow.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,29 +93,16 @@ public final class SeenBench {
             }
             double load = (System.nanoTime() - t0) / 1e9;
             long held = seen(ingest.port());
-            new ProcessBuilder("jcmd", Long.toString(ingest.pid()), "GC.run").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-            return new Run(table, held, ready, expected == 0 ? Double.NaN : load, metricMb(ingest.port()),
-                    Memory.rssMb(ingest.pid()));
+            long heap = Memory.heapMbAfterGc(ingest.pid(), ingest.port());
+            return new Run(table, held, ready, expected == 0 ? Double.NaN : load, heap, Memory.rssMb(ingest.pid()));
         } finally {
             ingest.close();
         }
     }
 
-    private static String metrics(int port) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
     private static long seen(int port) throws Exception {
-        return (long) metrics(port).lines().filter(l -> l.startsWith("ingest_reconcile_orders_seen"))
+        return (long) Memory.metrics(port).lines().filter(l -> l.startsWith("ingest_reconcile_orders_seen"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
-
-    private static long metricMb(int port) throws Exception {
-        return (long) (metrics(port).lines().filter(l -> l.startsWith("jvm_memory_used_bytes{")
-                && l.contains("area=\"heap\"")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum() / (1024 * 1024));
     }
 
     private static String report(List<Run> runs) {

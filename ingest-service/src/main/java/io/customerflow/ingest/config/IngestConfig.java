@@ -249,6 +249,15 @@ public interface IngestConfig {
         /** Seconds a client is told to wait (Retry-After) when Kafka is unavailable. */
         @WithDefault("5")
         int retryAfterSeconds();
+
+        /**
+         * Records handed to Kafka and not yet acknowledged, past which a request is answered 503 with Retry-After at
+         * once instead of queueing behind them towards its timeout: past capacity the service keeps answering what it
+         * can take (about half a second of a replica's throughput on a 2-core box). A request alone is always let
+         * through, however many records it has.
+         */
+        @WithDefault("1000")
+        int maxInFlight();
     }
 
     interface ApiClient {

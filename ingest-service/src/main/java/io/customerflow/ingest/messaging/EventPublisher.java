@@ -37,6 +37,8 @@ public class EventPublisher {
     private final MutinyEmitter<byte[]> customerEvents;
     private final Duration timeout;
     private final RecordKeys keys;
+    private final InFlightBound inFlight;
+    private final io.micrometer.core.instrument.Counter shed;
     private final Timer acknowledged;
     private final Timer timedOut;
     private final Timer refused;
@@ -51,6 +53,9 @@ public class EventPublisher {
         this.orders = orders;
         this.customerEvents = customerEvents;
         this.timeout = config.delivery().publishTimeout();
+        this.inFlight = new InFlightBound(config.delivery().maxInFlight());
+        this.shed = registry.counter("ingest.publish.shed");
+        registry.gauge("ingest.publish.in.flight", inFlight, InFlightBound::held);
         this.acknowledged = latency(registry, "acknowledged");
         this.timedOut = latency(registry, "timeout");
         this.refused = latency(registry, "refused");
@@ -66,11 +71,33 @@ public class EventPublisher {
                 .register(registry);
     }
 
-    /** Sends all records concurrently; completes when every one is acknowledged. */
+    /**
+     * Sends all records concurrently; completes when every one is acknowledged. Fails at once with
+     * {@link OverloadedException} when the records would pass {@code ingest.delivery.max-in-flight}.
+     */
     public Uni<Void> publishAll(List<EventRecord<?>> records) {
         if (records.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        int n = records.size();
+        if (!inFlight.tryAcquire(n)) {
+            shed.increment();
+            return Uni.createFrom().failure(new OverloadedException());
+        }
+        return publishAdmitted(records).eventually(() -> inFlight.release(n));
+    }
+
+    /**
+     * For background work (reconciliation and backfill pages), which waits rather than fails: never refused, but its
+     * records count towards the bound, so requests are shed while a large page is in flight.
+     */
+    public Uni<Void> publishInBackground(List<EventRecord<?>> records) {
+        int n = records.size();
+        inFlight.acquire(n);
+        return publishAdmitted(records).eventually(() -> inFlight.release(n));
+    }
+
+    private Uni<Void> publishAdmitted(List<EventRecord<?>> records) {
         long start = System.nanoTime();
         List<Uni<Void>> sends = records.stream().map(this::send).toList();
         return Uni.join().all(sends).andFailFast()

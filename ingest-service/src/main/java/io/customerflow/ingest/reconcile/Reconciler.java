@@ -327,7 +327,7 @@ public class Reconciler {
 
     private static void publish(EventPublisher publisher, List<EventRecord<?>> records, Duration bound) {
         try {
-            publisher.publishAll(records).await().atMost(bound);
+            publisher.publishInBackground(records).await().atMost(bound);
         } catch (RuntimeException e) {
             throw new OrderPass.PublishException("events not acknowledged: " + e.getMessage());
         }

@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.customerflow.ingest.config.IngestConfig;
+import io.customerflow.ingest.messaging.OverloadedException;
 import io.customerflow.ingest.messaging.PublishFailedException;
 import io.customerflow.ingest.service.BadPayloadException;
 import io.customerflow.ingest.service.InvalidFieldException;
@@ -52,6 +53,14 @@ public class ExceptionMappers {
     @ServerExceptionMapper
     public Response registryUnavailable(io.customerflow.ingest.service.ShopInstalls.RegistryUnavailableException e) {
         Response problem = Problem.response(Response.Status.SERVICE_UNAVAILABLE, e.getMessage() + "; retry later");
+        problem.getHeaders().add("Retry-After", retryAfter);
+        return problem;
+    }
+
+    /** Shed at once: counted ({@code ingest_publish_shed_total}), not logged per request (that is the overload). */
+    @ServerExceptionMapper
+    public Response overloaded(OverloadedException e) {
+        Response problem = Problem.response(Response.Status.SERVICE_UNAVAILABLE, "ingest is at capacity; retry later");
         problem.getHeaders().add("Retry-After", retryAfter);
         return problem;
     }
