@@ -16,7 +16,8 @@ import java.util.function.LongFunction;
 final class LoadClient {
 
     /** What one load step measured. */
-    record Result(int concurrency, double seconds, int ok, int errors, Stats latency) {
+    /** {@code latency} of the requests answered as expected; {@code answers}: of every request, answered or not. */
+    record Result(int concurrency, double seconds, int ok, int errors, Stats latency, Stats answers) {
         double perSecond() {
             return ok / seconds;
         }
@@ -43,6 +44,7 @@ final class LoadClient {
     Result closedLoop(int concurrency, Duration duration, long limit, LongFunction<HttpRequest> request, int okStatus)
             throws Exception {
         Stats latency = new Stats();
+        Stats answers = new Stats();
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         AtomicLong sequence = new AtomicLong();
@@ -53,19 +55,20 @@ final class LoadClient {
             workers.submit(() -> {
                 long n;
                 while (System.nanoTime() < end && (n = sequence.incrementAndGet()) <= limit) {
-                    send(request.apply(n), okStatus, latency, ok, errors);
+                    send(request.apply(n), okStatus, latency, answers, ok, errors);
                 }
             });
         }
         workers.shutdown();
         workers.awaitTermination(duration.toSeconds() + 30, TimeUnit.SECONDS);
-        return new Result(concurrency, (System.nanoTime() - start) / 1e9, ok.get(), errors.get(), latency);
+        return new Result(concurrency, (System.nanoTime() - start) / 1e9, ok.get(), errors.get(), latency, answers);
     }
 
     /** Requests started at a fixed rate (not waiting for answers) for {@code duration}; returns their latencies. */
     Result openLoop(int perSecond, Duration duration, LongFunction<HttpRequest> request, int okStatus,
             Accepted onAccepted) throws Exception {
         Stats latency = new Stats();
+        Stats answers = new Stats();
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         long total = perSecond * duration.toSeconds();
@@ -82,6 +85,7 @@ final class LoadClient {
             long sent = System.nanoTime();
             long sentAtMs = System.currentTimeMillis();
             inFlight.add(http.sendAsync(request.apply(i), HttpResponse.BodyHandlers.discarding()).handle((r, f) -> {
+                answers.add((System.nanoTime() - sent) / 1000);
                 if (f == null && r.statusCode() == okStatus) {
                     latency.add((System.nanoTime() - sent) / 1000);
                     ok.incrementAndGet();
@@ -94,7 +98,7 @@ final class LoadClient {
         }
         java.util.concurrent.CompletableFuture.allOf(inFlight.toArray(new java.util.concurrent.CompletableFuture[0]))
                 .get(120, TimeUnit.SECONDS);
-        return new Result(0, (System.nanoTime() - start) / 1e9, ok.get(), errors.get(), latency);
+        return new Result(0, (System.nanoTime() - start) / 1e9, ok.get(), errors.get(), latency, answers);
     }
 
     /** Told of each request answered with the expected status, with the wall-clock time it was sent. */
@@ -102,10 +106,12 @@ final class LoadClient {
         void accept(long n, long sentAtMs);
     }
 
-    private void send(HttpRequest request, int okStatus, Stats latency, AtomicInteger ok, AtomicInteger errors) {
+    private void send(HttpRequest request, int okStatus, Stats latency, Stats answers, AtomicInteger ok,
+            AtomicInteger errors) {
         long sent = System.nanoTime();
         try {
             HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
+            answers.add((System.nanoTime() - sent) / 1000);
             if (r.statusCode() == okStatus) {
                 latency.add((System.nanoTime() - sent) / 1000);
                 ok.incrementAndGet();
