@@ -24,6 +24,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.customerflow.events.RecordKeyPartitioner;
+import io.customerflow.events.RecordKeys;
 import io.customerflow.events.Topics;
 
 /**
@@ -69,7 +71,9 @@ public final class DeadLetterReplay {
         kafka.putIfAbsent(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LOCAL_BROKER);
         System.out.println("replay " + consumer + ": Kafka " + KafkaSettings.describe(kafka));
         try {
-            System.out.println("replayed " + replay(kafka, consumer) + " dead letter(s) of " + consumer);
+            String ledgerKey = System.getenv("PRIVACY_LEDGER_KEY");
+            RecordKeys keys = ledgerKey == null || ledgerKey.isBlank() ? null : new RecordKeys(ledgerKey);
+            System.out.println("replayed " + replay(kafka, consumer, keys) + " dead letter(s) of " + consumer);
         } catch (KafkaException e) {
             // Kafka's messages name the broker and mechanism, never the credentials.
             System.err.println("replay failed: " + e.getClass().getSimpleName() + ": " + e.getMessage()
@@ -82,11 +86,15 @@ public final class DeadLetterReplay {
 
     /** Against a plain-text broker (tests). */
     public static int replay(String bootstrap, String consumer) {
-        return replay(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), consumer);
+        return replay(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), consumer, null);
     }
 
-    /** @return how many dead letters went back to their origin topic */
-    public static int replay(Map<String, Object> kafka, String consumer) {
+    /**
+     * @param keys the deployment's record keys ({@code PRIVACY_LEDGER_KEY}): a dead letter written before keys were
+     *     hashed goes back with its hashed key, in its customer's partition; without them keys go back as they are
+     * @return how many dead letters went back to their origin topic
+     */
+    public static int replay(Map<String, Object> kafka, String consumer, RecordKeys keys) {
         String dlq = Topics.deadLetter(consumer);
         Map<String, Object> consumerConfig = new HashMap<>(kafka);
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "customer-flow-replay-" + consumer);
@@ -98,6 +106,7 @@ public final class DeadLetterReplay {
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "customer-flow-replay-" + consumer + "-producer");
         int replayed = 0;
+        int readable = 0;
         try (var in = new KafkaConsumer<>(only(consumerConfig, ConsumerConfig.configNames()), new StringDeserializer(),
                 new ByteArrayDeserializer());
              var out = new KafkaProducer<>(only(producerConfig, ProducerConfig.configNames()), new StringSerializer(),
@@ -121,13 +130,30 @@ public final class DeadLetterReplay {
                 idlePolls = records.isEmpty() ? idlePolls + 1 : 0;
                 for (ConsumerRecord<String, byte[]> r : records) {
                     String topic = origin(r, consumer);
-                    out.send(new ProducerRecord<>(topic, partition(r, out.partitionsFor(topic).size()), r.key(),
-                            r.value(), originalHeaders(r)));
+                    int count = out.partitionsFor(topic).size();
+                    Integer partition = partition(r, count);
+                    String key = r.key();
+                    if (!RecordKeys.isPersonFree(key)) {
+                        if (keys == null) {
+                            readable++;
+                        } else {
+                            if (partition == null) { // where the producers place this customer: by the readable key
+                                partition = RecordKeyPartitioner.partition(key.getBytes(StandardCharsets.UTF_8),
+                                        count);
+                            }
+                            key = keys.canonical(key);
+                        }
+                    }
+                    out.send(new ProducerRecord<>(topic, partition, key, r.value(), originalHeaders(r)));
                     replayed++;
                 }
                 out.flush(); // every replayed record is acknowledged before its dead letter counts as done
                 in.commitSync();
             }
+        }
+        if (readable > 0) {
+            System.out.println(readable + " dead letter(s) went back with a readable key (written before keys were "
+                    + "hashed): set PRIVACY_LEDGER_KEY, the services' privacy.ledger-key, to hash them");
         }
         return replayed;
     }

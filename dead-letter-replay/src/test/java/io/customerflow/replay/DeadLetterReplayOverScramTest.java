@@ -88,7 +88,8 @@ class DeadLetterReplayOverScramTest {
 
         Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.scramBootstrapServers(),
                 "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT", "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
-                "KAFKA_SASL_JAAS_CONFIG", jaas(PASSWORD), "KAFKA_PORT", "tcp://10.0.0.1:9092");
+                "KAFKA_SASL_JAAS_CONFIG", jaas(PASSWORD), "KAFKA_PORT", "tcp://10.0.0.1:9092",
+                "PRIVACY_LEDGER_KEY", "replay-ledger-key");
         Run first = replay(env);
         assertEquals(0, first.exit, first.output);
         assertTrue(first.output.contains("replayed 3 dead letter(s) of tagging"), first.output);
@@ -101,8 +102,14 @@ class DeadLetterReplayOverScramTest {
             assertNull(r.headers().lastHeader("dead-letter-reason"), "dead-letter headers are dropped");
             String id = new String(r.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8);
             assertTrue(id.startsWith("evt-"));
+            // Written before keys were hashed: back with the hashed key, in the readable key's partition.
+            String readable = "shop/c" + id.substring(4);
+            assertEquals(new io.customerflow.events.RecordKeys("replay-ledger-key").canonical(readable), r.key());
             if (!id.equals("evt-0")) {
                 assertEquals(2, r.partition(), "back in the partition it was read from");
+            } else {
+                assertEquals(io.customerflow.events.RecordKeyPartitioner.partition(
+                        readable.getBytes(StandardCharsets.UTF_8), 3), r.partition(), "the readable key's partition");
             }
         }
 

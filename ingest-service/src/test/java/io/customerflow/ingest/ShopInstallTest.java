@@ -278,10 +278,11 @@ class ShopInstallTest extends IngestTestBase {
         webhook(order, headers("X-Shopify-Shop-Domain", seeded, "X-Shopify-Hmac-Sha256", appSigned(order)))
                 .statusCode(401);
         webhook(order, headers("X-Shopify-Shop-Domain", seeded)).statusCode(200);
-        // A shop the registry does not know (yet): either, so a delivery right after an install is not lost.
+        // A shop the registry does not know (yet): the app's secret (a delivery right after an install is not lost),
+        // never the secrets of shops of no app.
         webhook(order, headers("X-Shopify-Shop-Domain", "unknown-salon.myshopify.com", "X-Shopify-Hmac-Sha256",
                 appSigned(order))).statusCode(200);
-        webhook(order, headers("X-Shopify-Shop-Domain", "unknown-salon.myshopify.com")).statusCode(200);
+        webhook(order, headers("X-Shopify-Shop-Domain", "unknown-salon.myshopify.com")).statusCode(401);
         assertEquals(0, publishedFor(other));
         assertTrue(publishedFor(seeded) > 0 && publishedFor("unknown-salon.myshopify.com") > 0);
     }

@@ -21,6 +21,12 @@ public class StoreWrites {
                 .setParameter(1, eventId).executeUpdate().map(rows -> rows == 1);
     }
 
+    /** Whether the event id was processed, without recording it. */
+    public Uni<Boolean> isProcessed(Mutiny.Session s, String eventId) {
+        return s.createNativeQuery("select count(*) from processed_event where event_id = ?1", Long.class)
+                .setParameter(1, eventId).getSingleResult().map(n -> n > 0);
+    }
+
     public Uni<Integer> saveExport(Mutiny.Session s, String shop, String subjectHash, Long dataRequestId,
             OffsetDateTime requestedAt, String json) {
         return s.createNativeQuery("insert into data_export (shop, subject_hash, data_request_id, requested_at, content)"

@@ -51,23 +51,31 @@ public class PrivacyRequests {
 
     public Uni<Outcome> apply(EventRecord<?> event) {
         Uni<Void> before = event.type() == EventType.SHOP_REDACT_REQUESTED
-                ? eraseInBatches(event.dataAs(ShopRedactRequested.class).shop()) : Uni.createFrom().voidItem();
+                ? eraseInBatches(event.id(), event.dataAs(ShopRedactRequested.class).shop())
+                : Uni.createFrom().voidItem();
         return before.chain(() -> applyInOneTransaction(event));
     }
 
     /**
      * A large shop's customers, in transactions of {@code store.consumer.shop-erase-batch}, before the request's own
      * transaction erases the rest: each stays well inside the apply timeout, and a retry (a timeout, a restart) keeps
-     * what earlier batches erased. Only while the shop's uninstall is unused: a shop/redact delivered again after it
-     * was applied erases nothing.
+     * what earlier batches erased. Only while this request is unprocessed and the shop's uninstall unused: a
+     * shop/redact delivered again (a replay, an offset reset), even after the shop came back and left again, erases
+     * nothing.
      */
-    private Uni<Void> eraseInBatches(String shop) {
+    private Uni<Void> eraseInBatches(String eventId, String shop) {
         return Multi.createBy().repeating().uni(() -> sessions.openSession().chain(s -> s.withTransaction(tx ->
-                        erasures.uninstalled(s, shop).chain(uninstalled -> uninstalled
-                                ? erasures.eraseShopCustomers(s, shop, shopEraseBatch) : Uni.createFrom().item(0)))
+                        store.isProcessed(s, eventId).chain(done -> done ? Uni.createFrom().item(false)
+                                : erasures.uninstalled(s, shop))
+                        .chain(due -> due ? erasures.eraseShopCustomers(s, shop, shopEraseBatch)
+                                : Uni.createFrom().item(0)))
                         .eventually(s::close)))
                 .whilst(erased -> erased == shopEraseBatch)
-                .invoke(erased -> registry.counter("store.shop.erase.batches").increment())
+                .invoke(erased -> {
+                    if (erased > 0) {
+                        registry.counter("store.shop.erase.batches").increment();
+                    }
+                })
                 .collect().last().replaceWithVoid();
     }
 

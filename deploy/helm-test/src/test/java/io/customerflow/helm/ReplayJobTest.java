@@ -45,6 +45,9 @@ class ReplayJobTest {
         JsonNode jaas = container.path("env").get(0);
         assertEquals("KAFKA_SASL_JAAS_CONFIG", jaas.path("name").asText());
         assertEquals("customer-flow-kafka-user", jaas.path("valueFrom").path("secretKeyRef").path("name").asText());
+        JsonNode ledger = container.path("env").get(1);
+        assertEquals("PRIVACY_LEDGER_KEY", ledger.path("name").asText(), "old dead letters go back with hashed keys");
+        assertEquals("customer-flow-redaction-ledger", ledger.path("valueFrom").path("secretKeyRef").path("name").asText());
         String configMap = pod.path("volumes").get(0).path("configMap").path("name").asText();
         assertEquals(name(named(objects, "Deployment", "tagging")), configMap);
         String properties = named(objects, "ConfigMap", configMap).path("data").path("application.properties").asText();

@@ -19,13 +19,16 @@ import java.util.Properties;
  * opens nothing to someone who read this repository.
  *
  * @param webhookSecret the demo's, or empty: the user's app secret ({@code ingest.shopify.webhook-secrets})
+ * @param appSecret the client secret of the demo app the stand-in plays (it signs the demo shops' webhooks): the
+ *     public demo one, or once connected the run's own, so no one can sign for the demo shops of a connected run
  */
-public record LocalCredentials(String apiKey, String storeToken, String operatorKey, Optional<String> webhookSecret) {
+public record LocalCredentials(String apiKey, String storeToken, String operatorKey, Optional<String> webhookSecret,
+        String appSecret) {
 
     public static final String FILE = "credentials.properties";
 
     public static final LocalCredentials DEMO = new LocalCredentials(LocalDemo.API_KEY, LocalDemo.STORE_TOKEN,
-            LocalDemo.OPERATOR_KEY, Optional.of(LocalDemo.WEBHOOK_SECRET));
+            LocalDemo.OPERATOR_KEY, Optional.of(LocalDemo.WEBHOOK_SECRET), LocalDemo.APP_SECRET);
 
     public boolean demo() {
         return webhookSecret.isPresent();
@@ -44,7 +47,7 @@ public record LocalCredentials(String apiKey, String storeToken, String operator
             throw new UncheckedIOException(e);
         }
         return new LocalCredentials(p.getProperty("api-key"), p.getProperty("store-token"),
-                p.getProperty("operator-key"), Optional.empty());
+                p.getProperty("operator-key"), Optional.empty(), p.getProperty("app-secret"));
     }
 
     /** For a run being started: the demo's (and the file removed) or, connected, the directory's own (made once). */
@@ -54,10 +57,10 @@ public record LocalCredentials(String apiKey, String storeToken, String operator
             Files.deleteIfExists(file);
             return DEMO;
         }
-        if (!Files.exists(file)) {
+        if (!Files.exists(file) || of(data).appSecret() == null) {
             OwnerOnlyFiles.write(file, "# the local run's own credentials while a real shop or account is connected:"
                     + " keep them private\napi-key=" + random("cf_key_") + "\nstore-token=" + random("cf_token_")
-                    + "\noperator-key=" + random("cf_operator_") + "\n");
+                    + "\noperator-key=" + random("cf_operator_") + "\napp-secret=" + random("cf_app_") + "\n");
         }
         return of(data);
     }

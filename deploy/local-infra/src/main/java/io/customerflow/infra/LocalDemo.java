@@ -97,7 +97,7 @@ public final class LocalDemo {
                     .append("/shopify/{shop}/admin/api/{version}/graphql.json\n");
             if (oauth) {
                 ingest.append("ingest.app.client-id=").append(APP_CLIENT_ID).append('\n')
-                        .append("ingest.app.client-secret=").append(APP_SECRET).append('\n')
+                        .append("ingest.app.client-secret=").append(credentials.appSecret()).append('\n')
                         .append("ingest.app.callback-url=http://127.0.0.1:").append(ingestPort)
                         .append("/shopify/callback\n")
                         .append("ingest.app.authorize-url-template=").append(standIn)

@@ -122,9 +122,9 @@ public final class LocalStack implements AutoCloseable {
         Path configDir = OwnerOnlyFiles.directory(data.resolve("config"));
         Path connect = OwnerOnlyFiles.write(configDir.resolve(LocalSettings.CONNECT_FILE), settings.connectForServices());
         boolean oauth = standIn.shopifyOAuth().isPresent();
-        standIn.shopifyOAuth().ifPresent(o -> o.app(LocalDemo.APP_CLIENT_ID, LocalDemo.APP_SECRET)
-                .accessLifetime(LocalDemo.TOKEN_LIFETIME));
         LocalCredentials credentials = LocalCredentials.forRun(data, LocalDemo.connected(settings));
+        standIn.shopifyOAuth().ifPresent(o -> o.app(LocalDemo.APP_CLIENT_ID, credentials.appSecret())
+                .accessLifetime(LocalDemo.TOKEN_LIFETIME));
         Map<String, String> configs = LocalDemo.serviceConfigs(kafka.bootstrapServers(), pg, standIn.baseUrl(), settings,
                 credentials, oauth, ports.service("ingest-service"));
         // All four JVMs start side by side (as replicas do in a cluster: none needs another to start), then each is

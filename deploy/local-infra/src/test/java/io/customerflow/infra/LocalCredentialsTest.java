@@ -34,6 +34,23 @@ class LocalCredentialsTest {
     }
 
     @Test
+    void aRunConnectedOnlyToKlaviyoHasNoPublicSecretInAnyServicesSettings() throws Exception {
+        // Shopify stays the stand-in (its demo shops installed through the demo app), Klaviyo is the user's.
+        LocalSettings settings = new LocalSettings(data, java.util.Map.of("KLAVIYO_BASE_URL", "https://a.klaviyo.com"));
+        assertTrue(LocalDemo.connected(settings));
+        LocalCredentials own = LocalCredentials.forRun(data, true);
+        assertNotEquals(LocalDemo.APP_SECRET, own.appSecret(), "the demo app's secret is the run's own");
+        var configs = LocalDemo.serviceConfigs("127.0.0.1:1", new PostgresServer(data.resolve("pg"), 1),
+                "http://127.0.0.1:2", settings, own, true, 8080);
+        String all = String.join("\n", configs.values());
+        assertTrue(configs.get("ingest-service").contains("ingest.app.client-secret=" + own.appSecret()));
+        for (String demo : new String[] { LocalDemo.WEBHOOK_SECRET, LocalDemo.sha256(LocalDemo.API_KEY),
+                LocalDemo.sha256(LocalDemo.STORE_TOKEN), LocalDemo.sha256(LocalDemo.OPERATOR_KEY) }) {
+            assertFalse(all.contains(demo), demo);
+        }
+    }
+
+    @Test
     void theDemoRunForgetsConnectedCredentialsAndPrintsThePublicOnes() throws Exception {
         LocalCredentials.forRun(data, true);
         assertEquals(LocalCredentials.DEMO, LocalCredentials.forRun(data, false));

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.customerflow.ingest.service.BadPayloadException;
 import io.customerflow.ingest.service.ShopifyPayloads;
+import io.customerflow.ingest.service.TextWithoutNul;
 
 /**
  * An Admin GraphQL {@code Order} node → the REST shape the {@code orders/*} webhooks deliver, so a reconciled order
@@ -53,7 +54,7 @@ final class GraphqlOrders {
         List<ShopifyPayloads.Property> properties = new ArrayList<>();
         for (JsonNode a : li.path("customAttributes")) {
             if (a.hasNonNull("key")) {
-                properties.add(new ShopifyPayloads.Property(a.get("key").asText(), text(a, "value")));
+                properties.add(new ShopifyPayloads.Property(TextWithoutNul.strip(a.get("key").asText()), text(a, "value")));
             }
         }
         JsonNode amount = li.path("originalUnitPriceSet").path("shopMoney").path("amount");
@@ -83,7 +84,7 @@ final class GraphqlOrders {
     /** GraphQL gives tags as a list; the REST body as one comma-separated string. */
     private static String tags(JsonNode tags) {
         List<String> list = new ArrayList<>();
-        tags.forEach(t -> list.add(t.asText()));
+        tags.forEach(t -> list.add(TextWithoutNul.strip(t.asText())));
         return String.join(", ", list);
     }
 
@@ -110,6 +111,6 @@ final class GraphqlOrders {
 
     private static String text(JsonNode node, String field) {
         JsonNode value = node.path(field);
-        return value.isValueNode() && !value.isNull() ? value.asText() : null;
+        return value.isValueNode() && !value.isNull() ? TextWithoutNul.strip(value.asText()) : null;
     }
 }

@@ -80,11 +80,14 @@ public class EventPublisher {
             return Uni.createFrom().voidItem();
         }
         int n = records.size();
-        if (!inFlight.tryAcquire(n)) {
-            shed.increment();
-            return Uni.createFrom().failure(new OverloadedException());
-        }
-        return publishAdmitted(records).eventually(() -> inFlight.release(n));
+        return Uni.createFrom().deferred(() -> {
+            if (!inFlight.tryAcquire(n)) {
+                shed.increment();
+                return Uni.createFrom().<Void>failure(new OverloadedException());
+            }
+            // Taken at subscription and given back however it ends (also if building the messages throws).
+            return Uni.createFrom().deferred(() -> publishAdmitted(records)).eventually(() -> inFlight.release(n));
+        });
     }
 
     /**
@@ -93,8 +96,10 @@ public class EventPublisher {
      */
     public Uni<Void> publishInBackground(List<EventRecord<?>> records) {
         int n = records.size();
-        inFlight.acquire(n);
-        return publishAdmitted(records).eventually(() -> inFlight.release(n));
+        return Uni.createFrom().deferred(() -> {
+            inFlight.acquire(n);
+            return Uni.createFrom().deferred(() -> publishAdmitted(records)).eventually(() -> inFlight.release(n));
+        });
     }
 
     private Uni<Void> publishAdmitted(List<EventRecord<?>> records) {

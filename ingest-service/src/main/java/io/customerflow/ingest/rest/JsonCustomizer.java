@@ -22,6 +22,6 @@ public class JsonCustomizer implements ObjectMapperCustomizer {
     public void customize(ObjectMapper mapper) {
         mapper.disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-        mapper.registerModule(new SimpleModule("text-without-nul").addDeserializer(String.class, new TextWithoutNul()));
+        mapper.registerModule(new SimpleModule("text-without-nul").addDeserializer(String.class, TextWithoutNul.REFUSING));
     }
 }

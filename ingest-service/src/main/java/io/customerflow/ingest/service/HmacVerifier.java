@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +29,9 @@ import io.customerflow.registry.ShopRecord;
  * <li>installed by {@code ingest.app.client-id}: that app's client secret and its previous ones;</li>
  * <li>installed by no app (a static seed, a hand-over while no app was configured): {@code ingest.shopify.webhook-secrets};</li>
  * <li>installed by another app, whose secret this service does not hold: nothing (401);</li>
- * <li>not in the registry (yet: a replica reads a fresh install a moment later): either set.</li>
+ * <li>not in the registry (yet: a replica reads a fresh install a moment later): the app's secrets when an app is
+ * configured (a shop installs through it), else {@code ingest.shopify.webhook-secrets}; never both, so a secret
+ * of shops of no app cannot sign for a shop the registry does not know.</li>
  * </ul>
  * Several secrets per set so a rotation never rejects a delivery; comparison is constant-time.
  */
@@ -90,9 +91,7 @@ public class HmacVerifier {
     List<SecretKeySpec> keysFor(String shop) {
         ShopRecord record = shop == null || shop.isBlank() ? null : registry.apply(shop.trim()).orElse(null);
         if (record == null) {
-            List<SecretKeySpec> either = new ArrayList<>(unattached);
-            either.addAll(app);
-            return either;
+            return appId != null ? app : unattached;
         }
         if (record.clientId() == null) {
             return unattached;

@@ -28,7 +28,7 @@ public final class ShopifyPayloads {
             // Shopify sends times as ISO-8601 strings only; java.time would also take a number as epoch seconds.
             .addModule(new SimpleModule().addDeserializer(OffsetDateTime.class, new IsoOffsetDateTime())
                     .addDeserializer(BigDecimal.class, new BoundedDecimal())
-                    .addDeserializer(String.class, new TextWithoutNul()))
+                    .addDeserializer(String.class, TextWithoutNul.STRIPPING))
             .build();
 
     private ShopifyPayloads() {

@@ -61,24 +61,16 @@ public class WebhookEvents {
     }
 
     /**
-     * The fact's id ({@link OrderEventIds}), the same a reconciliation pass gives it; the delivery's only for a body
-     * without the order's id (or an update without {@code updated_at}), which no pass can report.
+     * The fact's id ({@link OrderEventIds}), the same a reconciliation pass gives it, for an order's creation and its
+     * cancellation: each happens once. An update keeps its delivery's id: Shopify's {@code updated_at} has whole
+     * seconds, so two changes in one second would share a fact id and a consumer would drop the second.
      */
     private static String orderEventId(EventType type, WebhookDelivery d, ShopifyPayloads.Order raw) {
-        if (raw.id() != null) {
-            switch (type) {
-                case ORDER_CREATED -> {
-                    return OrderEventIds.created(d.shop(), raw.id());
-                }
-                case ORDER_CANCELLED -> {
-                    return OrderEventIds.cancelled(d.shop(), raw.id());
-                }
-                default -> {
-                    if (raw.updatedAt() != null) {
-                        return OrderEventIds.updated(d.shop(), raw.id(), raw.updatedAt());
-                    }
-                }
-            }
+        if (raw.id() != null && type == EventType.ORDER_CREATED) {
+            return OrderEventIds.created(d.shop(), raw.id());
+        }
+        if (raw.id() != null && type == EventType.ORDER_CANCELLED) {
+            return OrderEventIds.cancelled(d.shop(), raw.id());
         }
         return d.shop() + "/" + d.topic() + "/" + d.deliveryId();
     }
