@@ -161,8 +161,9 @@ public final class LocalDemo {
                                       store token     %s   (API and console, every shop)
                                       operator key    %s   (ingest's /v1/shops: the shop registry)
                 """.formatted(WEBHOOK_SECRET, API_KEY, STORE_TOKEN, OPERATOR_KEY) : """
-                 credentials          this run's own, in %s (API key, store token, operator key;
-                                      never printed); webhooks: your app's secret. No demo credential works now.
+                 credentials          this run's own, in %s (API key, store token, operator key,
+                                      the demo app's secret; never printed); your shop's webhooks: your app's
+                                      secret. No demo credential works now.
                 """.formatted(data.resolve(LocalCredentials.FILE));
         String next = credentials.demo() ? """
                  try it               ./customer-flow demo       (in another terminal)

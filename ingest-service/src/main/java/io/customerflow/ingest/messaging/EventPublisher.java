@@ -85,8 +85,7 @@ public class EventPublisher {
                 shed.increment();
                 return Uni.createFrom().<Void>failure(new OverloadedException());
             }
-            // Taken at subscription and given back however it ends (also if building the messages throws).
-            return Uni.createFrom().deferred(() -> publishAdmitted(records)).eventually(() -> inFlight.release(n));
+            return publishHolding(n, records);
         });
     }
 
@@ -98,8 +97,13 @@ public class EventPublisher {
         int n = records.size();
         return Uni.createFrom().deferred(() -> {
             inFlight.acquire(n);
-            return Uni.createFrom().deferred(() -> publishAdmitted(records)).eventually(() -> inFlight.release(n));
+            return publishHolding(n, records);
         });
+    }
+
+    /** Publishes records whose {@code n} places were taken at subscription; gives them back however it ends. */
+    private Uni<Void> publishHolding(int n, List<EventRecord<?>> records) {
+        return Uni.createFrom().deferred(() -> publishAdmitted(records)).eventually(() -> inFlight.release(n));
     }
 
     private Uni<Void> publishAdmitted(List<EventRecord<?>> records) {
