@@ -30,7 +30,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.customerflow.events.BookingChannel;
@@ -227,14 +226,34 @@ class ConsoleBrowserTest extends StoreTestBase {
         WebElement form = browser.findElement(By.id("token"));
         form.sendKeys(token);
         browser.findElement(By.id("sign-in")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(form));
+        awaitGone(form);
     }
 
     /** Clicks a link or button that loads a page, and waits until the old page is gone. */
     private static void clickAndWait(By by) {
         WebElement element = browser.findElement(by);
         element.click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(element));
+        awaitGone(element);
+    }
+
+    /**
+     * Waits until the element's page was replaced. Chromium reports a node of a page being replaced either as stale or,
+     * mid-navigation, as "does not belong to the document" (an unknown error to Selenium): both mean it is gone.
+     */
+    private static void awaitGone(WebElement element) {
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> {
+            try {
+                element.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        });
     }
 
     private String url(String path) {
