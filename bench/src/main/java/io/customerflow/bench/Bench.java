@@ -101,6 +101,7 @@ public final class Bench {
                 switch (only) {
                     case "store" -> storeThroughput();
                     case "burst" -> burst();
+                    case "throughput" -> throughput();
                     case "overload" -> new OverloadBench().run(root, data, stack.service("ingest-service"),
                             new OverloadBench.Context() {
                                 @Override
@@ -120,7 +121,7 @@ public final class Bench {
                                     Bench.this.drain();
                                 }
                             });
-                    default -> throw new IllegalArgumentException("--only store|burst|overload");
+                    default -> throw new IllegalArgumentException("--only store|throughput|burst|overload");
                 }
                 return;
             }

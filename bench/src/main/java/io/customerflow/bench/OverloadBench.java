@@ -15,18 +15,20 @@ import java.util.function.LongFunction;
 import io.customerflow.infra.ServiceProcess;
 
 /**
- * {@code ./customer-flow bench --only overload}: the whole system offered fixed rates below and past its capacity,
- * with ingest as configured (past {@code ingest.delivery.max-in-flight}
- * records awaiting Kafka, 503 at once) and then, same run, with that bound lifted (the behaviour before it: every
- * request queues towards its publish timeout). Per rate: accepted and refused per second, and the latency of the
+ * {@code ./customer-flow bench --only overload}: the whole system offered fixed rates below and past its capacity
+ * (measured first, closed loop), with ingest as configured (admission past its adaptive limit and past
+ * {@code ingest.delivery.max-in-flight} records awaiting Kafka: 503 at once) and then, same run, with both bounds
+ * lifted (the behaviour before them: every request queues for a core and towards its publish timeout). Per rate:
+ * accepted and refused per second, and the latency of the
  * accepted and of every answer. Writes bench/OVERLOAD.md.
  */
 final class OverloadBench {
 
-    static final int[] RATES = { 250, 500, 1000, 2000 };
-    static final Duration STEP = Duration.ofSeconds(6);
+    /** Offered rates as multiples of the capacity measured at the start of the run. */
+    static final double[] MULTIPLES = { 0.5, 1, 1.5, 2, 3 };
+    static final Duration STEP = Duration.ofSeconds(10);
 
-    record Row(String ingest, int offered, double accepted, double refused, double acceptedP50,
+    record Row(String ingest, double multiple, int offered, double accepted, double refused, double acceptedP50,
             double acceptedP99, double allP99, double allMax) {
     }
 
@@ -44,30 +46,37 @@ final class OverloadBench {
     /** Runs the curve with the stack's ingest, then with a replacement whose bound is lifted; restores the stack's. */
     void run(Path root, Path data, ServiceProcess ingest, Context context) throws Exception {
         context.drain();
-        List<Row> rows = new ArrayList<>(curve("bounded (max-in-flight 1000)", context));
+        // Capacity: what the whole system accepts closed loop, so every rate is a multiple of it. 16 senders: as many
+        // as admission always lets in, so no sender spins on instant 503s (which would measure the refusals' cost).
+        double capacity = new LoadClient().closedLoop(16, Duration.ofSeconds(10), context.webhooks(), 200).perSecond();
+        System.out.printf(Locale.ROOT, "[overload] capacity, closed loop at 16: %.0f/s%n", capacity);
+        context.drain();
+        List<Row> rows = new ArrayList<>(curve("as configured (admission + publish bound)", capacity, context));
         ingest.close();
         Path config = data.resolve("config");
         ServiceProcess unbounded = new ServiceProcess("ingest-service",
                 root.resolve("ingest-service/target/quarkus-app/quarkus-run.jar"), context.ingestPort(),
                 List.of(config.resolve("ingest-service.properties"), config.resolve("connect.properties")),
                 data.resolve("logs/ingest-service-unbounded.log"),
-                Map.of("INGEST_DELIVERY_MAX_IN_FLIGHT", "100000000"));
+                Map.of("INGEST_DELIVERY_MAX_IN_FLIGHT", "100000000",
+                        "INGEST_DELIVERY_MAX_CONCURRENT_REQUESTS", "100000000"));
         try {
             unbounded.start(Duration.ofMinutes(2));
-            rows.addAll(curve("unbounded (before)", context));
+            rows.addAll(curve("unbounded (before)", capacity, context));
         } finally {
             unbounded.close();
             ingest.start(Duration.ofMinutes(2));
         }
-        String md = report(rows);
+        String md = report(capacity, rows);
         Files.writeString(root.resolve("bench/OVERLOAD.md"), md);
         System.out.println(md);
     }
 
-    private List<Row> curve(String ingest, Context context) throws Exception {
+    private List<Row> curve(String ingest, double capacity, Context context) throws Exception {
         List<Row> rows = new ArrayList<>();
-        for (int rate : RATES) {
-            rows.add(step(ingest, rate, context.webhooks()));
+        for (double multiple : MULTIPLES) {
+            int rate = (int) Math.max(1, Math.round(capacity * multiple));
+            rows.add(step(ingest, multiple, rate, context.webhooks()));
             Row r = rows.get(rows.size() - 1);
             System.out.printf(Locale.ROOT, "[overload] %s %d/s: accepted %.0f/s, 503 %.0f/s, p99 %.0f ms%n",
                     ingest, rate, r.accepted(), r.refused(), r.allP99());
@@ -77,14 +86,15 @@ final class OverloadBench {
     }
 
     /** Open loop: requests started at the rate whatever the answers, every answer's latency kept. */
-    private Row step(String ingest, int rate, LongFunction<HttpRequest> webhooks) throws Exception {
+    private Row step(String ingest, double multiple, int rate, LongFunction<HttpRequest> webhooks)
+            throws Exception {
         LoadClient.Result r = new LoadClient().openLoop(rate, STEP, webhooks, 200, (n, sentAtMs) -> { });
         double seconds = STEP.toSeconds();
-        return new Row(ingest, rate, r.ok() / seconds, r.errors() / seconds, r.latency().percentileMs(0.5),
+        return new Row(ingest, multiple, rate, r.ok() / seconds, r.errors() / seconds, r.latency().percentileMs(0.5),
                 r.latency().percentileMs(0.99), r.answers().percentileMs(0.99), r.answers().maxMs());
     }
 
-    private static String report(List<Row> rows) {
+    private static String report(double capacity, List<Row> rows) {
         StringBuilder md = new StringBuilder("# Overload benchmark\n\n")
                 .append("Written by `./customer-flow bench --only overload` on ")
                 .append(OffsetDateTime.now(ZoneOffset.UTC).withNano(0)).append(" (2-core machine, the whole system: ")
@@ -92,15 +102,20 @@ final class OverloadBench {
                 .append("Each rate is offered open loop for ").append(STEP.toSeconds())
                 .append(" s (distinct orders and customers, every request signed), the consumers catching up between ")
                 .append("steps: first with ingest as configured, then with a replacement ingest whose ")
-                .append("`ingest.delivery.max-in-flight` is lifted, as before the bound existed. Accepted: answered 200 ")
-                .append("(stored in Kafka); refused: 503 with Retry-After (or no answer).\n\n")
-                .append("| ingest | offered/s | accepted/s | refused/s | accepted p50 ms | accepted p99 ms | ")
-                .append("every answer p99 ms | every answer max ms |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append("`ingest.delivery.max-concurrent-requests` and `max-in-flight` are lifted, as before the bounds ")
+                .append("existed. Accepted: answered 200 ")
+                .append("(stored in Kafka); refused: 503 with Retry-After (or no answer). Capacity: what the whole ")
+                .append("system accepted closed loop with 16 senders at the start of the run, ")
+                .append(String.format(Locale.ROOT, "%.0f", capacity))
+                .append(" webhooks/s; goodput = accepted ÷ capacity.\n\n")
+                .append("| ingest | × capacity | offered/s | accepted/s | goodput | refused/s | accepted p50 ms | ")
+                .append("accepted p99 ms | every answer p99 ms | every answer max ms |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f |%n",
-                    r.ingest(), r.offered(), r.accepted(), r.refused(), r.acceptedP50(), r.acceptedP99(), r.allP99(),
-                    r.allMax()));
+            md.append(String.format(Locale.ROOT,
+                    "| %s | %.1f | %d | %.0f | %.2f | %.0f | %.1f | %.1f | %.1f | %.1f |%n", r.ingest(), r.multiple(),
+                    r.offered(), r.accepted(), r.accepted() / capacity, r.refused(), r.acceptedP50(),
+                    r.acceptedP99(), r.allP99(), r.allMax()));
         }
         return md.toString();
     }

@@ -38,6 +38,9 @@ class BrokerOutageTest extends IngestTestBase {
             double failed = metric("ingest_publish_latency_seconds_count", "outcome=\"timeout\"")
                     + metric("ingest_publish_latency_seconds_count", "outcome=\"refused\"");
             assertEquals(3.0, failed - failedBefore, "every failed publish is timed too");
+            // Each took longer than the latency target (500 ms), so each shrank the admission limit by a quarter
+            // (the test profile's 24 → 18 → 16), never below its floor of 16.
+            assertEquals(16.0, metric("ingest_admission_limit"), "webhooks go through admission");
 
             // Requests arriving while 16 records (the test profile's max-in-flight) wait for the broker are shed
             // at once instead of queueing behind them: 12 webhooks at the same time, 2 records each.
@@ -62,6 +65,7 @@ class BrokerOutageTest extends IngestTestBase {
             } finally {
                 pool.shutdownNow();
             }
+
         } finally {
             broker.start();
         }

@@ -24,6 +24,9 @@ import io.quarkus.runtime.Startup;
 @Singleton
 public class ApiClientConnections {
 
+    /** The admission limit's floor (a sender's usual handful of connections, see {@code AdmissionLimit}). */
+    public static final int MIN_CONCURRENT_REQUESTS = 16;
+
     public ApiClientConnections(IngestConfig config) {
         List<String> problems = problems(config);
         if (!problems.isEmpty()) {
@@ -75,6 +78,12 @@ public class ApiClientConnections {
         }
         if (config.reconcile().lineItems() < 1 || config.reconcile().lineItems() > 250) {
             problems.add("ingest.reconcile.line-items must be 1..250");
+        }
+        if (config.delivery().maxConcurrentRequests() < MIN_CONCURRENT_REQUESTS) {
+            problems.add("ingest.delivery.max-concurrent-requests must be at least " + MIN_CONCURRENT_REQUESTS);
+        }
+        if (config.delivery().latencyTarget().isNegative() || config.delivery().latencyTarget().isZero()) {
+            problems.add("ingest.delivery.latency-target must be positive");
         }
         return problems;
     }

@@ -37,9 +37,12 @@ public class ShopifyWebhookResource {
     private final WebhookDeliveries deliveries;
     private final Reconciler reconciler;
     private final RedactionMarks redactions;
+    private final RequestAdmission admission;
 
     public ShopifyWebhookResource(HmacVerifier hmac, WebhookEvents events, EventPublisher publisher,
-            WebhookDeliveries deliveries, Reconciler reconciler, RedactionMarks redactions) {
+            WebhookDeliveries deliveries, Reconciler reconciler, RedactionMarks redactions,
+            RequestAdmission admission) {
+        this.admission = admission;
         this.reconciler = reconciler;
         this.redactions = redactions;
         this.hmac = hmac;
@@ -61,7 +64,8 @@ public class ShopifyWebhookResource {
             + "secret other than that of the app that installed the shop")
     @APIResponse(responseCode = "413", description = "Body larger than the limit")
     @APIResponse(responseCode = "415", description = "Not application/json")
-    @APIResponse(responseCode = "503", description = "Kafka unavailable: retry after Retry-After seconds")
+    @APIResponse(responseCode = "503", description = "At capacity, or Kafka unavailable: retry after Retry-After "
+            + "seconds")
     public Uni<Response> receive(byte[] body,
             @Parameter(required = true) @HeaderParam("X-Shopify-Hmac-Sha256") String signature,
             @Parameter(required = true) @HeaderParam("X-Shopify-Topic") String topicHeader,
@@ -70,6 +74,12 @@ public class ShopifyWebhookResource {
             @HeaderParam("X-Shopify-Webhook-Id") String webhookId,
             @HeaderParam("X-Shopify-Triggered-At") String triggeredAt,
             @HeaderParam("X-Shopify-API-Version") String apiVersion) {
+        return admission.admit(() -> receiveAdmitted(body, signature, topicHeader, shop, eventId, webhookId,
+                triggeredAt, apiVersion));
+    }
+
+    private Uni<Response> receiveAdmitted(byte[] body, String signature, String topicHeader, String shop,
+            String eventId, String webhookId, String triggeredAt, String apiVersion) {
         if (!hmac.verify(shop, body, signature)) {
             deliveries.count(topicHeader, WebhookDeliveries.Outcome.UNAUTHORIZED);
             return Uni.createFrom().item(Problem.response(Response.Status.UNAUTHORIZED,

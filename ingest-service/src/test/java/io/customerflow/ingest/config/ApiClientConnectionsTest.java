@@ -53,4 +53,12 @@ class ApiClientConnectionsTest {
         assertEquals(java.time.Duration.ofSeconds(20), shopify.readTimeout());
         assertEquals(600, shopify.assumedCallCost());
     }
+
+    @Test
+    void anAdmissionLimitBelowItsFloorAndANonPositiveLatencyTargetAreNamed() {
+        assertEquals(List.of("ingest.delivery.max-concurrent-requests must be at least 16",
+                "ingest.delivery.latency-target must be positive"),
+                ApiClientConnections.problems(config(Map.of("ingest.shopify.webhook-secrets", "s",
+                        "ingest.delivery.max-concurrent-requests", "8", "ingest.delivery.latency-target", "0s"))));
+    }
 }

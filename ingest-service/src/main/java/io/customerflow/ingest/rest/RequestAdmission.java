@@ -1,0 +1,53 @@
+package io.customerflow.ingest.rest;
+
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.customerflow.ingest.config.IngestConfig;
+import io.customerflow.ingest.messaging.OverloadedException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Admission for Shopify's webhooks: past {@link AdmissionLimit} a delivery is answered 503 with {@code Retry-After}
+ * (the at-capacity problem) before its signature is checked or its JSON parsed. Past capacity the work ingest takes
+ * on is then the work it can finish in time; without this every delivery queues for a core and each answers late, or
+ * not at all (the publish bound alone acts too late: the time goes before publishing). The place is taken once the
+ * body has arrived, so a client that sends slowly holds a connection, never a place.
+ */
+@ApplicationScoped
+public class RequestAdmission {
+
+    private final AdmissionLimit limit;
+    private final Counter shed;
+
+    public RequestAdmission(IngestConfig config, MeterRegistry registry) {
+        IngestConfig.Delivery delivery = config.delivery(); // checked at start: ApiClientConnections
+        this.limit = new AdmissionLimit(delivery.maxConcurrentRequests(), delivery.latencyTarget().toNanos());
+        this.shed = Counter.builder("ingest.requests.shed")
+                .description("Webhooks refused at admission (503 + Retry-After) past the adaptive limit")
+                .register(registry);
+        Gauge.builder("ingest.admission.limit", limit, AdmissionLimit::limit)
+                .description("Webhooks ingest works on at once before refusing more").register(registry);
+        Gauge.builder("ingest.admission.in.progress", limit, AdmissionLimit::inProgress)
+                .description("Webhooks being worked on").register(registry);
+    }
+
+    /** Runs {@code work} in a place of the limit, or fails at once with {@link OverloadedException}. */
+    public <T> Uni<T> admit(Supplier<Uni<T>> work) {
+        return Uni.createFrom().deferred(() -> {
+            if (!limit.tryAcquire()) {
+                shed.increment();
+                return Uni.createFrom().<T>failure(new OverloadedException());
+            }
+            long start = System.nanoTime();
+            return Uni.createFrom().<T>deferred(work::get).onTermination().invoke(() -> {
+                long now = System.nanoTime();
+                limit.release(now - start, now);
+            });
+        });
+    }
+}
