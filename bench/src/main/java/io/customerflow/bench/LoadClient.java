@@ -115,11 +115,18 @@ final class LoadClient {
             if (r.statusCode() == okStatus) {
                 latency.add((System.nanoTime() - sent) / 1000);
                 ok.incrementAndGet();
-            } else {
-                errors.incrementAndGet();
+                return;
             }
         } catch (Exception e) {
-            errors.incrementAndGet();
+            // counted below
+        }
+        errors.incrementAndGet();
+        // A refused sender waits before its next request, as Shopify does before a retry: a sender that spun on
+        // instant refusals would measure what the refusals cost, not what the system takes.
+        try {
+            TimeUnit.MILLISECONDS.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -46,10 +46,10 @@ final class OverloadBench {
     /** Runs the curve with the stack's ingest, then with a replacement whose bound is lifted; restores the stack's. */
     void run(Path root, Path data, ServiceProcess ingest, Context context) throws Exception {
         context.drain();
-        // Capacity: what the whole system accepts closed loop, so every rate is a multiple of it. 16 senders: as many
-        // as admission always lets in, so no sender spins on instant 503s (which would measure the refusals' cost).
-        double capacity = new LoadClient().closedLoop(16, Duration.ofSeconds(10), context.webhooks(), 200).perSecond();
-        System.out.printf(Locale.ROOT, "[overload] capacity, closed loop at 16: %.0f/s%n", capacity);
+        // Capacity: what the whole system accepts closed loop (64 senders, each pausing 100 ms after a refusal), so
+        // every rate is a multiple of it.
+        double capacity = new LoadClient().closedLoop(64, Duration.ofSeconds(10), context.webhooks(), 200).perSecond();
+        System.out.printf(Locale.ROOT, "[overload] capacity, closed loop at 64: %.0f/s%n", capacity);
         context.drain();
         List<Row> rows = new ArrayList<>(curve("as configured (admission + publish bound)", capacity, context));
         ingest.close();
@@ -105,7 +105,8 @@ final class OverloadBench {
                 .append("`ingest.delivery.max-concurrent-requests` and `max-in-flight` are lifted, as before the bounds ")
                 .append("existed. Accepted: answered 200 ")
                 .append("(stored in Kafka); refused: 503 with Retry-After (or no answer). Capacity: what the whole ")
-                .append("system accepted closed loop with 16 senders at the start of the run, ")
+                .append("system accepted closed loop with 64 senders (each pausing 100 ms after a refusal) at the start of ")
+                .append("the run, ")
                 .append(String.format(Locale.ROOT, "%.0f", capacity))
                 .append(" webhooks/s; goodput = accepted ÷ capacity.\n\n")
                 .append("| ingest | × capacity | offered/s | accepted/s | goodput | refused/s | accepted p50 ms | ")

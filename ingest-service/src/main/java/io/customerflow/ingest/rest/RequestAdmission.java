@@ -3,13 +3,16 @@ package io.customerflow.ingest.rest;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import io.customerflow.ingest.config.IngestConfig;
 import io.customerflow.ingest.messaging.OverloadedException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Admission for Shopify's webhooks: past {@link AdmissionLimit} a delivery is answered 503 with {@code Retry-After}
@@ -17,9 +20,15 @@ import io.smallrye.mutiny.Uni;
  * on is then the work it can finish in time; without this every delivery queues for a core and each answers late, or
  * not at all (the publish bound alone acts too late: the time goes before publishing). The place is taken once the
  * body has arrived, so a client that sends slowly holds a connection, never a place.
+ * <p>
+ * Time counts from the request's arrival (stamped by a Vert.x filter as its headers are read), so the waits for the
+ * event loop before the resource runs count towards the limit too.
  */
 @ApplicationScoped
 public class RequestAdmission {
+
+    /** The routing context's key of the arrival time (nanoTime) of a webhook. */
+    static final String ARRIVED = "customer-flow.arrived";
 
     private final AdmissionLimit limit;
     private final Counter shed;
@@ -36,17 +45,32 @@ public class RequestAdmission {
                 .description("Webhooks being worked on").register(registry);
     }
 
-    /** Runs {@code work} in a place of the limit, or fails at once with {@link OverloadedException}. */
-    public <T> Uni<T> admit(Supplier<Uni<T>> work) {
+    void stampArrivals(@Observes Filters filters) {
+        filters.register(rc -> {
+            rc.put(ARRIVED, System.nanoTime());
+            rc.next();
+        }, 2000);
+    }
+
+    /** When the request arrived (nanoTime), or now if no filter stamped it. */
+    static long arrived(RoutingContext rc) {
+        Long arrived = rc == null ? null : rc.get(ARRIVED);
+        return arrived == null ? System.nanoTime() : arrived;
+    }
+
+    /**
+     * Runs {@code work} in a place of the limit, or fails at once with {@link OverloadedException} when no place is
+     * free; the time from {@code arrivedNanos} to the end of the work adapts the limit.
+     */
+    public <T> Uni<T> admit(long arrivedNanos, Supplier<Uni<T>> work) {
         return Uni.createFrom().deferred(() -> {
             if (!limit.tryAcquire()) {
                 shed.increment();
                 return Uni.createFrom().<T>failure(new OverloadedException());
             }
-            long start = System.nanoTime();
             return Uni.createFrom().<T>deferred(work::get).onTermination().invoke(() -> {
                 long now = System.nanoTime();
-                limit.release(now - start, now);
+                limit.release(now - arrivedNanos, now);
             });
         });
     }

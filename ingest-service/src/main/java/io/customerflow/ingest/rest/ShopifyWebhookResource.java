@@ -26,6 +26,7 @@ import io.customerflow.ingest.service.WebhookEvents;
 import io.customerflow.ingest.service.WebhookTopic;
 import io.customerflow.problem.Problem;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /** Every Shopify webhook topic arrives here; the topic comes from {@code X-Shopify-Topic}. */
 @Path("/webhooks/shopify")
@@ -73,8 +74,8 @@ public class ShopifyWebhookResource {
             @HeaderParam("X-Shopify-Event-Id") String eventId,
             @HeaderParam("X-Shopify-Webhook-Id") String webhookId,
             @HeaderParam("X-Shopify-Triggered-At") String triggeredAt,
-            @HeaderParam("X-Shopify-API-Version") String apiVersion) {
-        return admission.admit(() -> receiveAdmitted(body, signature, topicHeader, shop, eventId, webhookId,
+            @HeaderParam("X-Shopify-API-Version") String apiVersion, RoutingContext context) {
+        return admission.admit(RequestAdmission.arrived(context), () -> receiveAdmitted(body, signature, topicHeader, shop, eventId, webhookId,
                 triggeredAt, apiVersion));
     }
 

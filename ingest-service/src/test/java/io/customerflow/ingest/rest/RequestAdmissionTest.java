@@ -27,12 +27,12 @@ class RequestAdmissionTest {
                 Map.of("ingest.delivery.max-concurrent-requests", "16")), registry);
         List<UniAssertSubscriber<Object>> working = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
-            working.add(admission.admit(() -> Uni.createFrom().nothing()).subscribe()
+            working.add(admission.admit(System.nanoTime(), () -> Uni.createFrom().nothing()).subscribe()
                     .withSubscriber(UniAssertSubscriber.create()));
         }
 
         AtomicBoolean started = new AtomicBoolean();
-        UniAssertSubscriber<Object> refused = admission.<Object>admit(() -> {
+        UniAssertSubscriber<Object> refused = admission.<Object>admit(System.nanoTime(), () -> {
             started.set(true);
             return Uni.createFrom().item("done");
         }).subscribe().withSubscriber(UniAssertSubscriber.create());
@@ -42,7 +42,7 @@ class RequestAdmissionTest {
         assertEquals(16.0, registry.get("ingest.admission.in.progress").gauge().value());
 
         working.get(0).cancel(); // a request that ends however it ends gives its place back
-        admission.admit(() -> Uni.createFrom().item("done")).subscribe().withSubscriber(UniAssertSubscriber.create())
+        admission.admit(System.nanoTime(), () -> Uni.createFrom().item("done")).subscribe().withSubscriber(UniAssertSubscriber.create())
                 .assertItem("done");
         assertEquals(15.0, registry.get("ingest.admission.in.progress").gauge().value());
     }
