@@ -122,6 +122,20 @@ class BookingStepsTaggingTest {
     }
 
     @Test
+    void aStepOfABookingShopifyNeverSawCreatesNoCustomerInAnOptedInShop() {
+        // A complete and a no-show for a booking id no confirmation ever carried (a typo in the app): looked up,
+        // not found, and neither creates a customer nor tags one.
+        double noCustomer = outcome("no_customer");
+        BookingEvent typo = instant(OPTED_IN, "ib_typo_1", "typo.booker@example.com", "Ty", "Po", "en");
+        publish(EventType.BOOKING_COMPLETED, "ib_typo_1/completed", typo);
+        publish(EventType.BOOKING_NO_SHOW, "ib_typo_1/no-show", typo);
+        await().atMost(Duration.ofSeconds(20)).until(() -> outcome("no_customer") - noCustomer >= 2);
+        assertEquals(List.of("customerByIdentifier", "customerByIdentifier"),
+                callsFor("typo.booker@example.com").stream().map(ShopifyAdminStandIn.Call::operation).toList());
+        assertEquals(null, shopify().customer(OPTED_IN, "typo.booker@example.com"));
+    }
+
+    @Test
     void anExistingCustomerIsTaggedAndNeverUpdated() {
         shopify().addCustomer(OPTED_IN, 4_242L, "regular@example.com", "Reggie", "Lar", List.of("vip"), "prefers mornings");
         JsonNode before = shopify().customer(OPTED_IN, "regular@example.com");

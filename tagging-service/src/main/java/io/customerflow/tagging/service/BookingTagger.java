@@ -21,7 +21,10 @@ import io.smallrye.mutiny.Uni;
  * Shopify customer. An instant booker has none unless the shop opted in ({@code create-instant-customers}): then
  * they are looked up by email and, only when the shop has no such customer, created (never updated: the merchant's
  * names, tags, notes and marketing consent stay theirs), on the instant booking's confirmation whatever the rules,
- * and before any of its steps' tags. Idempotent per event: a redelivery finds the customer it created.
+ * and before any of its steps' tags. Only a confirmation creates: a later step whose booker Shopify does not know (a
+ * booking id the app mistyped, a booking confirmed before the shop opted in) tags no one and creates no one. The
+ * customer's lane keeps a booking's events in order, so its confirmation, when there was one, came first. Idempotent
+ * per event: a redelivery finds the customer it created.
  */
 @ApplicationScoped
 public class BookingTagger {
@@ -73,7 +76,7 @@ public class BookingTagger {
         if (matched.isEmpty() && !ensureCustomer) {
             return count(Outcome.NO_MATCH);
         }
-        return customerGid(booking, instant).flatMap(gid -> {
+        return customerGid(booking, ensureCustomer).flatMap(gid -> {
             if (gid == null) {
                 return count(Outcome.NO_CUSTOMER);
             }
@@ -84,8 +87,8 @@ public class BookingTagger {
         });
     }
 
-    /** The Shopify customer of the booking: its id, else found by email, else (instant bookers only) created. */
-    private Uni<String> customerGid(BookingEvent booking, boolean instant) {
+    /** The Shopify customer of the booking: its id, else found by email, else (when {@code create}) created. */
+    private Uni<String> customerGid(BookingEvent booking, boolean create) {
         var c = booking.customer();
         if (c != null && c.shopifyId() != null) {
             return Uni.createFrom().item("gid://shopify/Customer/" + c.shopifyId());
@@ -95,7 +98,7 @@ public class BookingTagger {
             return Uni.createFrom().nullItem();
         }
         return shopify.customerIdByEmail(booking.shop(), email).flatMap(found -> {
-            if (found != null || !instant) {
+            if (found != null || !create) {
                 return Uni.createFrom().item(found);
             }
             return shopify.customerCreate(booking.shop(), email, c.firstName(), c.lastName(), c.locale())
