@@ -25,6 +25,20 @@ final class LoadClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
             .executor(Executors.newFixedThreadPool(4, daemon())).build();
+    private final boolean pauseAfterRefusal;
+
+    LoadClient() {
+        this(false);
+    }
+
+    /**
+     * {@code pauseAfterRefusal}: a closed-loop sender answered with anything but success waits 100 ms before its next
+     * request, as Shopify waits before a retry; one that spun on instant refusals would measure what refusing costs.
+     */
+    LoadClient(boolean pauseAfterRefusal) {
+        this.pauseAfterRefusal = pauseAfterRefusal;
+    }
+
 
     /** The client's own threads must not keep the bench's JVM alive once its report is written. */
     private static java.util.concurrent.ThreadFactory daemon() {
@@ -121,12 +135,12 @@ final class LoadClient {
             // counted below
         }
         errors.incrementAndGet();
-        // A refused sender waits before its next request, as Shopify does before a retry: a sender that spun on
-        // instant refusals would measure what the refusals cost, not what the system takes.
-        try {
-            TimeUnit.MILLISECONDS.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (pauseAfterRefusal) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -260,16 +260,17 @@ public interface IngestConfig {
         int maxInFlight();
 
         /**
-         * The most webhooks and booking requests worked on at once. Ingest adapts its limit below this to how long
-         * requests take (see {@code latency-target}); past the limit a request is answered 503 with Retry-After
-         * before its body is read. At least 16.
+         * The most Shopify webhooks worked on at once. Ingest adapts its limit below this to how long webhooks take
+         * (see {@code latency-target}); past the limit a webhook is answered 503 with Retry-After once its body has
+         * arrived, before its HMAC is checked or its JSON parsed. At least 16.
          */
         @WithDefault("256")
         int maxConcurrentRequests();
 
         /**
-         * The answer time ingest holds requests to: a request slower than this (queueing for a core or for Kafka)
-         * shrinks the admission limit by a quarter, faster ones while it is in use grow it by one.
+         * The answer time ingest holds webhooks to, counted from their arrival: a webhook slower than this (queueing
+         * for a core or for Kafka, or a slow upload) shrinks the admission limit by a quarter, faster ones while it is
+         * in use grow it by one.
          */
         @WithDefault("500ms")
         Duration latencyTarget();

@@ -68,9 +68,13 @@ public class RequestAdmission {
                 shed.increment();
                 return Uni.createFrom().<T>failure(new OverloadedException());
             }
+            // Once: a client gone just as the work ends can cancel after the item, and the callback would run twice.
+            java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
             return Uni.createFrom().<T>deferred(work::get).onTermination().invoke(() -> {
-                long now = System.nanoTime();
-                limit.release(now - arrivedNanos, now);
+                if (released.compareAndSet(false, true)) {
+                    long now = System.nanoTime();
+                    limit.release(now - arrivedNanos, now);
+                }
             });
         });
     }
