@@ -12,7 +12,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 /**
  * ingest with shops to reconcile, against a {@link ShopifyAdminStandIn} that enforces each shop's cost bucket:
  * {@code downtown-salon} reconciled every 2 s; {@code tokyo-spa} backfill only; {@code revoked-shop} answers 401;
- * {@code closing-shop} uninstalls the app during the test.
+ * {@code closing-shop} uninstalls the app during the test. Booking products are recognised by tag (looked up there).
  */
 public class ReconcileProfile implements QuarkusTestProfile {
 
@@ -35,7 +35,8 @@ public class ReconcileProfile implements QuarkusTestProfile {
                 Map.entry("ingest.reconcile.state-topic", "test.reconcile-state.v1"),
                 Map.entry("ingest.reconcile.seen-topic", "test.orders-seen.v1"),
                 Map.entry("ingest.reconcile.seen-retention", "1h"),
-                Map.entry("ingest.shopify.give-up-after", "2s"),
+                Map.entry("ingest.shopify.give-up-after", "6s"),
+                Map.entry("ingest.booking.product-tags", "sesami-service"),
                 Map.entry("ingest.shops.main.domain", RECONCILED),
                 Map.entry("ingest.shops.main.access-token", "shpat_main"),
                 Map.entry("ingest.shops.tokyo.domain", BACKFILL_ONLY),

@@ -31,6 +31,11 @@ final class ShopCostBudgets {
         return new Reservation(cost, bucket(shop).waitFor(cost, keepShare, System.nanoTime()));
     }
 
+    /** What a query is taken to cost until Shopify reports it (instead of the assumed cost of any call). */
+    void expect(String query, int cost) {
+        requestedCosts.putIfAbsent(query, cost);
+    }
+
     /** A reserved cost and the wait before the call may be sent. */
     record Reservation(int cost, Duration delay) {
         static final Reservation NONE = new Reservation(0, Duration.ZERO);

@@ -84,8 +84,8 @@ public final class Demo {
         leo.answered(webhook("orders/create", order(base + 2, leo, "Leo", "Berg", LineItem.PLAIN), LocalDemo.WEBHOOK_SECRET));
         cases.add(leo);
 
-        DemoCase kai = checkout("Kai: a product tagged sesami-service, no booking marks (tagging looks the tag up)",
-                base + 3, "kai@example.com", new Expected(false, List.of("tagsAdd"), List.of()));
+        DemoCase kai = checkout("Kai: a product tagged sesami-service, no booking marks (ingest looks the tag up)",
+                base + 3, "kai@example.com", new Expected(true, List.of("tagsAdd"), List.of(BOOKED)));
         kai.answered(webhook("orders/create", order(base + 3, kai, "Kai", "Lund", LineItem.TAGGED_PRODUCT),
                 LocalDemo.WEBHOOK_SECRET));
         cases.add(kai);

@@ -55,6 +55,7 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
         volatile boolean revoked;
         final List<ObjectNode> orders = new CopyOnWriteArrayList<>();
         final AtomicInteger failPages = new AtomicInteger();
+        final AtomicInteger failLookups = new AtomicInteger();
         /** Customers by lower-cased email, each a Customer node as GraphQL would return it (id, names, tags...). */
         final Map<String, ObjectNode> customers = new ConcurrentHashMap<>();
         final java.util.concurrent.atomic.AtomicLong nextCustomerId = new java.util.concurrent.atomic.AtomicLong(
@@ -87,6 +88,7 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
         return t;
     });
     private final Map<String, Shop> shops = new ConcurrentHashMap<>();
+    private final Map<Long, List<String>> productTags = new ConcurrentHashMap<>(Map.of(803L, List.of("sesami-service")));
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong throttledCount = new java.util.concurrent.atomic.AtomicLong();
@@ -152,6 +154,26 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     /** The next {@code n} pages of orders for the shop are answered with GraphQL errors. */
     public void failNextPages(String domain, int n) {
         shops.get(domain).failPages.set(n);
+    }
+
+    /** The next {@code n} product look-ups of the shop are answered 503, as Shopify does in an incident. */
+    public void failNextLookups(String domain, int n) {
+        shops.get(domain).failLookups.set(n);
+    }
+
+    /** Empties the shop's bucket and leaves it {@code points} in debt: its next calls are THROTTLED until it refills. */
+    public void drain(String domain, double points) {
+        Shop shop = shops.get(domain);
+        synchronized (shop) {
+            shop.level();
+            shop.available = -points;
+        }
+    }
+
+    /** Products of every shop and their tags ({@code productTags}); product 803 is tagged {@code sesami-service}. */
+    public ShopifyAdminStandIn tagProduct(long productId, String... tags) {
+        productTags.put(productId, List.of(tags));
+        return this;
     }
 
     /** From now on the shop answers 401 (token revoked, app uninstalled). */
@@ -253,7 +275,7 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
         li.put("sku", "MASSAGE-60");
         li.put("title", "Massage");
         li.put("variantTitle", "60 Minutes");
-        li.putObject("product").put("id", "gid://shopify/Product/803");
+        li.putObject("product").put("id", "gid://shopify/Product/803").putArray("tags").add("sesami-service");
         li.putObject("variant").put("id", "gid://shopify/ProductVariant/8031");
         ArrayNode attributes = li.putArray("customAttributes");
         attributes.addObject().put("key", "Duration").put("value", "60 Minutes");
@@ -311,6 +333,11 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
             String query = request.path("query").asText();
             JsonNode variables = request.path("variables");
             String operation = operation(query);
+            if (operation.equals("productTags") && shop.failLookups.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                calls.add(new Call(domain, operation, 0, false, 0, System.nanoTime(), body));
+                send(exchange, 503, "{\"errors\": \"Service Unavailable\"}");
+                return;
+            }
             int cost = cost(operation, variables);
             double before;
             boolean throttled;
@@ -399,9 +426,15 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
             case "productTags" -> {
                 ArrayNode nodes = data.putArray("nodes");
                 for (JsonNode id : variables.path("ids")) {
-                    if (id.asText().endsWith("/803")) {
-                        nodes.addObject().put("id", id.asText()).putArray("tags").add("sesami-service");
+                    String gid = id.asText();
+                    if (!gid.matches("gid://shopify/Product/\\d+")) {
+                        nodes.addNull(); // Shopify answers null for an id that names nothing
+                        continue;
                     }
+                    ObjectNode product = nodes.addObject().put("id", gid);
+                    ArrayNode tags = product.putArray("tags");
+                    productTags.getOrDefault(Long.parseLong(gid.substring(gid.lastIndexOf('/') + 1)), List.of())
+                            .forEach(tags::add);
                 }
             }
             default -> {

@@ -69,7 +69,7 @@ final class GraphqlOrders {
         return new ShopifyPayloads.LineItem(id, gidNumber(li.path("product").path("id"), "product id"),
                 gidNumber(li.path("variant").path("id"), "variant id"), text(li, "sku"), text(li, "title"),
                 text(li, "variantTitle"), li.path("quantity").canConvertToInt() ? li.get("quantity").asInt() : null,
-                price, properties);
+                price, properties, productTags(li.path("product")));
     }
 
     private static ShopifyPayloads.Customer customer(JsonNode c) {
@@ -79,6 +79,16 @@ final class GraphqlOrders {
         return new ShopifyPayloads.Customer(gidNumber(c.path("id"), "customer id"),
                 text(c.path("defaultEmailAddress"), "emailAddress"), text(c, "firstName"), text(c, "lastName"),
                 text(c.path("defaultPhoneNumber"), "phoneNumber"), text(c, "locale"));
+    }
+
+    /** The product's tags as read with the order; null when the product is gone (a deleted product has none). */
+    private static List<String> productTags(JsonNode product) {
+        if (!product.path("tags").isArray()) {
+            return null;
+        }
+        List<String> list = new ArrayList<>();
+        product.get("tags").forEach(t -> list.add(TextWithoutNul.strip(t.asText())));
+        return list;
     }
 
     /** GraphQL gives tags as a list; the REST body as one comma-separated string. */

@@ -3,7 +3,9 @@ package io.customerflow.ingest.client;
 /**
  * The Admin GraphQL documents ingest sends, exactly as sent (the stand-in and the tests read them). Orders are read
  * with the fields the {@code orders/*} webhooks' REST body gives ingest (see {@code ShopifyPayloads.Order}), sorted
- * by the field the pass's window filters on, so a page boundary is a checkpoint.
+ * by the field the pass's window filters on, so a page boundary is a checkpoint. Each line item's product comes with
+ * its tags, so a booking product is recognised by its tag without a look-up (a list of scalars on an object the
+ * query already reads for its id: no extra cost).
  */
 public final class OrderQueries {
 
@@ -27,7 +29,7 @@ public final class OrderQueries {
                 + "customerLocale currencyCode customer { id firstName lastName locale "
                 + "defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } } "
                 + "lineItems(first: $lineItems) { pageInfo { hasNextPage } nodes { id quantity sku title "
-                + "variantTitle product { id } variant { id } customAttributes { key value } "
+                + "variantTitle product { id tags } variant { id } customAttributes { key value } "
                 + "originalUnitPriceSet { shopMoney { amount } } } } } } }";
     }
 }

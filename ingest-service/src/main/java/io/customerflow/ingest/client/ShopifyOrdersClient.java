@@ -4,9 +4,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,6 +18,7 @@ import io.customerflow.ingest.config.IngestConfig;
 import io.customerflow.ingest.service.BadPayloadException;
 import io.customerflow.ingest.service.ShopifyPayloads;
 import io.customerflow.shopify.AdminGraphql;
+import io.customerflow.shopify.ProductTagCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
@@ -48,13 +51,18 @@ public class ShopifyOrdersClient {
     public record Page(List<Entry> orders, boolean hasNextPage, String endCursor) {
     }
 
+    /** What a product look-up is taken to cost before Shopify said: a few products of one order. */
+    static final int PRODUCT_LOOKUP_COST = 10;
+
     private final AdminGraphql graphql;
     private final IngestConfig.Reconcile config;
 
     private final io.customerflow.registry.RegisteredShops shops;
 
     public ShopifyOrdersClient(IngestConfig config, MeterRegistry metrics, io.customerflow.registry.RegisteredShops shops) {
-        this.graphql = new AdminGraphql(config.shopify(), metrics, "ingest.shopify");
+        // A look-up of an order's few products costs a point or so each; a page of orders (the assumed cost) hundreds.
+        this.graphql = new AdminGraphql(config.shopify(), metrics, "ingest.shopify")
+                .expectCost(ProductTagCache.QUERY, PRODUCT_LOOKUP_COST);
         this.config = config.reconcile();
         this.shops = shops;
     }
@@ -100,6 +108,20 @@ public class ShopifyOrdersClient {
     public Uni<Long> count(String shop, String token, Field field, OffsetDateTime from, OffsetDateTime to) {
         return graphql.call(shop, latest(shop, token), OrderQueries.ORDERS_COUNT, Map.of("query", search(field, from, to)),
                 config.keepForLive()).map(data -> data.path("ordersCount").path("count").asLong(0));
+    }
+
+    /** Whether the registry holds a token for the shop, so its products can be looked up. */
+    public boolean canRead(String shop) {
+        return shops.accessToken(shop).isPresent();
+    }
+
+    /**
+     * The tags of some products of a shop ({@link #canRead}), with the registry's token: live work, so nothing is kept
+     * back for tagging, but paced in the same bucket as the shop's reconciliation pages.
+     */
+    public Uni<Map<Long, Set<String>>> productTags(String shop, Collection<Long> productIds) {
+        return graphql.call(shop, latest(shop, null), ProductTagCache.QUERY, ProductTagCache.variables(productIds), 0)
+                .map(ProductTagCache::parse);
     }
 
     /** Shopify's search syntax, e.g. {@code updated_at:>='2026-11-30T10:00:00Z' AND updated_at:<='…'}. */

@@ -214,6 +214,29 @@ public interface IngestConfig {
         @WithDefault("Duration,_reservation_token,_session-id")
         Set<String> markProperties();
 
+        /**
+         * Product tags that make a line item a booking whatever its properties (case-insensitive): the tag the booking
+         * app puts on every bookable product. Reconciliation and backfill read them with the order; a webhook's order
+         * is published at once and its bookings by tag follow when ingest has looked the products up (docs/BOOKINGS.md).
+         * Set it empty to recognise bookings by marks, ids and SKUs only.
+         */
+        @WithDefault("sesami-service")
+        Optional<List<String>> productTags();
+
+        /** Product ids whose line items are bookings (Shopify's ids are unique across shops). */
+        Optional<Set<Long>> productIds();
+
+        /** SKU prefixes whose line items are bookings (case-sensitive, as Shopify stores the SKU). */
+        Optional<List<String>> skuPrefixes();
+
+        /** How long a product's looked-up tags are trusted before they are looked up again. */
+        @WithDefault("10m")
+        Duration productTagsTtl();
+
+        /** Orders whose products are being looked up at once, across shops (one shop's orders go one at a time). */
+        @WithDefault("64")
+        int lookupsInFlight();
+
         /** Property names read into the booking's details, per field; any of the names matches (case-insensitive). */
         BookingFields fields();
     }

@@ -28,7 +28,7 @@ final class OrderEventsFor {
 
     static List<EventRecord<?>> order(WebhookEvents events, String shop, ShopifyPayloads.Order order,
             OrdersSeen.Seen seen, boolean historical) {
-        String source = "/shopify/" + shop + (historical ? "/backfill" : "/reconcile");
+        String source = WebhookEvents.webhookSource(shop) + (historical ? "/backfill" : "/reconcile");
         boolean cancelled = order.cancelledAt() != null;
         List<EventRecord<?>> records = new ArrayList<>();
         if (seen == null) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,39 +21,65 @@ import io.customerflow.events.Property;
 import io.customerflow.ingest.config.IngestConfig;
 
 /**
- * Finds the booking line items of a checkout order by the booking app's marks (docs/DESIGN-NOTES.md, "Event contract"): by default a
- * {@code Duration} property, or the hidden, never-translated {@code _reservation_token} / {@code _session-id}.
- * Each becomes one booking, carrying the details its properties give.
+ * The one definition of a booking line item (docs/BOOKINGS.md), used by webhooks, reconciliation and backfill alike:
+ * the booking app's marks (by default a {@code Duration} property, or the hidden, never-translated
+ * {@code _reservation_token} / {@code _session-id}), or a booking product: one of {@code ingest.booking.product-ids},
+ * a SKU starting with one of {@code ingest.booking.sku-prefixes}, or a product tagged with one of
+ * {@code ingest.booking.product-tags}. Each booking line item becomes one booking, carrying the details its
+ * properties give.
  */
 @ApplicationScoped
 public class BookingDetector {
 
     private final Set<String> marks;
+    private final Set<String> productTags;
+    private final Set<Long> productIds;
+    private final List<String> skuPrefixes;
     private final IngestConfig.BookingFields fields;
 
     @Inject
     public BookingDetector(IngestConfig config) {
         this.marks = config.booking().markProperties().stream().map(BookingDetector::normalized)
                 .collect(Collectors.toUnmodifiableSet());
+        this.productTags = config.booking().productTags().orElse(List.of()).stream().map(BookingDetector::normalized)
+                .filter(t -> !t.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        this.productIds = Set.copyOf(config.booking().productIds().orElse(Set.of()));
+        this.skuPrefixes = config.booking().skuPrefixes().orElse(List.of()).stream().filter(p -> !p.isBlank()).toList();
         this.fields = config.booking().fields();
     }
 
-    /** Marks match as the detail fields do: case-insensitively, ignoring surrounding spaces (in config or order). */
+    /** A booking by what the order itself says (marks, product id, SKU), without the product's tags. */
     public boolean isBooking(OrderLineItem item) {
-        return item.properties().stream().anyMatch(p -> p.name() != null && marks.contains(normalized(p.name())));
+        return item.properties().stream().anyMatch(p -> p.name() != null && marks.contains(normalized(p.name())))
+                || item.productId() != null && productIds.contains(item.productId())
+                || item.sku() != null && skuPrefixes.stream().anyMatch(item.sku()::startsWith);
     }
 
-    /** How property names are compared: storefront themes and merchants vary case and leave stray spaces. */
-    static String normalized(String propertyName) {
-        return propertyName.trim().toLowerCase(Locale.ROOT);
+    /** A booking by the order, or by its product's tags. */
+    public boolean isBooking(OrderLineItem item, Set<String> tags) {
+        return isBooking(item) || tags.stream().anyMatch(t -> productTags.contains(normalized(t)));
     }
 
-    /** One booking per booking line item; {@code occurredAt} is when the step (booked or cancelled) happened. */
-    public List<BookingEvent> bookings(OrderEvent order, ShopifyPayloads.Order raw, OffsetDateTime occurredAt) {
+    /** Whether only the product's tags, which a webhook's order lacks, can tell whether the item is a booking. */
+    public boolean needsProductTags(OrderLineItem item) {
+        return !productTags.isEmpty() && item.productId() != null && !isBooking(item);
+    }
+
+    /** How property names and tags are compared: themes and merchants vary case and leave stray spaces. */
+    static String normalized(String name) {
+        return name.trim().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * One booking per booking line item; {@code occurredAt} is when the step (booked or cancelled) happened,
+     * {@code tagsOf} a line item's product tags where known (empty where not).
+     */
+    public List<BookingEvent> bookings(OrderEvent order, OffsetDateTime occurredAt,
+            Function<OrderLineItem, Set<String>> tagsOf) {
         List<BookingEvent> bookings = new ArrayList<>();
         for (OrderLineItem item : order.lineItems()) {
-            if (isBooking(item)) {
-                bookings.add(booking(order, raw, item, occurredAt));
+            if (isBooking(item, tagsOf.apply(item))) {
+                bookings.add(booking(order, item, occurredAt));
             }
         }
         return bookings;
@@ -63,8 +90,7 @@ public class BookingDetector {
         return shop + "/" + orderId + "/" + lineItemId;
     }
 
-    private BookingEvent booking(OrderEvent order, ShopifyPayloads.Order raw, OrderLineItem item,
-            OffsetDateTime occurredAt) {
+    private BookingEvent booking(OrderEvent order, OrderLineItem item, OffsetDateTime occurredAt) {
         String duration = value(item, fields.duration());
         if (duration == null && Durations.looksLikeDuration(item.variantTitle())) {
             duration = item.variantTitle();
@@ -78,7 +104,7 @@ public class BookingDetector {
                 item.variantTitle(), item.sku());
         return new BookingEvent(bookingId(order.shop(), order.orderId(), item.id()), BookingChannel.CHECKOUT,
                 order.shop(), bookingCustomer(order), new BookingEvent.OrderRef(order.orderId(), order.name(), item.id()),
-                service, appointment, price(raw, item), item.properties(), occurredAt);
+                service, appointment, item.price(), item.properties(), occurredAt);
     }
 
     /** The order's customer, completed with the order's email when the customer record has none. */
@@ -89,14 +115,6 @@ public class BookingDetector {
         }
         return c.email() != null ? c
                 : new Customer(c.shopifyId(), order.email(), c.firstName(), c.lastName(), c.phone(), c.locale());
-    }
-
-    private static BookingEvent.Money price(ShopifyPayloads.Order raw, OrderLineItem item) {
-        if (raw.lineItems() == null || raw.currency() == null) {
-            return null;
-        }
-        return raw.lineItems().stream().filter(li -> li.id() != null && li.id() == item.id() && li.price() != null)
-                .findFirst().map(li -> new BookingEvent.Money(li.price().toPlainString(), raw.currency())).orElse(null);
     }
 
     private static String value(OrderLineItem item, List<String> names) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
+import io.customerflow.events.BookingEvent;
 import io.customerflow.events.Customer;
 import io.customerflow.events.OrderEvent;
 import io.customerflow.events.OrderLineItem;
@@ -43,8 +44,10 @@ final class OrderMapper {
             List<Property> properties = li.properties() == null ? List.of()
                     : li.properties().stream().filter(p -> p != null && p.name() != null)
                             .map(p -> new Property(p.name(), p.value())).toList();
+            BookingEvent.Money price = li.price() == null || o.currency() == null ? null
+                    : new BookingEvent.Money(li.price().toPlainString(), o.currency());
             return new OrderLineItem(li.id(), li.productId(), li.variantId(), li.sku(), li.title(),
-                    li.variantTitle(), li.quantity() == null ? 1 : li.quantity(), properties);
+                    li.variantTitle(), li.quantity() == null ? 1 : li.quantity(), properties, price);
         }).toList();
     }
 

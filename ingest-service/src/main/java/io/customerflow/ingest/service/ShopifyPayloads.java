@@ -75,9 +75,18 @@ public final class ShopifyPayloads {
     public record Customer(Long id, String email, String firstName, String lastName, String phone, String locale) {
     }
 
+    /**
+     * A line item; {@code productTags} only where the Admin API read them with the order (reconciliation, backfill):
+     * a webhook's REST body has none, so they are null there (unknown, not "no tags").
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record LineItem(Long id, Long productId, Long variantId, String sku, String title, String variantTitle,
-            Integer quantity, BigDecimal price, List<Property> properties) {
+            Integer quantity, BigDecimal price, List<Property> properties, List<String> productTags) {
+
+        public LineItem(Long id, Long productId, Long variantId, String sku, String title, String variantTitle,
+                Integer quantity, BigDecimal price, List<Property> properties) {
+            this(id, productId, variantId, sku, title, variantTitle, quantity, price, properties, null);
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -2,7 +2,11 @@ package io.customerflow.ingest.service;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +19,7 @@ import io.customerflow.events.EventKeys;
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.EventType;
 import io.customerflow.events.OrderEvent;
+import io.customerflow.events.OrderLineItem;
 import io.customerflow.events.ShopRedactRequested;
 import io.customerflow.events.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -56,7 +61,7 @@ public class WebhookEvents {
             throw new BadPayloadException("an " + d.topic() + " body is an order: created_at and line_items are "
                     + "required");
         }
-        return orderEvents(type, d.shop(), raw, new Origin(orderEventId(type, d, raw), "/shopify/" + d.shop(),
+        return orderEvents(type, d.shop(), raw, new Origin(orderEventId(type, d, raw), webhookSource(d.shop()),
                 d.triggeredAt(), false));
     }
 
@@ -84,8 +89,9 @@ public class WebhookEvents {
 
     /**
      * The events one order means, as an {@code orders/*} webhook of this type reports them: the order event and one
-     * booking event per booking line item. Booking ids depend on the order alone, so a webhook and the reconciler
-     * reporting the same booking step produce the same event.
+     * booking event per booking line item found by what the order says (and by its products' tags where the Admin API
+     * read them with the order). Booking ids depend on the order alone, so a webhook and the reconciler reporting the
+     * same booking step produce the same event.
      */
     public List<EventRecord<?>> orderEvents(EventType type, String shop, ShopifyPayloads.Order raw, Origin origin) {
         OrderEvent order = OrderMapper.toEvent(shop, raw);
@@ -96,11 +102,23 @@ public class WebhookEvents {
         String orderSubject = "order/" + order.orderId();
         records.add(EventRecord.of(EventKeys.orderKey(order),
                 new CloudEvent(origin.orderEventId(), type, origin.source(), orderSubject, origin.time()), order));
+        Map<Long, Set<String>> tagsRead = tagsReadWith(raw);
+        records.addAll(bookingEvents(type, order, origin, item -> tagsRead.getOrDefault(item.id(), Set.of())));
+        return records;
+    }
 
+    /**
+     * The booking events of an order event of this type: one per booking line item, {@code tagsOf} giving a line
+     * item's product tags where known. Also how the bookings a product look-up finds after the order was published
+     * are made: the same ids, times and content as had the tags been known at once.
+     */
+    public List<EventRecord<BookingEvent>> bookingEvents(EventType type, OrderEvent order, Origin origin,
+            Function<OrderLineItem, Set<String>> tagsOf) {
         boolean cancelled = type == EventType.ORDER_CANCELLED || order.cancelledAt() != null;
         OffsetDateTime when = cancelled ? firstNonNull(order.cancelledAt(), order.updatedAt(), origin.time())
                 : firstNonNull(order.createdAt(), origin.time());
-        for (BookingEvent found : detector.bookings(order, raw, when)) {
+        List<EventRecord<BookingEvent>> records = new ArrayList<>();
+        for (BookingEvent found : detector.bookings(order, when, tagsOf)) {
             BookingEvent booking = origin.historical() ? found.asHistorical() : found;
             // A confirmed booking has one id whichever orders/* webhook reports it: updates repeat it harmlessly.
             EventType bookingType = cancelled ? EventType.BOOKING_CANCELLED : EventType.BOOKING_CONFIRMED;
@@ -113,6 +131,16 @@ public class WebhookEvents {
                     booking));
         }
         return records;
+    }
+
+    /** Product tags by line item id, where the Admin API read them with the order (never in a webhook's body). */
+    private static Map<Long, Set<String>> tagsReadWith(ShopifyPayloads.Order raw) {
+        Map<Long, Set<String>> tags = new HashMap<>();
+        if (raw.lineItems() != null) {
+            raw.lineItems().stream().filter(li -> li != null && li.id() != null && li.productTags() != null)
+                    .forEach(li -> tags.put(li.id(), Set.copyOf(li.productTags())));
+        }
+        return tags;
     }
 
     private EventRecord<?> customerRedact(WebhookDelivery d, byte[] body) {
@@ -188,7 +216,12 @@ public class WebhookEvents {
     }
 
     private static CloudEvent cloudEvent(String id, EventType type, WebhookDelivery d, String subject) {
-        return new CloudEvent(id, type, "/shopify/" + d.shop(), subject, d.triggeredAt());
+        return new CloudEvent(id, type, webhookSource(d.shop()), subject, d.triggeredAt());
+    }
+
+    /** The {@code ce_source} of what a shop's webhooks report (a pass's is this and {@code /reconcile} or {@code /backfill}). */
+    public static String webhookSource(String shop) {
+        return "/shopify/" + shop;
     }
 
     @SafeVarargs

@@ -1,8 +1,6 @@
 package io.customerflow.tagging.client;
 
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +14,7 @@ import io.customerflow.shopify.AdminApiFailure;
 import io.customerflow.registry.RegisteredShops;
 import io.customerflow.registry.ShopRecord;
 import io.customerflow.shopify.AdminGraphql;
+import io.customerflow.shopify.ProductTagCache;
 import io.customerflow.tagging.config.TaggingConfig;
 import io.customerflow.tagging.service.ShopRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,19 +60,14 @@ public class ShopifyAdminClient {
 
     /** Tags of each product id (products Shopify doesn't return are absent). */
     public Uni<Map<Long, Set<String>>> productTags(String shop, Collection<Long> productIds) {
-        List<String> gids = productIds.stream().map(id -> "gid://shopify/Product/" + id).toList();
-        return call(shop, ShopifyQueries.PRODUCT_TAGS, Map.of("ids", gids)).map(data -> {
-            Map<Long, Set<String>> tags = new HashMap<>();
-            for (JsonNode node : data.path("nodes")) {
-                if (node.hasNonNull("id")) {
-                    String id = node.get("id").asText();
-                    Set<String> set = new HashSet<>();
-                    node.path("tags").forEach(t -> set.add(t.asText()));
-                    tags.put(Long.parseLong(id.substring(id.lastIndexOf('/') + 1)), set);
-                }
-            }
-            return tags;
-        });
+        return call(shop, ProductTagCache.QUERY, ProductTagCache.variables(productIds)).map(ProductTagCache::parse);
+    }
+
+    /** The cache tagging's order rules read product tags through, for {@code tagging.shopify.product-tags-ttl}. */
+    @jakarta.enterprise.inject.Produces
+    @jakarta.inject.Singleton
+    ProductTagCache productTagCache(TaggingConfig config) {
+        return new ProductTagCache(this::productTags, config.shopify().productTagsTtl());
     }
 
     /** The gid of the shop's customer with this email, or null when it has none. */

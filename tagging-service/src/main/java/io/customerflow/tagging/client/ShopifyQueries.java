@@ -10,7 +10,6 @@ final class ShopifyQueries {
             + "{ tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } } }";
     static final String TAGS_REMOVE = "mutation tagsRemove($id: ID!, $tags: [String!]!) "
             + "{ tagsRemove(id: $id, tags: $tags) { node { id } userErrors { field message } } }";
-    static final String PRODUCT_TAGS = "query productTags($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { id tags } } }";
 
     /** Needs {@code read_customers}. */
     static final String CUSTOMER_BY_EMAIL = "query customerByEmail($identifier: CustomerIdentifierInput!) "

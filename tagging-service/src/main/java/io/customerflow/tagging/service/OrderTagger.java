@@ -15,6 +15,7 @@ import io.customerflow.events.EventRecord;
 import io.customerflow.events.EventType;
 import io.customerflow.events.OrderEvent;
 import io.customerflow.events.RecentIds;
+import io.customerflow.shopify.ProductTagCache;
 import io.customerflow.tagging.client.ShopifyAdminClient;
 import io.customerflow.tagging.config.TaggingConfig;
 import io.micrometer.core.instrument.MeterRegistry;

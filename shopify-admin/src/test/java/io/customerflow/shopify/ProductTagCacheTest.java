@@ -1,6 +1,7 @@
-package io.customerflow.tagging.service;
+package io.customerflow.shopify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 
@@ -46,5 +49,16 @@ class ProductTagCacheTest {
         assertEquals(Set.of(), tagsOf("a.myshopify.com", 9999L));
         assertEquals(Set.of("sesami-service"), tagsOf("b.myshopify.com", 8012L));
         assertEquals(List.of("a.myshopify.com [9999]", "b.myshopify.com [8012]"), lookups);
+    }
+
+    @Test
+    void anAnswerIsReadByProductGidAndAnythingElseIsRefused() throws Exception {
+        var json = new ObjectMapper();
+        assertEquals(Map.of(803L, Set.of("sesami-service", "Massage"), 804L, Set.of()), ProductTagCache.parse(json.readTree(
+                "{\"nodes\": [{\"id\": \"gid://shopify/Product/803\", \"tags\": [\"sesami-service\", \"Massage\"]},"
+                        + " {\"id\": \"gid://shopify/Product/804\", \"tags\": []}, null, {}]}")));
+        assertThrows(IllegalStateException.class, () -> ProductTagCache.parse(json.readTree(
+                "{\"nodes\": [{\"id\": \"gid://shopify/Customer/1\", \"tags\": [\"sesami-service\"]}]}")));
+        assertEquals(Map.of("ids", List.of("gid://shopify/Product/7")), ProductTagCache.variables(List.of(7L)));
     }
 }
