@@ -37,7 +37,7 @@ import io.customerflow.events.Topics;
  * a run replays what was dead-lettered before it started, each dead letter once.
  *
  * <pre>
- * replay &lt;customer-store|tagging|klaviyo&gt; [--config application.properties] [--bootstrap-servers host:port]
+ * replay &lt;customer-store|tagging|klaviyo|ingest&gt; [--config application.properties] [--bootstrap-servers host:port]
  * </pre>
  * Kafka settings: see {@link KafkaSettings}; without any, the local run's broker.
  */
@@ -45,7 +45,7 @@ public final class DeadLetterReplay {
 
     /** Each consumer's input topic: where a dead letter without an origin header came from. */
     public static final Map<String, String> INPUT_TOPICS = Map.of("customer-store", Topics.CUSTOMER_EVENTS,
-            "tagging", Topics.ORDERS, "klaviyo", Topics.CUSTOMER_EVENTS);
+            "tagging", Topics.ORDERS, "klaviyo", Topics.CUSTOMER_EVENTS, "ingest", Topics.ORDERS);
 
     static final String LOCAL_BROKER = "127.0.0.1:19092";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -202,7 +202,7 @@ public final class DeadLetterReplay {
     }
 
     private static void usage() {
-        System.err.println("usage: replay <customer-store|tagging|klaviyo> [--config <properties file with kafka.*>]"
+        System.err.println("usage: replay <customer-store|tagging|klaviyo|ingest> [--config <properties file with kafka.*>]"
                 + " [--bootstrap-servers <host:port,...>]  (KAFKA_* environment variables are read too)");
         System.exit(2);
     }

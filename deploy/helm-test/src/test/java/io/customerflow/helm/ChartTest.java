@@ -213,8 +213,8 @@ class ChartTest {
             JsonNode from = np.path("spec").path("ingress").get(0).get("from");
             assertEquals(ingest, from == null, name(np) + ": only ingest is open to all");
         }
-        assertEquals(12, ofKind(objects, "KafkaTopic").size(),
-                "five event topics, klaviyo's work topic, ingest's two compacted ones, klaviyo's pacing, the "
+        assertEquals(13, ofKind(objects, "KafkaTopic").size(),
+                "two event topics and four dead-letter ones, klaviyo's work topic, ingest's two compacted ones, klaviyo's pacing, the "
                         + "redaction ledger, the shop registry and its refresh requests");
         assertEquals(1, ofKind(objects, "ServiceMonitor").size());
     }

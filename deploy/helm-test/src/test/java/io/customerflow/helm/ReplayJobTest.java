@@ -23,6 +23,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 class ReplayJobTest {
 
     @Test
+    void ingestsDeadLettersReplayFromItsOwnImage() throws Exception {
+        List<JsonNode> objects = render(c -> c.withValuesFile(PRODUCTION).set("replay.enabled", "true")
+                .set("replay.consumer", "ingest"));
+        JsonNode container = ofKind(objects, "Job").get(0).path("spec").path("template").path("spec")
+                .path("containers").get(0);
+        assertTrue(container.path("image").asText().startsWith("registry.example.com/customer-flow/ingest-service:"),
+                container.path("image").asText());
+        assertEquals(List.of("java", "-cp", "/deployments/lib/main/*", "io.customerflow.replay.DeadLetterReplay",
+                "ingest", "--config", "/config/application.properties"), strings(container.path("command")));
+    }
+
+    @Test
     void noJobUnlessAskedFor() throws Exception {
         assertEquals(List.of(), ofKind(Charts.production(), "Job"));
     }
@@ -60,7 +72,7 @@ class ReplayJobTest {
     @Test
     void anUnknownConsumerFailsToRender() {
         Exception e = assertThrows(Exception.class, () -> render(c -> c.set("replay.enabled", "true")
-                .set("replay.consumer", "ingest")));
+                .set("replay.consumer", "bench")));
         assertTrue(String.valueOf(e.getMessage()).contains("consumer"), e.toString());
     }
 

@@ -111,7 +111,7 @@ public final class LocalStack implements AutoCloseable {
         KafkaBroker kafka = started(new KafkaBroker(data.resolve("kafka"), ports.kafka()).start());
         broker = kafka;
         kafka.createTopics(Topics.ORDERS, Topics.CUSTOMER_EVENTS, Topics.deadLetter("customer-store"),
-                Topics.deadLetter("tagging"), Topics.deadLetter("klaviyo"));
+                Topics.deadLetter("tagging"), Topics.deadLetter("klaviyo"), Topics.deadLetter("ingest"));
         step("starting the Shopify Admin + Klaviyo stand-in on 127.0.0.1:" + ports.standIn());
         S standIn = started(standIns.on(ports.standIn()));
 
