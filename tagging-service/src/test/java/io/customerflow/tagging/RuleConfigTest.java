@@ -83,30 +83,43 @@ class RuleConfigTest {
         assertTrue(e.getMessage().contains("tagging.rules[1].trigger 'ORDER_REFUNDED'"), e.getMessage());
     }
 
-    /** The shipped defaults: the cancel rule undoes exactly what the create rule does, on the same evidence. */
+    /**
+     * The shipped defaults react to bookings, which ingest alone decides (docs/BOOKINGS.md): a confirmed booking of
+     * either channel earns the booking tag, its cancellation (off by default) takes it back; visits and no-shows earn
+     * their own. No default rule matches line items, so none can disagree with ingest about what a booking is.
+     */
     @Test
-    void theDefaultCancelRuleMirrorsTheCreateRule() throws IOException {
+    void theDefaultRulesReactToBookings() throws IOException {
         TaggingConfig defaults = config(shippedProperties());
-        TaggingConfig.Rule create = defaults.rules().get(0);
-        TaggingConfig.Rule cancel = defaults.rules().get(1);
-        assertEquals(List.of("ORDER_CREATED", "ORDER_CANCELLED"), List.of(create.trigger(), cancel.trigger()));
-        assertEquals(describe(create.conditions()), describe(cancel.conditions()));
-        assertEquals(create.match(), cancel.match());
-        assertEquals(List.of("ADD_CUSTOMER_TAGS:[booked-appointment]"), create.actions().stream()
-                .map(a -> a.type() + ":" + a.tags()).toList());
-        assertEquals(List.of("REMOVE_CUSTOMER_TAGS:[booked-appointment]"), cancel.actions().stream()
-                .map(a -> a.type() + ":" + a.tags()).toList());
-        assertEquals(List.of("LINE_ITEM_PROPERTY Duration", "LINE_ITEM_PROPERTY _reservation_token",
-                "LINE_ITEM_PROPERTY _session-id", "PRODUCT_TAG sesami-service"), describe(create.conditions()));
+        assertEquals(List.of(
+                "booked-appointment BOOKING_CONFIRMED [CHECKOUT] ADD_CUSTOMER_TAGS:[booked-appointment]",
+                "booking-cancelled BOOKING_CANCELLED [] REMOVE_CUSTOMER_TAGS:[booked-appointment]",
+                "instant-booked-appointment BOOKING_CONFIRMED [INSTANT] ADD_CUSTOMER_TAGS:[booked-appointment]",
+                "completed-appointment BOOKING_COMPLETED [] ADD_CUSTOMER_TAGS:[completed-appointment]",
+                "missed-appointment BOOKING_NO_SHOW [] ADD_CUSTOMER_TAGS:[missed-appointment]"),
+                defaults.rules().stream().map(r -> r.name() + " " + r.trigger() + " "
+                        + r.channels().map(java.util.TreeSet::new).map(Object::toString).orElse("[]") + " "
+                        + r.actions().get(0).type() + ":" + r.actions().get(0).tags()).toList());
+        assertTrue(defaults.rules().stream().allMatch(r -> r.conditions().isEmpty()), "no line-item conditions");
         assertEquals(List.of("booked-appointment", "instant-booked-appointment", "completed-appointment",
                 "missed-appointment"), new RuleSet(defaults).enabled().stream().map(r -> r.name()).toList(),
                 "the cancel rule is off by default");
-        assertEquals(List.of("BOOKING_CONFIRMED [INSTANT] ADD_CUSTOMER_TAGS:[booked-appointment]",
-                "BOOKING_COMPLETED [] ADD_CUSTOMER_TAGS:[completed-appointment]",
-                "BOOKING_NO_SHOW [] ADD_CUSTOMER_TAGS:[missed-appointment]"), defaults.rules().subList(2, 5).stream()
-                .map(r -> r.trigger() + " " + r.channels().map(java.util.TreeSet::new).map(Object::toString).orElse("[]")
-                        + " " + r.actions().get(0).type() + ":" + r.actions().get(0).tags()).toList(),
-                "booking steps: an instant booking earns the booking tag; visits and no-shows their own");
+    }
+
+    /**
+     * A merchant who changed the conditions of the default rule as it was (an order rule matching booking marks or the
+     * booking product tag) now changes a booking rule: the service stops at start, naming the rule and where booking
+     * products are configured now.
+     */
+    @Test
+    void anOldOverrideOfTheDefaultRulesConditionsStopsTheStartNamingWhereBookingsAreDecided() throws IOException {
+        Map<String, String> p = shippedProperties();
+        p.put("tagging.rules[0].conditions[0].type", "PRODUCT_TAG");
+        p.put("tagging.rules[0].conditions[0].tag", "our-booking-product");
+        var e = assertThrows(IllegalArgumentException.class, () -> new RuleSet(config(p)));
+        assertTrue(e.getMessage().startsWith("tagging rule 'booked-appointment' (tagging.rules[0]) is invalid: "
+                + "tagging.rules[0].conditions:"), e.getMessage());
+        assertTrue(e.getMessage().contains("ingest.booking.product-tags"), e.getMessage());
     }
 
     /** The service's own application.properties, default profile. */
@@ -119,12 +132,6 @@ class RuleConfigTest {
         properties.stringPropertyNames().stream().filter(k -> k.startsWith("tagging."))
                 .forEach(k -> tagging.put(k, properties.getProperty(k)));
         return tagging;
-    }
-
-    private static List<String> describe(List<TaggingConfig.Condition> conditions) {
-        return conditions.stream().map(c -> c.type() + " " + c.property().or(c::tag).or(c::prefix)
-                .orElse(String.valueOf(c.productIds().orElse(null))) + c.valuePattern().map(v -> " ~ " + v).orElse(""))
-                .toList();
     }
 
     private static Map<String, String> mapOf(String key, String value) {

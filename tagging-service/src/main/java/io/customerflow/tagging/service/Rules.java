@@ -151,7 +151,8 @@ public final class Rules {
         Set<BookingChannel> channels = channels(at, trigger, r);
         if (trigger.onBookingStep() && !r.conditions().isEmpty()) {
             throw new IllegalArgumentException(at + ".conditions: a " + trigger + " rule has no line items to match;"
-                    + " narrow it with " + at + ".channels");
+                    + " narrow it with " + at + ".channels. What makes a line item a booking is ingest's to decide"
+                    + " (ingest.booking.mark-properties, ingest.booking.product-tags, .product-ids, .sku-prefixes)");
         }
         if (!trigger.onBookingStep() && r.conditions().isEmpty()) {
             throw new IllegalArgumentException(at + ".conditions is empty: a rule needs at least one condition");
