@@ -173,13 +173,15 @@ class EndToEndTest {
         String table = printed.toString(StandardCharsets.UTF_8);
         System.out.println(table);
 
-        assertEquals(7, cases.size());
+        assertEquals(8, cases.size());
         cases.forEach(c -> assertTrue(c.asExpected(), c.label() + " not as expected:\n" + table));
         DemoCase ana = cases.stream().filter(c -> c.label().startsWith("Ana")).findFirst().orElseThrow();
         assertEquals(List.of("200", "200 duplicate", "200"), ana.answers());
         assertEquals(List.of("tagsAdd", "tagsRemove"), ana.shopifyMutations());
         DemoCase kai = cases.stream().filter(c -> c.label().startsWith("Kai")).findFirst().orElseThrow();
         assertEquals(List.of("tagsAdd"), kai.shopifyMutations(), "tagged by the sesami-service product tag alone");
+        DemoCase noa = cases.stream().filter(c -> c.label().startsWith("Noa")).findFirst().orElseThrow();
+        assertEquals(List.of("tagsAdd"), noa.shopifyMutations(), "a booking by its product id alone");
         DemoCase eve = cases.stream().filter(c -> c.label().startsWith("Eve")).findFirst().orElseThrow();
         assertEquals(List.of("401"), eve.answers());
         assertTrue(table.contains("山田 太郎") || table.contains("太郎 山田"), table);

@@ -90,6 +90,12 @@ public final class Demo {
                 LocalDemo.WEBHOOK_SECRET));
         cases.add(kai);
 
+        DemoCase noa = checkout("Noa: a product named a booking product by id (ingest.booking.product-ids), no marks",
+                base + 6, "noa@example.com", new Expected(true, List.of("tagsAdd"), List.of(BOOKED)));
+        noa.answered(webhook("orders/create", order(base + 6, noa, "Noa", "Berg", LineItem.PRODUCT_BY_ID),
+                LocalDemo.WEBHOOK_SECRET));
+        cases.add(noa);
+
         DemoCase ana = checkout("Ana: booking delivered twice by Shopify (same webhook id), then cancelled", base + 4,
                 "ana@example.com", new Expected(true, List.of("tagsAdd", "tagsRemove"), List.of(BOOKED, CANCELLED)));
         byte[] anasOrder = order(base + 4, ana, "Ana", "Souza", LineItem.BOOKING);
@@ -115,7 +121,7 @@ public final class Demo {
         return new DemoCase(label, SALON, email, n + 10, expected);
     }
 
-    private enum LineItem { BOOKING, PLAIN, TAGGED_PRODUCT }
+    private enum LineItem { BOOKING, PLAIN, TAGGED_PRODUCT, PRODUCT_BY_ID }
 
     private byte[] order(long orderId, DemoCase c, String first, String last, LineItem kind) {
         ObjectNode o = EventJson.mapper().createObjectNode();
@@ -129,6 +135,7 @@ public final class Demo {
             case BOOKING -> 801;
             case PLAIN -> 802;
             case TAGGED_PRODUCT -> SaasStandIn.BOOKABLE_PRODUCT_ID;
+            case PRODUCT_BY_ID -> SaasStandIn.BOOKING_PRODUCT_ID;
         }).put("variant_id", 901).put("quantity", 1)
                 .put("title", kind == LineItem.PLAIN ? "Argan Oil Shampoo" : "Haircut & Style")
                 .put("price", booking ? "65.00" : "30.00").put("variant_title", booking ? "45 Minutes" : null);

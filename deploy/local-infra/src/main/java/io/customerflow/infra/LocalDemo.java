@@ -95,6 +95,9 @@ public final class LocalDemo {
                 && settings.userValue("tagging.shopify.url-template").isEmpty()) {
             ingest.append("ingest.shopify.url-template=").append(standIn)
                     .append("/shopify/{shop}/admin/api/{version}/graphql.json\n");
+            if (settings.userValue("ingest.booking.product-ids").isEmpty()) {
+                ingest.append("ingest.booking.product-ids=").append(SaasStandIn.BOOKING_PRODUCT_ID).append('\n');
+            }
             if (oauth) {
                 ingest.append("ingest.app.client-id=").append(APP_CLIENT_ID).append('\n')
                         .append("ingest.app.client-secret=").append(credentials.appSecret()).append('\n')

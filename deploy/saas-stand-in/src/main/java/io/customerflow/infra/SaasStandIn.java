@@ -25,6 +25,8 @@ public final class SaasStandIn implements StandIn {
 
     /** The demo's bookable product: the stand-in gives it the booking app's product tag {@code sesami-service}. */
     public static final long BOOKABLE_PRODUCT_ID = 803;
+    /** A product the local run names a booking product by id ({@code ingest.booking.product-ids}): no marks, no tag. */
+    public static final long BOOKING_PRODUCT_ID = 804;
 
     private static final Pattern CUSTOMER_GID = Pattern.compile("gid://shopify/Customer/\\d+");
     private static final Pattern UNIQUE_ID = Pattern.compile("\"unique_id\":\"([^\"]+)\"");
