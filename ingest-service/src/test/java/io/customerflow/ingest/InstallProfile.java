@@ -13,7 +13,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * ingest as a public Shopify app against the stand-in's OAuth and token endpoints, whose access tokens live 20 s
- * (refreshed 12 s ahead), with an operator key for the registry API and reconciliation every 2 s.
+ * (refreshed 12 s ahead), with an operator key for the registry API, reconciliation every 2 s and webhook
+ * subscriptions kept every 3 s.
  */
 public class InstallProfile implements QuarkusTestProfile {
 
@@ -23,6 +24,9 @@ public class InstallProfile implements QuarkusTestProfile {
     /** A shop with a non-expiring token of old, for the hand-over's migration. */
     static final String LEGACY = "legacy-salon.myshopify.com";
     static final String LEGACY_TOKEN = "shpat_legacy_nonexpiring";
+
+    /** Where the installed shops' webhook subscriptions deliver (kept every 3 s). */
+    static final String SUBSCRIPTIONS_URI = "https://ingest.example.com/webhooks/shopify";
 
     static ShopifyAdminStandIn shopify;
 
@@ -43,7 +47,9 @@ public class InstallProfile implements QuarkusTestProfile {
                 Map.entry("ingest.reconcile.state-topic", "test.install.reconcile-state.v1"),
                 Map.entry("ingest.reconcile.seen-topic", "test.install.orders-seen.v1"),
                 Map.entry("ingest.reconcile.group-id", "test-install-reconcile"),
-                Map.entry("ingest.shopify.give-up-after", "2s"));
+                Map.entry("ingest.shopify.give-up-after", "2s"),
+                Map.entry("ingest.subscriptions.callback-url", SUBSCRIPTIONS_URI),
+                Map.entry("ingest.subscriptions.interval", "3s"));
     }
 
     @Override

@@ -56,6 +56,9 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
         final List<ObjectNode> orders = new CopyOnWriteArrayList<>();
         final AtomicInteger failPages = new AtomicInteger();
         final AtomicInteger failLookups = new AtomicInteger();
+        /** The app's webhook subscriptions in this shop, by gid (topic, uri, format, as Shopify lists them). */
+        final Map<String, ObjectNode> subscriptions = new java.util.concurrent.ConcurrentSkipListMap<>();
+        final AtomicInteger nextSubscription = new AtomicInteger(1);
         /** Customers by lower-cased email, each a Customer node as GraphQL would return it (id, names, tags...). */
         final Map<String, ObjectNode> customers = new ConcurrentHashMap<>();
         final java.util.concurrent.atomic.AtomicLong nextCustomerId = new java.util.concurrent.atomic.AtomicLong(
@@ -174,6 +177,23 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     public ShopifyAdminStandIn tagProduct(long productId, String... tags) {
         productTags.put(productId, List.of(tags));
         return this;
+    }
+
+    /** The app's webhook subscriptions in the shop, each {@code topic uri format}, sorted. */
+    public List<String> subscriptions(String domain) {
+        return shops.get(domain).subscriptions.values().stream().map(n -> n.path("topic").asText() + " "
+                + n.path("uri").asText() + " " + n.path("format").asText()).sorted().toList();
+    }
+
+    /** What Shopify does after 8 failed deliveries in a row: the shop's subscription to the topic is gone. */
+    public void dropSubscription(String domain, String topicEnum) {
+        shops.get(domain).subscriptions.values().removeIf(n -> n.path("topic").asText().equals(topicEnum));
+    }
+
+    /** The shop's subscription to the topic delivers to another address (an old deployment's). */
+    public void redirectSubscription(String domain, String topicEnum, String uri) {
+        shops.get(domain).subscriptions.values().stream().filter(n -> n.path("topic").asText().equals(topicEnum))
+                .forEach(n -> n.put("uri", uri));
     }
 
     /** From now on the shop answers 401 (token revoked, app uninstalled). */
@@ -383,7 +403,8 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     }
 
     private static String operation(String query) {
-        for (String op : new String[] { "ordersCount", "orders", "tagsAdd", "tagsRemove", "productTags",
+        for (String op : new String[] { "webhookSubscriptionCreate", "webhookSubscriptionUpdate",
+                "webhookSubscriptions", "ordersCount", "orders", "tagsAdd", "tagsRemove", "productTags",
                 "customerByIdentifier", "customerCreate" }) {
             if (query.contains(op + "(")) {
                 return op;
@@ -395,7 +416,7 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     private static int cost(String operation, JsonNode variables) {
         return switch (operation) {
             case "orders" -> variables.path("first").asInt(50) * (variables.path("lineItems").asInt(50) + 2) + 1;
-            case "tagsAdd", "tagsRemove", "customerCreate" -> 10;
+            case "tagsAdd", "tagsRemove", "customerCreate", "webhookSubscriptionCreate", "webhookSubscriptionUpdate" -> 10;
             default -> 1;
         };
     }
@@ -423,6 +444,12 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
                 }
             }
             case "customerCreate" -> data.set("customerCreate", create(shop, variables.path("input")));
+            case "webhookSubscriptions" -> {
+                ArrayNode nodes = data.putObject("webhookSubscriptions").putArray("nodes");
+                shop.subscriptions.values().forEach(n -> nodes.add(n.deepCopy()));
+            }
+            case "webhookSubscriptionCreate", "webhookSubscriptionUpdate" -> data.set(operation,
+                    subscribe(shop, variables, operation.endsWith("Create")));
             case "productTags" -> {
                 ArrayNode nodes = data.putArray("nodes");
                 for (JsonNode id : variables.path("ids")) {
@@ -441,6 +468,57 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
             }
         }
         return data;
+    }
+
+    /** Topics the stand-in knows (Shopify knows many more; these are the ones an app like ours subscribes to). */
+    private static final java.util.Set<String> TOPICS = java.util.Set.of("ORDERS_CREATE", "ORDERS_UPDATED",
+            "ORDERS_CANCELLED", "ORDERS_PAID", "APP_UNINSTALLED", "CUSTOMERS_CREATE", "CUSTOMERS_UPDATE",
+            "BULK_OPERATIONS_FINISH");
+
+    /**
+     * {@code webhookSubscriptionCreate} / {@code Update} as Shopify answers them: HTTPS addresses only, a known topic,
+     * one subscription per topic and address, an id that exists; else {@code userErrors} and nothing changes.
+     */
+    private static ObjectNode subscribe(Shop shop, JsonNode variables, boolean create) {
+        ObjectNode result = JSON.createObjectNode();
+        ArrayNode errors = JSON.createArrayNode();
+        JsonNode input = variables.path("webhookSubscription");
+        String uri = input.path("uri").asText("");
+        String format = input.path("format").asText("JSON");
+        synchronized (shop.subscriptions) {
+            ObjectNode target = create ? null : shop.subscriptions.get(variables.path("id").asText());
+            String topic = create ? variables.path("topic").asText() : target == null ? null
+                    : target.path("topic").asText();
+            if (!create && target == null) {
+                errors.addObject().put("message", "Webhook subscription does not exist").putArray("field").add("id");
+            } else if (!TOPICS.contains(topic)) {
+                errors.addObject().put("message", "Topic is not a valid webhook topic").putArray("field").add("topic");
+            } else if (!uri.startsWith("https://")) {
+                errors.addObject().put("message", "Address protocol " + uri.replaceAll("://.*", "://")
+                        + " is not supported").putArray("field").add("webhookSubscription").add("uri");
+            } else if (!format.equals("JSON") && !format.equals("XML")) {
+                errors.addObject().put("message", "Format is not included in the list").putArray("field").add("format");
+            } else if (shop.subscriptions.values().stream().anyMatch(n -> n != target
+                    && n.path("topic").asText().equals(topic) && n.path("uri").asText().equals(uri))) {
+                errors.addObject().put("message", "Address for this topic has already been taken")
+                        .putArray("field").add("webhookSubscription").add("uri");
+            } else {
+                ObjectNode node = target != null ? target : JSON.createObjectNode();
+                if (target == null) {
+                    String id = "gid://shopify/WebhookSubscription/" + shop.nextSubscription.getAndIncrement();
+                    node.put("id", id).put("topic", topic);
+                    node.putObject("apiVersion").put("handle", "2026-10");
+                    shop.subscriptions.put(id, node);
+                }
+                node.put("uri", uri).put("format", format);
+                result.putObject("webhookSubscription").put("id", node.path("id").asText());
+            }
+        }
+        if (!result.has("webhookSubscription")) {
+            result.putNull("webhookSubscription");
+        }
+        result.set("userErrors", errors);
+        return result;
     }
 
     /** {@code customerCreate}: a new customer, or Shopify's userError when the email is taken or invalid. */

@@ -71,7 +71,7 @@ public class ShopifyOrdersClient {
      * The token each attempt sends: the registry's when it has one (a page can wait for the bucket longer than an
      * expiring token lives, and its owner replaces it meanwhile), else the one the pass was given.
      */
-    private java.util.function.Supplier<String> latest(String shop, String token) {
+    java.util.function.Supplier<String> latest(String shop, String token) {
         return () -> shops.accessToken(shop).map(io.customerflow.registry.RegisteredShops.AccessToken::token)
                 .orElse(token);
     }
@@ -108,6 +108,11 @@ public class ShopifyOrdersClient {
     public Uni<Long> count(String shop, String token, Field field, OffsetDateTime from, OffsetDateTime to) {
         return graphql.call(shop, latest(shop, token), OrderQueries.ORDERS_COUNT, Map.of("query", search(field, from, to)),
                 config.keepForLive()).map(data -> data.path("ordersCount").path("count").asLong(0));
+    }
+
+    /** ingest's one Admin GraphQL door: its other callers (subscriptions) share the shops' pacing. */
+    AdminGraphql graphql() {
+        return graphql;
     }
 
     /** Whether the registry holds a token for the shop, so its products can be looked up. */

@@ -34,6 +34,9 @@ public interface IngestConfig {
     /** The Shopify app shops install (OAuth), whose expiring tokens ingest refreshes for every service. */
     App app();
 
+    /** The webhook subscriptions ingest keeps in each of the app's shops (docs/SHOPS.md, "Webhook subscriptions"). */
+    Subscriptions subscriptions();
+
     /**
      * Operators of the shop registry by name, each the SHA-256 of its key: they hand shops over
      * ({@code PUT /v1/shops/{shop}}), list and remove them. Never a booking key.
@@ -91,6 +94,30 @@ public interface IngestConfig {
         /** The consumer group whose partitions of the registry decide which replica refreshes which shop. */
         @WithDefault("ingest-token-refresh")
         String refreshGroup();
+    }
+
+    interface Subscriptions {
+        /**
+         * Keep each installed shop of the app subscribed: read its subscriptions on install and every
+         * {@link #interval()}, create what is missing and correct what points elsewhere. Off where the app declares
+         * its subscriptions in {@code shopify.app.toml} instead.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The public HTTPS URL Shopify delivers to: ingest's {@code /webhooks/shopify} behind the ingress. Without
+         * it, the origin of {@code ingest.app.callback-url} with that path; without either, nothing is kept.
+         */
+        Optional<String> callbackUrl();
+
+        /** How often each shop's subscriptions are read again (a new install is read within seconds). */
+        @WithDefault("1h")
+        Duration interval();
+
+        /** The topics kept (the privacy topics are the app's, declared in {@code shopify.app.toml}). */
+        @WithDefault("orders/create,orders/updated,orders/cancelled,app/uninstalled")
+        List<String> topics();
     }
 
     interface Operator {

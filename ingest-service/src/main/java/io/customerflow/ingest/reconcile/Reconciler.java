@@ -80,6 +80,11 @@ public class Reconciler {
         this.notes = Executors.newSingleThreadExecutor(r -> daemon(r, "reconcile-notes"));
     }
 
+    /** Whether this replica runs the passes (and the other per-shop upkeep: {@link SubscriptionKeeper}). */
+    public boolean leads() {
+        return states.leads();
+    }
+
     /** Whether the shop registry has the shop installed (with a token to read its orders). */
     public boolean knows(String shop) {
         return shops.find(shop).map(ShopRecord::installed).orElse(false);
