@@ -37,6 +37,7 @@ public class ReconcileProfile implements QuarkusTestProfile {
                 Map.entry("ingest.reconcile.seen-retention", "1h"),
                 Map.entry("ingest.shopify.give-up-after", "6s"),
                 Map.entry("ingest.booking.product-tags", "sesami-service"),
+                Map.entry("ingest.booking.lookup-pause-after-giving-up", "1s"),
                 Map.entry("ingest.shops.main.domain", RECONCILED),
                 Map.entry("ingest.shops.main.access-token", "shpat_main"),
                 Map.entry("ingest.shops.tokyo.domain", BACKFILL_ONLY),

@@ -291,7 +291,6 @@ class ShopInstallTest extends IngestTestBase {
         return published().stream().filter(r -> r.key() != null && r.key().startsWith(shop + "/")).count();
     }
 
-    /** Shopify's signature of a webhook of a shop the test app installed: its client secret. */
     /**
      * An installed shop is subscribed to the topics ingest reads; what Shopify drops after failed deliveries, or what
      * delivers to an old address, is put right on the next round, without a second subscription of any topic.
@@ -313,9 +312,9 @@ class ShopInstallTest extends IngestTestBase {
         await().atMost(Duration.ofSeconds(30)).until(() -> InstallProfile.shopify.subscriptions(shop).equals(kept)
                 && metric("ingest_subscriptions_repairs_total", "action=\"created\"") >= created + 5
                 && metric("ingest_subscriptions_repairs_total", "action=\"updated\"") >= updated + 1);
-        assertTrue(metric("ingest_subscriptions_checks_total", "outcome=\"ok\"") >= 1, "rounds with nothing to do");
     }
 
+    /** Shopify's signature of a webhook of a shop the test app installed: its client secret. */
     private static String appSigned(byte[] body) {
         return HmacVerifier.signature(InstallProfile.CLIENT_SECRET, body);
     }

@@ -264,6 +264,20 @@ public interface IngestConfig {
         @WithDefault("64")
         int lookupsInFlight();
 
+        /**
+         * An order read back later than this after its webhook (a first deploy reading the topic's retention, a long
+         * outage of the look-ups) gives historical bookings: recorded everywhere, starting no merchant's automations.
+         */
+        @WithDefault("6h")
+        Duration lookupLiveWithin();
+
+        /**
+         * After a shop's look-up outlasted the Admin client's retries ({@code ingest.shopify.give-up-after}), its
+         * orders are dead-lettered at once for this long, so one shop's outage never holds the other shops'.
+         */
+        @WithDefault("5m")
+        Duration lookupPauseAfterGivingUp();
+
         /** Property names read into the booking's details, per field; any of the names matches (case-insensitive). */
         BookingFields fields();
     }

@@ -13,33 +13,31 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.consumer.DeadLetters;
 import io.customerflow.consumer.KeyedLanes;
-import io.customerflow.consumer.RedactedSubjects;
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.OrderEvent;
 import io.customerflow.ingest.config.IngestConfig;
 import io.customerflow.ingest.service.ProductTagBookings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Reads {@code orders.v1} back for the bookings only a product look-up reveals ({@link ProductTagBookings}), as the
  * other consumers read their topics: a lane per shop (one shop's throttled look-ups never hold another's), acked once
  * the bookings are on Kafka, a record that can never succeed (after the Admin client's retries) nacked to
  * {@value Channels#DEAD_LETTER_TOPIC} with the reason ({@code ./customer-flow replay ingest} brings it back). A
- * redacted customer's order publishes nothing.
+ * redacted customer's booking is never published ({@link ProductTagBookings}).
  */
 @ApplicationScoped
 public class BookingLookupConsumer {
 
     private final ProductTagBookings bookings;
-    private final RedactedSubjects redacted;
     private final DeadLetters deadLetters;
     private final KeyedLanes lanes;
 
-    public BookingLookupConsumer(ProductTagBookings bookings, RedactedSubjects redacted, MeterRegistry metrics,
-            IngestConfig config) {
+    public BookingLookupConsumer(ProductTagBookings bookings, MeterRegistry metrics, IngestConfig config) {
         this.bookings = bookings;
-        this.redacted = redacted;
         this.deadLetters = new DeadLetters(metrics, "ingest");
         this.lanes = new KeyedLanes(config.booking().lookupsInFlight());
     }
@@ -51,15 +49,17 @@ public class BookingLookupConsumer {
         String shop;
         try {
             event = EventRecord.read(message.getPayload());
-            if (!(event.data() instanceof OrderEvent order) || redacted.suppresses(event)) {
-                return message.ack(); // uninstalls; a redacted person's booking is never published again
+            if (!(event.data() instanceof OrderEvent order)) {
+                return message.ack(); // uninstalls
             }
             shop = order.shop();
         } catch (RuntimeException e) {
             // Any failure, a bug included, is this record's: the stream goes on with the next one.
             return deadLetter(message, e);
         }
-        return lanes.submit(shop, () -> bookings.handle(event).subscribeAsCompletionStage(),
+        // On a worker: a look-up may wait for a refreshed token or, once, for the redaction ledger to load.
+        return lanes.submit(shop, () -> Uni.createFrom().deferred(() -> bookings.handle(event))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribeAsCompletionStage(),
                 (outcome, failure) -> {
                     if (failure == null) {
                         message.ack();

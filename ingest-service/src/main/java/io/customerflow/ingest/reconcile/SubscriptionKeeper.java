@@ -89,47 +89,76 @@ public class SubscriptionKeeper {
         }
     }
 
-    /** Every 5 s on the leader: the shops never read by this replica, and those read longer ago than the interval. */
+    /**
+     * Every 5 s on the leader: the shops never read by this replica first (a new install), then those read longer
+     * ago than the interval, {@link #ROUND_SIZE} at most; one at a time, each call bounded by {@link #CALL_TIMEOUT}. Leadership is asked before
+     * each shop (a replica that stepped down stops at once), and a round stops after {@link #FAILURES_TO_STOP} failed
+     * shops in a row (Shopify in an incident): those are read again within a minute.
+     */
     @Scheduled(every = "5s", delayed = "3s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         if (uri.isEmpty()) {
             return;
         }
-        if (!reconciler.leads()) {
-            due.clear(); // whoever leads next reads every shop again
-            return;
-        }
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        for (ShopRecord record : shops.all()) {
-            if (!record.installed() || !clientId.get().equals(record.clientId()) || expired(record, now)) {
-                continue;
+        int failedInARow = 0;
+        for (ShopRecord record : dueFirstNew()) {
+            if (!reconciler.leads()) {
+                due.clear(); // whoever leads next reads every shop again
+                return;
             }
-            OffsetDateTime next = due.get(record.shop());
-            if (next == null || !next.isAfter(now)) {
-                Outcome outcome = check(record.shop());
-                count(outcome);
-                // A failed shop is read again sooner, but not every round: a shop that keeps failing would flood the log.
-                Duration wait = outcome == Outcome.FAILED && RETRY.compareTo(interval) < 0 ? RETRY : interval;
-                due.put(record.shop(), now.plus(wait));
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            Outcome outcome = check(record.shop());
+            count(outcome);
+            // A failed shop is read again sooner, but not every round: a shop that keeps failing would flood the log.
+            Duration wait = outcome == Outcome.FAILED && RETRY.compareTo(interval) < 0 ? RETRY : interval;
+            due.put(record.shop(), now.plus(wait));
+            failedInARow = outcome == Outcome.FAILED ? failedInARow + 1 : 0;
+            if (failedInARow >= FAILURES_TO_STOP) {
+                Log.warnf("webhook subscriptions: %d shops in a row could not be checked; the round stops here",
+                        failedInARow);
+                return;
             }
         }
     }
 
+    /** The app's installed shops that are due, those never read on this replica first. */
+    private List<ShopRecord> dueFirstNew() {
+        if (!reconciler.leads()) {
+            due.clear();
+            return List.of();
+        }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        return shops.all().stream()
+                .filter(r -> r.installed() && clientId.get().equals(r.clientId()) && !expired(r, now))
+                .filter(r -> !due.getOrDefault(r.shop(), now).isAfter(now))
+                .sorted(java.util.Comparator.comparing((ShopRecord r) -> due.containsKey(r.shop())))
+                .limit(ROUND_SIZE).toList();
+    }
+
     /** How soon a shop whose check failed is read again (at most the interval). */
     static final Duration RETRY = Duration.ofMinutes(1);
+    /** The longest one call of a check may take, its retries included (Shopify's own give-up is longer). */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Shops checked in one round at most: the next round (5 s later, or at once when this one took longer) lists them
+     * again, new installs first, so an install waits for at most this many checks even among thousands of shops.
+     */
+    static final int ROUND_SIZE = 50;
+    /** Failed shops in a row that end a round. */
+    static final int FAILURES_TO_STOP = 3;
 
     /** Reads the shop's subscriptions and repairs them; never throws. */
     Outcome check(String shop) {
         try {
             SubscriptionPlan plan = SubscriptionPlan.of(topics, uri.get(), apiVersion,
-                    client.list(shop).await().atMost(Duration.ofMinutes(3)));
+                    client.list(shop).await().atMost(CALL_TIMEOUT));
             for (String topic : plan.create()) {
-                client.create(shop, topic, uri.get()).await().atMost(Duration.ofMinutes(3));
+                client.create(shop, topic, uri.get()).await().atMost(CALL_TIMEOUT);
                 metrics.counter("ingest.subscriptions.repairs", "action", "created").increment();
                 Log.infof("webhook subscriptions: %s had no %s subscription: created", shop, topic);
             }
             for (SubscriptionPlan.Existing wrong : plan.update()) {
-                client.update(shop, wrong.id(), uri.get()).await().atMost(Duration.ofMinutes(3));
+                client.update(shop, wrong.id(), uri.get()).await().atMost(CALL_TIMEOUT);
                 metrics.counter("ingest.subscriptions.repairs", "action", "updated").increment();
                 Log.infof("webhook subscriptions: %s's %s subscription delivered elsewhere or as %s: corrected",
                         shop, wrong.topic(), wrong.format());
