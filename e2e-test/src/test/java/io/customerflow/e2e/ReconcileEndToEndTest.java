@@ -224,6 +224,32 @@ class ReconcileEndToEndTest {
         assertEquals(150, backfilled, "every past booking with backfill: true");
     }
 
+    /**
+     * The other arrival order: the pass finds the orders first, their webhooks come later (Shopify's retries run for
+     * hours, or one races the pass). The webhook's events carry the pass's ids, so nothing reaches any sink again:
+     * one tagsAdd per customer and one Klaviyo request per booking, counted at the stand-ins.
+     */
+    @Test
+    @Order(4)
+    void aWebhookArrivingAfterThePassFoundItsOrderSendsNothingAgain() throws Exception {
+        OffsetDateTime updated = now().minusSeconds(30);
+        List<Long> orders = LongStream.range(7_400_001, 7_400_011).boxed().toList();
+        shopify.addOrders(SHOP, orders.stream().map(id -> graphqlOrder(id, updated)).toList());
+        Set<Long> customers = orders.stream().map(ReconcileEndToEndTest::customerOf).collect(Collectors.toSet());
+        Set<Long> orderIds = Set.copyOf(orders);
+        EndToEndTest.awaitTrue(Duration.ofSeconds(120), () -> tagged(customers).size() == 10
+                && sinks.klaviyoUniqueIds(orderIds).size() == 10);
+
+        for (long id : orders) {
+            assertEquals(200, webhook(restOrder(id, updated)), "late webhook " + id);
+        }
+        java.util.function.LongSupplier klaviyoRequests = () -> klaviyo.klaviyoUniqueIds().stream()
+                .filter(bookingIds(orders)::contains).count();
+        org.awaitility.Awaitility.await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(15))
+                .until(() -> tagsAddCalls(customers) == 10 && klaviyoRequests.getAsLong() == 10);
+        assertEquals(0, sinks.allDeadLetters());
+    }
+
     /** Customers of the set Shopify tagged (tagsAdd carried out, not throttled). */
     static Set<Long> tagged(Set<Long> of) {
         return customerIds().stream().filter(of::contains).collect(Collectors.toCollection(TreeSet::new));
