@@ -180,7 +180,10 @@ class ConsoleBrowserTest extends StoreTestBase {
         browser.findElement(By.id("csv")).click();
         Path csv = DOWNLOADS.resolve("booked-customers.csv");
         await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(csv) && Files.size(csv) > 0);
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        byte[] bytes = Files.readAllBytes(csv);
+        assertEquals(List.of((byte) 0xEF, (byte) 0xBB, (byte) 0xBF), List.of(bytes[0], bytes[1], bytes[2]),
+                "a UTF-8 byte-order mark, so Excel reads CJK names right");
+        List<String> lines = new String(bytes, 3, bytes.length - 3, StandardCharsets.UTF_8).lines().toList();
         assertEquals("email,first_name,last_name,shopify_customer_id,checkout_bookings,instant_bookings,"
                 + "first_booked_at,last_booked_at", lines.get(0));
         assertEquals(5, lines.size(), "header and the 4 customers whose booking is not cancelled: " + lines);
@@ -190,6 +193,16 @@ class ConsoleBrowserTest extends StoreTestBase {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("hostile@example.com,<img src=x onerror=alert(1)>,")),
                 "kept as text: " + lines);
         assertFalse(lines.stream().anyMatch(l -> l.startsWith("ben@")), "Ben's only booking is cancelled");
+
+        // The CSV of a filtered list holds what the list shows, not the whole shop.
+        Files.delete(csv);
+        browser.get(url("/console/customers?shop=" + SHOP + "&q=hanako@example.jp"));
+        browser.findElement(By.id("csv")).click();
+        await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(csv) && Files.size(csv) > 0);
+        byte[] filtered = Files.readAllBytes(csv);
+        List<String> hanako = new String(filtered, 3, filtered.length - 3, StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, hanako.size(), "the header and the one customer the page lists: " + hanako);
+        assertTrue(hanako.get(1).startsWith("hanako@example.jp,花子,山田,"), hanako.get(1));
 
         // A broken record reaches the dead-letter topic and shows on the sync-health page, without its payload.
         kafka.send(Topics.CUSTOMER_EVENTS, SHOP + "/broken@example.com", new CloudEvent("console-broken-1",

@@ -36,8 +36,8 @@ public class ConsolePages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance customers(Frame frame, CustomerQueries.Page<CustomerView> result, long pages,
-                String pageLink, String q, String channel, String from, String to, int shownPage, Integer previous,
-                Integer next);
+                String pageLink, String csvLink, String q, String channel, String from, String to, int shownPage,
+                Integer previous, Integer next);
 
         static native TemplateInstance customer(Frame frame, CustomerView customer);
 
@@ -73,22 +73,21 @@ public class ConsolePages {
             @QueryParam("channel") String channel, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("page") String page) {
         String search = blankToNull(q);
-        String channelFilter = "CHECKOUT".equals(channel) || "INSTANT".equals(channel) ? channel : null;
+        String channelFilter = channel(channel);
         int pageNumber = page != null && page.matches("[0-9]{1,6}") ? Integer.parseInt(page) : 0;
         return frames.of(caller, "customers", shop).flatMap(frame -> {
             if (frame.shop() == null) {
                 return Uni.createFrom().item(localized(Templates.message(frame, "-")));
             }
-            boolean byEmail = search != null && search.contains("@");
-            var filter = new CustomerQueries.Filter(frame.shop(), byEmail ? search : null, byEmail ? null : search,
-                    channelFilter, date(from), date(to));
+            var filter = filter(frame.shop(), search, channelFilter, from, to);
             return queries.search(filter, pageNumber, PAGE_SIZE).map(p -> {
                 var views = new CustomerQueries.Page<>(p.items().stream().map(CustomerView::of).toList(), p.page(),
                         p.size(), p.total());
                 long pages = Math.max(1, (p.total() + PAGE_SIZE - 1) / PAGE_SIZE);
-                String link = "/console/customers?shop=" + frame.shop() + param("q", search)
-                        + param("channel", channelFilter) + param("from", iso(date(from))) + param("to", iso(date(to)));
-                return localized(Templates.customers(frame, views, pages, link, search, channelFilter,
+                String filters = "?shop=" + frame.shop() + param("q", search) + param("channel", channelFilter)
+                        + param("from", iso(date(from))) + param("to", iso(date(to)));
+                return localized(Templates.customers(frame, views, pages, "/console/customers" + filters,
+                        "/console/customers.csv" + filters, search, channelFilter,
                         iso(date(from)), iso(date(to)), p.page() + 1, p.page() > 0 ? p.page() - 1 : null,
                         p.page() + 1 < pages ? p.page() + 1 : null));
             });
@@ -106,14 +105,33 @@ public class ConsolePages {
         }));
     }
 
-    /** The booked-customers segment as CSV: the same file as {@code /v1/segments/booked-customers}. */
+    /**
+     * The booked customers of the list as filtered on the page (search, channel, dates), as CSV: the columns of
+     * {@code /v1/segments/booked-customers}, after a UTF-8 byte-order mark, without which Excel on Windows reads the
+     * file in the system's code page and garbles CJK names.
+     */
     @GET
     @Path("customers.csv")
     @Produces("text/csv")
-    public Uni<Response> csv(@QueryParam("shop") String shop) {
-        return frames.of(caller, "customers", shop).flatMap(frame -> queries.bookedCustomers(frame.shop())
-                .map(list -> Response.ok(Csv.bookedCustomers(list)).type("text/csv; charset=UTF-8")
+    public Uni<Response> csv(@QueryParam("shop") String shop, @QueryParam("q") String q,
+            @QueryParam("channel") String channel, @QueryParam("from") String from, @QueryParam("to") String to) {
+        return frames.of(caller, "customers", shop).flatMap(frame -> queries.bookedCustomers(
+                filter(frame.shop(), blankToNull(q), channel(channel), from, to))
+                .map(list -> Response.ok(BYTE_ORDER_MARK + Csv.bookedCustomers(list)).type("text/csv; charset=UTF-8")
                         .header("Content-Disposition", "attachment; filename=\"booked-customers.csv\"").build()));
+    }
+
+    static final String BYTE_ORDER_MARK = "\uFEFF";
+
+    /** The list's filter: a search with an {@code @} is an email, else part of a name. */
+    private static CustomerQueries.Filter filter(String shop, String search, String channel, String from, String to) {
+        boolean byEmail = search != null && search.contains("@");
+        return new CustomerQueries.Filter(shop, byEmail ? search : null, byEmail ? null : search, channel, date(from),
+                date(to));
+    }
+
+    private static String channel(String channel) {
+        return "CHECKOUT".equals(channel) || "INSTANT".equals(channel) ? channel : null;
     }
 
     @GET

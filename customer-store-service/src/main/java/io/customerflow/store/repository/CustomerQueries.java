@@ -43,8 +43,23 @@ public class CustomerQueries {
     }
 
     public Uni<Page<Customer>> search(Filter f, int page, int size) {
-        StringBuilder where = new StringBuilder(" where c.shop = :shop");
         Map<String, Object> params = new LinkedHashMap<>();
+        String where = where(f, params);
+        return sessions.withSession(s -> {
+            var list = s.createSelectionQuery("from Customer c" + where + " order by c.id", Customer.class);
+            var count = s.createSelectionQuery("select count(c) from Customer c" + where, Long.class);
+            params.forEach((k, v) -> {
+                list.setParameter(k, v);
+                count.setParameter(k, v);
+            });
+            return list.setFirstResult(page * size).setMaxResults(size).getResultList()
+                    .flatMap(items -> count.getSingleResult().map(total -> new Page<>(items, page, size, total)));
+        });
+    }
+
+    /** The filter as an HQL {@code where} over {@code Customer c}, its parameters put in {@code params}. */
+    private static String where(Filter f, Map<String, Object> params) {
+        StringBuilder where = new StringBuilder(" where c.shop = :shop");
         params.put("shop", f.shop());
         if (f.email() != null) {
             where.append(" and c.emailNormalized = :email");
@@ -66,16 +81,7 @@ public class CustomerQueries {
             params.put("from", startOf(f.bookedFrom() == null ? LocalDate.of(1970, 1, 1) : f.bookedFrom()));
             params.put("to", startOf(f.bookedTo() == null ? LocalDate.of(9999, 1, 1) : f.bookedTo().plusDays(1)));
         }
-        return sessions.withSession(s -> {
-            var list = s.createSelectionQuery("from Customer c" + where + " order by c.id", Customer.class);
-            var count = s.createSelectionQuery("select count(c) from Customer c" + where, Long.class);
-            params.forEach((k, v) -> {
-                list.setParameter(k, v);
-                count.setParameter(k, v);
-            });
-            return list.setFirstResult(page * size).setMaxResults(size).getResultList()
-                    .flatMap(items -> count.getSingleResult().map(total -> new Page<>(items, page, size, total)));
-        });
+        return where.toString();
     }
 
     /** The customer with their bookings, when it belongs to the shop; null otherwise. */
@@ -123,10 +129,19 @@ public class CustomerQueries {
      * once its confirmation arrived (a cancel or reschedule that overtook it keeps booked_at null until then).
      */
     public Uni<List<Customer>> bookedCustomers(String shop) {
-        return sessions.withSession(s -> s.createSelectionQuery("from Customer c where c.shop = :shop and exists"
-                + " (select 1 from Booking b where b.customer = c and b.status <> 'CANCELLED'"
-                + " and b.bookedAt is not null) order by c.id", Customer.class)
-                .setParameter("shop", shop).getResultList());
+        return bookedCustomers(new Filter(shop, null, null, null, null, null));
+    }
+
+    /** The booked customers (a booking not cancelled) among those the filter finds, as the console's list shows them. */
+    public Uni<List<Customer>> bookedCustomers(Filter f) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        String where = where(f, params) + " and exists (select 1 from Booking b where b.customer = c"
+                + " and b.status <> 'CANCELLED' and b.bookedAt is not null)";
+        return sessions.withSession(s -> {
+            var list = s.createSelectionQuery("from Customer c" + where + " order by c.id", Customer.class);
+            params.forEach(list::setParameter);
+            return list.getResultList();
+        });
     }
 
     public Uni<List<DataExportView>> exports(String shop) {
