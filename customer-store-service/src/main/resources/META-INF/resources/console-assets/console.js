@@ -12,9 +12,10 @@ document.addEventListener('DOMContentLoaded', function () {
   function bar(key, color) {
     return { type: 'bar', label: labels[key], data: data.series[key], backgroundColor: color, stack: 'bookings' };
   }
+  // Each line its own stack: with the y axis stacked (so the channels' bars stack), lines sharing a stack would add up.
   function line(key, color) {
     return { type: 'line', label: labels[key], data: data.series[key], borderColor: color, backgroundColor: color,
-             tension: 0, pointRadius: 2 };
+             tension: 0, pointRadius: 2, stack: key };
   }
   new Chart(canvas, {
     data: {
@@ -24,7 +25,7 @@ document.addEventListener('DOMContentLoaded', function () {
     },
     options: {
       maintainAspectRatio: false, animation: false,
-      scales: { x: { stacked: true }, y: { stacked: false, beginAtZero: true, ticks: { precision: 0 } } }
+      scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } }
     }
   });
 });

@@ -157,6 +157,15 @@ class ConsoleBrowserTest extends StoreTestBase {
         List<Long> sums = (List<Long>) ((JavascriptExecutor) browser).executeScript("return Chart.getChart("
                 + "'bookings-chart').data.datasets.map(d => d.data.reduce((a, b) => a + b, 0));");
         assertEquals(List.of(2L, 3L, 1L, 1L, 1L), sums, "checkout, instant, cancelled, completed, no-show");
+        // The channels' bars stack: on every day, the top of the instant bar is the day's total, not its own count.
+        @SuppressWarnings("unchecked")
+        List<Object> stacking = (List<Object>) ((JavascriptExecutor) browser).executeScript("var c = Chart.getChart("
+                + "'bookings-chart'), ck = c.data.datasets[0].data, ins = c.data.datasets[1].data, both = 0;"
+                + " for (var i = 0; i < ck.length; i++) { if (ck[i] > 0 && ins[i] > 0) { both++; }"
+                + " var top = c.getDatasetMeta(1).data[i].y, want = c.scales.y.getPixelForValue(ck[i] + ins[i]);"
+                + " if (Math.abs(top - want) > 0.5) { return ['day ' + i, top, want]; } } return ['stacked', both];");
+        assertEquals("stacked", stacking.get(0), "bar tops: " + stacking);
+        assertTrue(((Number) stacking.get(1)).longValue() >= 1, "a day with bookings of both channels was drawn");
         assertEquals("2", text(By.cssSelector("#totals tr[data-channel=CHECKOUT] .bookings")));
         assertEquals("3", text(By.cssSelector("#totals tr[data-channel=INSTANT] .bookings")));
         shot("bookings");
@@ -197,6 +206,7 @@ class ConsoleBrowserTest extends StoreTestBase {
         // The CSV of a filtered list holds what the list shows, not the whole shop.
         Files.delete(csv);
         browser.get(url("/console/customers?shop=" + SHOP + "&q=hanako@example.jp"));
+        assertEquals("1 customer", text(By.id("total")), "English says one customer, not '1 customers'");
         browser.findElement(By.id("csv")).click();
         await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(csv) && Files.size(csv) > 0);
         byte[] filtered = Files.readAllBytes(csv);

@@ -83,7 +83,8 @@ public interface ConsoleMessages {
     @Message("Last booked")
     String lastBooked();
 
-    @Message("{total} customers")
+    /** English has two plural forms (one, other); Japanese and Chinese one (their bundles have no branch). */
+    @Message("{total} {#if total == 1}customer{#else}customers{/if}")
     String customersTotal(long total);
 
     @Message("Page {page} of {pages}")
