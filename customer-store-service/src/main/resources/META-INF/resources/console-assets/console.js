@@ -1,3 +1,16 @@
+// Times as the reader reads them: in the page's language and the browser's time zone, to the second (the server
+// writes UTC to the second, which stays in the title).
+document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('time[datetime]').forEach(function (t) {
+    var at = new Date(t.getAttribute('datetime'));
+    if (!isNaN(at.getTime())) {
+      t.title = t.getAttribute('datetime');
+      t.textContent = at.toLocaleString(document.documentElement.lang || undefined,
+          { dateStyle: 'medium', timeStyle: 'medium' });
+    }
+  });
+});
+
 // Draws the bookings chart from the canvas' data-chart attribute (JSON the server wrote, HTML-escaped as any
 // attribute): bookings per channel as stacked bars, cancelled / completed / no-show as lines.
 document.addEventListener('DOMContentLoaded', function () {

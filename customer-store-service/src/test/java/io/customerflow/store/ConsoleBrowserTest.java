@@ -135,7 +135,12 @@ class ConsoleBrowserTest extends StoreTestBase {
         assertEquals(List.of("ann@example.com"), texts(By.cssSelector("#customers .customer-email")));
         clickAndWait(By.cssSelector("#customers .customer-name"));
         assertEquals("Ann Lee", text(By.id("customer-name")));
-        assertEquals("COMPLETED", browser.findElement(By.cssSelector("#bookings tbody td:nth-child(4)")).getText());
+        assertEquals("Completed", browser.findElement(By.cssSelector("#bookings tbody td.status")).getText());
+        assertEquals("COMPLETED", browser.findElement(By.cssSelector("#bookings tbody td.status")).getAttribute(
+                "data-status"));
+        String bookedAt = browser.findElement(By.cssSelector("#bookings tbody time")).getText();
+        assertTrue(!bookedAt.contains("T") && !bookedAt.matches(".*\\d\\.\\d.*") && bookedAt.matches(".*\\d:\\d\\d:\\d\\d.*"),
+                "a time in the browser's locale, to the second: " + bookedAt);
 
         // Hostile names are text: escaped in the page, no element or script of theirs, no alert.
         browser.get(url("/console/customers?shop=" + SHOP + "&q=hostile@example.com"));
@@ -182,6 +187,16 @@ class ConsoleBrowserTest extends StoreTestBase {
         browser.get(url("/console/customers?shop=" + SHOP + "&q=hanako@example.jp"));
         assertEquals("顧客 1 件", text(By.id("total")), "the language is remembered");
         assertEquals("花子 山田", text(By.cssSelector("#customers .customer-name")));
+        String lastBooked = text(By.cssSelector("#customers time"));
+        assertTrue(lastBooked.matches("\\d{4}/\\d{1,2}/\\d{1,2} \\d{1,2}:\\d\\d:\\d\\d"), "Japanese date and time: " + lastBooked);
+        clickAndWait(By.cssSelector("#customers .customer-name"));
+        for (WebElement status : browser.findElements(By.cssSelector("#bookings td.status"))) {
+            assertFalse(status.getText().matches(".*[A-Za-z].*"), "a Japanese status, not " + status.getText());
+        }
+        for (WebElement cell : browser.findElements(By.cssSelector("#bookings tbody td:nth-child(2)"))) {
+            assertFalse(cell.getText().matches(".*[A-Za-z].*"), "a Japanese channel, not " + cell.getText());
+        }
+        browser.get(url("/console/customers?shop=" + SHOP + "&q=hanako@example.jp"));
         shot("customers-ja");
         browser.get(url("/console/customers?shop=" + SHOP + "&lang=en"));
 

@@ -129,6 +129,12 @@ public interface ConsoleMessages {
     @Message("Bookings")
     String bookings();
 
+    @Message("Confirmed")
+    String confirmed();
+
+    @Message("Rescheduled")
+    String rescheduled();
+
     @Message("Cancelled")
     String cancelled();
 
