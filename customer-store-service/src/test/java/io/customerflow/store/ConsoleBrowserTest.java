@@ -229,6 +229,15 @@ class ConsoleBrowserTest extends StoreTestBase {
         assertEquals(2, hanako.size(), "the header and the one customer the page lists: " + hanako);
         assertTrue(hanako.get(1).startsWith("hanako@example.jp,花子,山田,"), hanako.get(1));
 
+        // A shop the token may not read, a customer that isn't there: console pages in the chosen language, not JSON.
+        browser.get(url("/console/customers?shop=not-a-shop"));
+        assertEquals("This token may not read that shop.", text(By.id("message")));
+        assertEquals("403", browser.findElement(By.id("message")).getAttribute("data-status"));
+        browser.get(url("/console/customers/999999999?shop=" + SHOP + "&lang=ja"));
+        assertEquals("見つかりません: このショップにそのページや顧客はありません。", text(By.id("message")));
+        assertEquals("ja", browser.findElement(By.tagName("html")).getAttribute("lang"));
+        browser.get(url("/console/customers?shop=" + SHOP + "&lang=en"));
+
         // A broken record reaches the dead-letter topic and shows on the sync-health page, without its payload.
         kafka.send(Topics.CUSTOMER_EVENTS, SHOP + "/broken@example.com", new CloudEvent("console-broken-1",
                 EventType.BOOKING_CONFIRMED, "/test", null, OffsetDateTime.now()).toHeaders(),
@@ -252,7 +261,8 @@ class ConsoleBrowserTest extends StoreTestBase {
         assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"), "signed out: the session cookie is gone");
         signIn("tokyo-store-token");
         browser.get(url("/console/customers?shop=" + SHOP));
-        assertTrue(browser.getPageSource().contains("this token may not read that shop"), browser.getPageSource());
+        assertEquals("This token may not read that shop.", text(By.id("message")), "a console page, not JSON");
+        assertTrue(browser.findElements(By.cssSelector("#customers")).isEmpty(), "nothing of the shop shown");
         browser.get(url("/console/customers?shop=tokyo-spa.myshopify.com"));
         assertTrue(browser.findElements(By.cssSelector("#customers .customer-email")).stream()
                 .noneMatch(e -> e.getText().endsWith("@example.com") && e.getText().startsWith("ann")));

@@ -213,6 +213,9 @@ public interface ConsoleMessages {
     @Message("This token may not read that shop.")
     String forbidden();
 
+    @Message("Not found: no such page or customer in this shop.")
+    String notFound();
+
     @Message("No shop holds data yet.")
     String noShops();
 

@@ -12,6 +12,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
 import io.customerflow.store.config.StoreConfig;
 import io.customerflow.store.messaging.ConsumerLag;
 import io.customerflow.store.messaging.DeadLetterTail;
@@ -99,5 +101,16 @@ public class ConsoleOps {
             return Response.ok(export).header("Content-Disposition",
                     "attachment; filename=\"data-request-" + id + ".json\"").build();
         }));
+    }
+
+    /** As on the other console pages: a page in the operator's language, not the API's problem+json. */
+    @ServerExceptionMapper
+    public Uni<Response> forbidden(jakarta.ws.rs.ForbiddenException e) {
+        return ConsolePages.refused(frames, caller, Response.Status.FORBIDDEN);
+    }
+
+    @ServerExceptionMapper
+    public Uni<Response> notFound(NotFoundException e) {
+        return ConsolePages.refused(frames, caller, Response.Status.NOT_FOUND);
     }
 }

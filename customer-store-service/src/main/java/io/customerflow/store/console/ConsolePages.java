@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -16,6 +17,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -44,6 +47,8 @@ public class ConsolePages {
         static native TemplateInstance bookings(Frame frame, int days, String chart, List<Total> totals);
 
         static native TemplateInstance message(Frame frame, String text);
+
+        static native TemplateInstance refused(Frame frame, int status);
     }
 
     /** One channel's totals over the chart's range. */
@@ -187,6 +192,30 @@ public class ConsolePages {
         List<Total> totals = new ArrayList<>();
         byChannel.forEach((channel, t) -> totals.add(new Total(channel, t[0], t[1], t[2], t[3])));
         return totals;
+    }
+
+    /** A shop the token may not read: a console page in the operator's language, not the API's problem+json. */
+    @ServerExceptionMapper
+    public Uni<Response> forbidden(ForbiddenException e) {
+        return refused(Response.Status.FORBIDDEN);
+    }
+
+    /** A customer or page that isn't there: the same. */
+    @ServerExceptionMapper
+    public Uni<Response> notFound(NotFoundException e) {
+        return refused(Response.Status.NOT_FOUND);
+    }
+
+    /** The page that says why nothing is shown (403 or 404), framed by the operator's first shop, in their language. */
+    static Uni<Response> refused(ConsoleFrames frames, ConsoleFilter.Caller caller, Response.Status status) {
+        return frames.of(caller, "customers", null).map(frame -> Response.status(status)
+                .entity(ConsoleFrames.localized(Templates.refused(frame, status.getStatusCode()), caller.locale())
+                        .render())
+                .type("text/html; charset=UTF-8").build());
+    }
+
+    private Uni<Response> refused(Response.Status status) {
+        return refused(frames, caller, status);
     }
 
     private TemplateInstance localized(TemplateInstance page) {
