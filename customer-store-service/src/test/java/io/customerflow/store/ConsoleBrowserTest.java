@@ -94,11 +94,13 @@ class ConsoleBrowserTest extends StoreTestBase {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(5);
         var ann = booking(SHOP, SHOP + "/9001/1", BookingChannel.CHECKOUT, "ann@example.com", "Ann", "Lee", 91L, 9001L, now);
         var ben = booking(SHOP, SHOP + "/9002/1", BookingChannel.CHECKOUT, "ben@example.com", "Ben", "Ode", 92L, 9002L, now);
-        var hanako = booking(SHOP, "ib_console_hanako", BookingChannel.INSTANT, "hanako@example.jp", "花子", "山田", null, null, now);
+        // Booked seconds apart, so the list's newest-first order is seen.
+        var hanako = booking(SHOP, "ib_console_hanako", BookingChannel.INSTANT, "hanako@example.jp", "花子", "山田", null,
+                null, now.minusSeconds(10));
         var hostile = booking(SHOP, "ib_console_hostile", BookingChannel.INSTANT, "hostile@example.com", HOSTILE_FIRST,
-                HOSTILE_LAST, null, null, now);
+                HOSTILE_LAST, null, null, now.minusSeconds(20));
         var formula = booking(SHOP, "ib_console_formula", BookingChannel.INSTANT, "formula@example.com",
-                "=HYPERLINK(\"http://evil.example\")", "+1", null, null, now);
+                "=HYPERLINK(\"http://evil.example\")", "+1", null, null, now.minusSeconds(30));
         List.of(ann, ben, hanako, hostile, formula).forEach(StoreTestBase::confirm);
         send(EventType.BOOKING_COMPLETED, ann.bookingId() + "/completed", EventKeys.bookingKey(ann), later(ann));
         send(EventType.BOOKING_NO_SHOW, hanako.bookingId() + "/no-show", EventKeys.bookingKey(hanako), later(hanako));
@@ -129,6 +131,20 @@ class ConsoleBrowserTest extends StoreTestBase {
 
         browser.get(url("/console/customers?shop=" + SHOP));
         assertEquals("5 customers", text(By.id("total")));
+        // Newest booking first (who booked lately), then by name on request.
+        List<String> lastBooked = browser.findElements(By.cssSelector("#customers tbody tr")).stream()
+                .map(r -> r.findElements(By.cssSelector("time")).stream().findFirst()
+                        .map(t -> t.getAttribute("datetime")).orElse("")).toList();
+        List<String> newestFirst = new java.util.ArrayList<>(lastBooked);
+        newestFirst.sort(java.util.Comparator.comparing(String::isEmpty).thenComparing(java.util.Comparator.reverseOrder()));
+        assertEquals(newestFirst, lastBooked);
+        assertTrue(lastBooked.stream().filter(t -> !t.isEmpty()).distinct().count() >= 2, "an order to check: " + lastBooked);
+        clickAndWait(By.id("sort-name"));
+        List<String> names = browser.findElements(By.cssSelector("#customers tbody tr")).stream()
+                .map(r -> r.findElement(By.cssSelector(".last-name")).getText().toLowerCase(java.util.Locale.ROOT) + "\u0000"
+                        + r.findElement(By.cssSelector(".first-name")).getText().toLowerCase(java.util.Locale.ROOT)).toList();
+        assertEquals(names.stream().sorted().toList(), names, "by last name, then first name");
+        assertEquals(5, names.size());
         shot("customers");
         browser.findElement(By.id("q")).sendKeys("ann@example.com");
         clickAndWait(By.id("search"));
@@ -187,8 +203,8 @@ class ConsoleBrowserTest extends StoreTestBase {
         browser.get(url("/console/customers?shop=" + SHOP + "&q=hanako@example.jp"));
         assertEquals("顧客 1 件", text(By.id("total")), "the language is remembered");
         assertEquals("花子 山田", text(By.cssSelector("#customers .customer-name")));
-        String lastBooked = text(By.cssSelector("#customers time"));
-        assertTrue(lastBooked.matches("\\d{4}/\\d{1,2}/\\d{1,2} \\d{1,2}:\\d\\d:\\d\\d"), "Japanese date and time: " + lastBooked);
+        String jaLastBooked = text(By.cssSelector("#customers time"));
+        assertTrue(jaLastBooked.matches("\\d{4}/\\d{1,2}/\\d{1,2} \\d{1,2}:\\d\\d:\\d\\d"), "Japanese date and time: " + jaLastBooked);
         clickAndWait(By.cssSelector("#customers .customer-name"));
         for (WebElement status : browser.findElements(By.cssSelector("#bookings td.status"))) {
             assertFalse(status.getText().matches(".*[A-Za-z].*"), "a Japanese status, not " + status.getText());

@@ -39,7 +39,8 @@ public class ConsolePages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance customers(Frame frame, CustomerQueries.Page<CustomerView> result, long pages,
-                String pageLink, String csvLink, String q, String channel, String from, String to, int shownPage,
+                String pageLink, String sortLink, String csvLink, String q, String channel, String from, String to,
+                int shownPage,
                 Integer previous, Integer next);
 
         static native TemplateInstance customer(Frame frame, CustomerView customer);
@@ -76,8 +77,10 @@ public class ConsolePages {
     @Path("customers")
     public Uni<TemplateInstance> customers(@QueryParam("shop") String shop, @QueryParam("q") String q,
             @QueryParam("channel") String channel, @QueryParam("from") String from, @QueryParam("to") String to,
-            @QueryParam("page") String page) {
+            @QueryParam("page") String page, @QueryParam("sort") String sort) {
         String search = blankToNull(q);
+        // Newest booking first, as an operator looks for who booked lately; by name on request.
+        CustomerQueries.Sort order = "name".equals(sort) ? CustomerQueries.Sort.NAME : CustomerQueries.Sort.NEWEST_BOOKING;
         String channelFilter = channel(channel);
         int pageNumber = page != null && page.matches("[0-9]{1,6}") ? Integer.parseInt(page) : 0;
         return frames.of(caller, "customers", shop).flatMap(frame -> {
@@ -85,13 +88,14 @@ public class ConsolePages {
                 return Uni.createFrom().item(localized(Templates.message(frame, "-")));
             }
             var filter = filter(frame.shop(), search, channelFilter, from, to);
-            return queries.search(filter, pageNumber, PAGE_SIZE).map(p -> {
+            return queries.search(filter, order, pageNumber, PAGE_SIZE).map(p -> {
                 var views = new CustomerQueries.Page<>(p.items().stream().map(CustomerView::of).toList(), p.page(),
                         p.size(), p.total());
                 long pages = Math.max(1, (p.total() + PAGE_SIZE - 1) / PAGE_SIZE);
                 String filters = "?shop=" + frame.shop() + param("q", search) + param("channel", channelFilter)
                         + param("from", iso(date(from))) + param("to", iso(date(to)));
-                return localized(Templates.customers(frame, views, pages, "/console/customers" + filters,
+                return localized(Templates.customers(frame, views, pages, "/console/customers" + filters
+                        + (order == CustomerQueries.Sort.NAME ? "&sort=name" : ""), "/console/customers" + filters,
                         "/console/customers.csv" + filters, search, channelFilter,
                         iso(date(from)), iso(date(to)), p.page() + 1, p.page() > 0 ? p.page() - 1 : null,
                         p.page() + 1 < pages ? p.page() + 1 : null));

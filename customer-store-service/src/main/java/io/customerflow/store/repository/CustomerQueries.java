@@ -42,11 +42,28 @@ public class CustomerQueries {
             long noShow) {
     }
 
+    /** How a list is sorted: as stored (the API's stable pages), newest booking first, or by name. */
+    public enum Sort {
+        ID(" order by c.id"),
+        NEWEST_BOOKING(" order by c.lastBookedAt desc nulls last, c.id"),
+        NAME(" order by lower(coalesce(c.lastName, '')), lower(coalesce(c.firstName, '')), c.id");
+
+        final String orderBy;
+
+        Sort(String orderBy) {
+            this.orderBy = orderBy;
+        }
+    }
+
     public Uni<Page<Customer>> search(Filter f, int page, int size) {
+        return search(f, Sort.ID, page, size);
+    }
+
+    public Uni<Page<Customer>> search(Filter f, Sort sort, int page, int size) {
         Map<String, Object> params = new LinkedHashMap<>();
         String where = where(f, params);
         return sessions.withSession(s -> {
-            var list = s.createSelectionQuery("from Customer c" + where + " order by c.id", Customer.class);
+            var list = s.createSelectionQuery("from Customer c" + where + sort.orderBy, Customer.class);
             var count = s.createSelectionQuery("select count(c) from Customer c" + where, Long.class);
             params.forEach((k, v) -> {
                 list.setParameter(k, v);
