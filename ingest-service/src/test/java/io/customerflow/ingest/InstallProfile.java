@@ -13,8 +13,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * ingest as a public Shopify app against the stand-in's OAuth and token endpoints, whose access tokens live 20 s
- * (refreshed 12 s ahead), with an operator key for the registry API, reconciliation every 2 s and webhook
- * subscriptions kept every 3 s.
+ * (refreshed 12 s ahead), with an operator key for the registry API and reconciliation every 2 s (webhook
+ * subscriptions kept every 3 s in {@link SubscriptionsProfile}).
  */
 public class InstallProfile implements QuarkusTestProfile {
 
@@ -49,7 +49,15 @@ public class InstallProfile implements QuarkusTestProfile {
                 Map.entry("ingest.reconcile.group-id", "test-install-reconcile"),
                 Map.entry("ingest.shopify.give-up-after", "2s"),
                 Map.entry("ingest.subscriptions.callback-url", SUBSCRIPTIONS_URI),
-                Map.entry("ingest.subscriptions.interval", "3s"));
+                Map.entry("ingest.subscriptions.interval", "3s"),
+                // Kept only where a test is about it (SubscriptionsProfile): its calls would share the shops' tokens
+                // and buckets with the refresh and reconciliation this profile's tests count.
+                Map.entry("ingest.subscriptions.enabled", String.valueOf(keepsSubscriptions())));
+    }
+
+    /** Whether ingest keeps the installed shops' webhook subscriptions in this profile. */
+    boolean keepsSubscriptions() {
+        return false;
     }
 
     @Override

@@ -291,36 +291,13 @@ class ShopInstallTest extends IngestTestBase {
         return published().stream().filter(r -> r.key() != null && r.key().startsWith(shop + "/")).count();
     }
 
-    /**
-     * An installed shop is subscribed to the topics ingest reads; what Shopify drops after failed deliveries, or what
-     * delivers to an old address, is put right on the next round, without a second subscription of any topic.
-     */
-    @Test
-    void anInstalledShopIsSubscribedAndWhatShopifyDroppedIsRestored() {
-        String shop = "subscribed-salon.myshopify.com";
-        double created = metric("ingest_subscriptions_repairs_total", "action=\"created\"");
-        double updated = metric("ingest_subscriptions_repairs_total", "action=\"updated\"");
-        install(shop).statusCode(200);
-        String uri = InstallProfile.SUBSCRIPTIONS_URI;
-        List<String> kept = List.of("APP_UNINSTALLED " + uri + " JSON", "ORDERS_CANCELLED " + uri + " JSON",
-                "ORDERS_CREATE " + uri + " JSON", "ORDERS_UPDATED " + uri + " JSON");
-        await().atMost(Duration.ofSeconds(30)).until(() -> InstallProfile.shopify.subscriptions(shop).equals(kept));
-
-        InstallProfile.shopify.dropSubscription(shop, "ORDERS_CREATE");
-        InstallProfile.shopify.redirectSubscription(shop, "APP_UNINSTALLED", "https://old.example.com/webhooks/shopify");
-        // The repairs are counted once Shopify answered: after the stand-in holds them.
-        await().atMost(Duration.ofSeconds(30)).until(() -> InstallProfile.shopify.subscriptions(shop).equals(kept)
-                && metric("ingest_subscriptions_repairs_total", "action=\"created\"") >= created + 5
-                && metric("ingest_subscriptions_repairs_total", "action=\"updated\"") >= updated + 1);
-    }
-
     /** Shopify's signature of a webhook of a shop the test app installed: its client secret. */
     private static String appSigned(byte[] body) {
         return HmacVerifier.signature(InstallProfile.CLIENT_SECRET, body);
     }
 
     /** The whole install as a browser does it: ingest → Shopify's authorize page → back to ingest's callback. */
-    private static io.restassured.response.ValidatableResponse install(String shop) {
+    static io.restassured.response.ValidatableResponse install(String shop) {
         Response started = given().redirects().follow(false).get("/shopify/install?shop=" + shop);
         assertEquals(303, started.statusCode());
         return callback(authorize(started.header("Location")), started.getCookie("cf_install"));

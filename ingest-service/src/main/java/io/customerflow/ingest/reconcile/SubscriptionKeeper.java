@@ -107,6 +107,9 @@ public class SubscriptionKeeper {
                 return;
             }
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            if (shops.find(record.shop()).map(r -> !r.installed() || expired(r, now)).orElse(true)) {
+                continue; // uninstalled or its token expired since the round was listed: never send an expired token
+            }
             Outcome outcome = check(record.shop());
             count(outcome);
             // A failed shop is read again sooner, but not every round: a shop that keeps failing would flood the log.
@@ -178,8 +181,11 @@ public class SubscriptionKeeper {
         metrics.counter("ingest.subscriptions.checks", "outcome", outcome.name().toLowerCase()).increment();
     }
 
+    /** A token this close to its expiry waits for its refresh: pacing and retries could carry a call past it. */
     private static boolean expired(ShopRecord record, OffsetDateTime now) {
         OffsetDateTime expires = record.credential().accessTokenExpiresAt();
-        return expires != null && !expires.isAfter(now.plusSeconds(2));
+        return expires != null && !expires.isAfter(now.plus(EXPIRY_MARGIN));
     }
+
+    private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(10);
 }

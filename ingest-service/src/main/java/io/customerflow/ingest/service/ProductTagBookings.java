@@ -137,16 +137,26 @@ public class ProductTagBookings {
      * meet Shopify's 401, which is final: wait a while for the refreshed one, as a reconciliation pass does.
      */
     private void awaitFreshToken(String shop, OffsetDateTime now) {
-        registry.accessToken(shop).filter(t -> t.expiresAt() != null
-                && !t.expiresAt().isAfter(now.plus(EXPIRY_MARGIN))).ifPresent(t -> {
-                    try {
-                        registry.newerThan(shop, t.version(), REFRESH_WAIT).get();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        // the token held is used as it is: Shopify's answer decides
-                    }
-                });
+        var held = registry.accessToken(shop).filter(t -> expiring(t, now));
+        if (held.isEmpty()) {
+            return;
+        }
+        try {
+            registry.newerThan(shop, held.get().version(), REFRESH_WAIT).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // checked below
+        }
+        if (registry.accessToken(shop).map(t -> expiring(t, OffsetDateTime.now(ZoneOffset.UTC))).orElse(true)) {
+            // Never sent expired (Shopify's 401 would say less): dead-lettered, replayed once the shop has a token.
+            throw new AdminApiFailure(DeadLetterReason.UNAUTHORIZED, "the access token of " + shop
+                    + " expired and no refreshed one arrived within " + REFRESH_WAIT.toSeconds() + " s");
+        }
+    }
+
+    private static boolean expiring(RegisteredShops.AccessToken token, OffsetDateTime now) {
+        return token.expiresAt() != null && !token.expiresAt().isAfter(now.plus(EXPIRY_MARGIN));
     }
 
     private Uni<Outcome> count(Outcome outcome) {
