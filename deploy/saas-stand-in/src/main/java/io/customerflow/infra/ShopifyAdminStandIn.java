@@ -34,7 +34,7 @@ import com.sun.net.httpserver.HttpServer;
  * {@code {baseUrl}/{shop}/admin/api/{version}/graphql.json}; each shop's token is checked (401 otherwise).
  *
  * <p>Requested cost, like Shopify's calculation for a connection: {@code first × (line items + 2) + 1} for a page of
- * orders, 10 for a mutation, 1 for a count or a look-up.
+ * orders, 10 for a mutation, 1 for a count, a look-up or a Flow trigger ({@link ShopifyFlowStandIn}).
  */
 public final class ShopifyAdminStandIn implements AutoCloseable {
 
@@ -98,6 +98,7 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile long latencyMillis;
     /** Shops installed through OAuth or a grant start with Shopify's standard bucket (1000 points, 50 a second). */
+    private final ShopifyFlowStandIn flow = new ShopifyFlowStandIn();
     private final ShopifyOAuthStandIn oauth = new ShopifyOAuthStandIn(
             domain -> shops.computeIfAbsent(domain, d -> new Shop(null, 1000, 50)));
 
@@ -136,6 +137,11 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     /** Shopify's OAuth and token endpoints of this stand-in, and what they granted. */
     public ShopifyOAuthStandIn oauth() {
         return oauth;
+    }
+
+    /** Shopify Flow of this stand-in: the triggers it knows ({@link ShopifyFlowStandIn#declare}) and received. */
+    public ShopifyFlowStandIn flow() {
+        return flow;
     }
 
     /** The authorize and token endpoints' template ({@code {endpoint}}: {@code authorize} or {@code access_token}). */
@@ -383,7 +389,7 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
             } else if (operation.equals("orders") && shop.failPages.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 answer.putArray("errors").addObject().put("message", "Internal error. Looks like something went wrong");
             } else {
-                answer.set("data", data(operation, shop, query, variables));
+                answer.set("data", data(operation, domain, shop, query, variables));
             }
             ObjectNode costNode = answer.putObject("extensions").putObject("cost");
             costNode.put("requestedQueryCost", cost);
@@ -405,7 +411,7 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     private static String operation(String query) {
         for (String op : new String[] { "webhookSubscriptionCreate", "webhookSubscriptionUpdate",
                 "webhookSubscriptions", "ordersCount", "orders", "tagsAdd", "tagsRemove", "productTags",
-                "customerByIdentifier", "customerCreate" }) {
+                "customerByIdentifier", "customerCreate", "flowTriggerReceive" }) {
             if (query.contains(op + "(")) {
                 return op;
             }
@@ -421,7 +427,7 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
         };
     }
 
-    private JsonNode data(String operation, Shop shop, String query, JsonNode variables) {
+    private JsonNode data(String operation, String domain, Shop shop, String query, JsonNode variables) {
         ObjectNode data = JSON.createObjectNode();
         switch (operation) {
             case "orders" -> data.set("orders", page(shop, query, variables));
@@ -444,6 +450,7 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
                 }
             }
             case "customerCreate" -> data.set("customerCreate", create(shop, variables.path("input")));
+            case "flowTriggerReceive" -> data.set(operation, flow.receive(domain, variables));
             case "webhookSubscriptions" -> {
                 ArrayNode nodes = data.putObject("webhookSubscriptions").putArray("nodes");
                 shop.subscriptions.values().forEach(n -> nodes.add(n.deepCopy()));

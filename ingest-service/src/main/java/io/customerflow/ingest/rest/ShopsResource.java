@@ -57,7 +57,8 @@ public class ShopsResource {
     /** A shop as operators see it: no secret. */
     public record ShopView(String shop, String status, String clientId, List<String> scopes, String credential,
             OffsetDateTime accessTokenExpiresAt, OffsetDateTime refreshTokenExpiresAt, boolean klaviyoKey,
-            ShopRecord.Settings settings, OffsetDateTime updatedAt, long version, OffsetDateTime installedAt) {
+            ShopRecord.Settings settings, OffsetDateTime updatedAt, long version, OffsetDateTime installedAt,
+            java.util.Map<String, ShopRecord.FlowTrigger> flowTriggers) {
 
         static ShopView of(ShopRecord r) {
             ShopRecord.Credential c = r.credential();
@@ -65,7 +66,8 @@ public class ShopsResource {
                     r.clientId(), r.scopes(), c == null ? null : c.kind().name().toLowerCase(java.util.Locale.ROOT)
                             .replace('_', '-'),
                     c == null ? null : c.accessTokenExpiresAt(), c == null ? null : c.refreshTokenExpiresAt(),
-                    r.klaviyoKey() != null, r.settings(), r.updatedAt(), r.version(), r.installedAt());
+                    r.klaviyoKey() != null, r.settings(), r.updatedAt(), r.version(), r.installedAt(),
+                    r.flowTriggers());
         }
     }
 

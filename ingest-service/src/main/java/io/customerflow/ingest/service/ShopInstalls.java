@@ -63,7 +63,8 @@ public class ShopInstalls {
         ShopRecord.Settings kept = settings != null ? settings : last != null ? last.settings() : null;
         ShopRecord record = new ShopRecord(shop, ShopRecord.Status.INSTALLED, clientId,
                 grant.scopes().isEmpty() && last != null ? last.scopes() : grant.scopes(), credential(shop, kind, grant),
-                key, kept, now(), last == null ? 1 : last.version() + 1, installedAt);
+                key, kept, now(), last == null ? 1 : last.version() + 1, installedAt,
+                last != null && last.status() != ShopRecord.Status.UNINSTALLED ? last.flowTriggers() : null);
         await(registry.write(record));
         Log.infof("shop registry: %s installed (%s)", shop, kind.name().toLowerCase(java.util.Locale.ROOT));
         return record;
@@ -102,6 +103,28 @@ public class ShopInstalls {
         return true;
     }
 
+    /** What a Flow lifecycle callback did to the shop's record. */
+    public enum FlowTriggerChange { RECORDED, UNCHANGED, OLDER, NOT_INSTALLED }
+
+    /**
+     * Records whether the shop has an enabled workflow using the trigger, as Flow said at {@code at}. A callback no
+     * newer than the one recorded changes nothing (Flow's rule: the newer timestamp wins), nor does one for a shop
+     * that isn't installed here.
+     */
+    public FlowTriggerChange flowTrigger(String shop, String handle, boolean enabled, OffsetDateTime at) {
+        ShopRecord last = registry.find(shop).orElse(null);
+        if (last == null || last.status() != ShopRecord.Status.INSTALLED) {
+            return FlowTriggerChange.NOT_INSTALLED;
+        }
+        ShopRecord.FlowTrigger known = last.flowTriggers().get(handle);
+        if (known != null && !at.isAfter(known.at())) {
+            return known.enabled() == enabled ? FlowTriggerChange.UNCHANGED : FlowTriggerChange.OLDER;
+        }
+        await(registry.write(last.withFlowTrigger(handle, new ShopRecord.FlowTrigger(enabled, at), now())));
+        Log.infof("shop registry: %s %s Flow trigger %s", shop, enabled ? "uses" : "no longer uses", handle);
+        return FlowTriggerChange.RECORDED;
+    }
+
     private void seed(Map<String, IngestConfig.Shop> shops) {
         for (IngestConfig.Shop s : shops.values()) {
             String shop = s.domain().trim();
@@ -121,7 +144,7 @@ public class ShopInstalls {
                     new ShopRecord.Credential(ShopRecord.Credential.Kind.STATIC,
                             box.seal(shop, "accessToken", s.accessToken()), null, null, null),
                     last != null ? last.klaviyoKey() : null, settings, now(), last == null ? 1 : last.version() + 1,
-                    null); // a seed is no install: any app/uninstalled removes it
+                    null, last != null ? last.flowTriggers() : null); // a seed is no install: any app/uninstalled removes it
             await(registry.write(record));
             Log.infof("shop registry: %s seeded from ingest.shops (static token)", shop);
         }
