@@ -207,15 +207,15 @@ class ChartTest {
             assertTrue(p.path("backend").path("service").path("name").asText().endsWith("-ingest"));
         });
         assertEquals(List.of("/webhooks/shopify", "/v1/instant-bookings", "/v1/checkout-bookings", "/shopify/install",
-                "/shopify/callback"), exposed, "the registry's /v1/shops stays inside the cluster");
+                "/shopify/callback", "/flow/lifecycle"), exposed, "the registry's /v1/shops stays inside the cluster");
         for (JsonNode np : ofKind(objects, "NetworkPolicy")) {
             boolean ingest = name(np).endsWith("-ingest");
             JsonNode from = np.path("spec").path("ingress").get(0).get("from");
             assertEquals(ingest, from == null, name(np) + ": only ingest is open to all");
         }
-        assertEquals(13, ofKind(objects, "KafkaTopic").size(),
+        assertEquals(14, ofKind(objects, "KafkaTopic").size(),
                 "two event topics and four dead-letter ones, klaviyo's work topic, ingest's two compacted ones, klaviyo's pacing, the "
-                        + "redaction ledger, the shop registry and its refresh requests");
+                        + "redaction ledger, the shop registry and its refresh requests, the Flow triggers sent");
         assertEquals(1, ofKind(objects, "ServiceMonitor").size());
     }
 

@@ -74,7 +74,7 @@ class KafkaWiringTest {
     @Test
     void topicConfigNumbersAreIntegersAndTopicsLiveWhereTheTopicOperatorWatches() throws Exception {
         List<JsonNode> all = ofKind(Charts.production(), "KafkaTopic");
-        assertEquals(13, all.size());
+        assertEquals(14, all.size());
         java.util.Set<String> state = java.util.Set.of("ingest.reconcile-state.v1", "ingest.orders-seen.v1",
                 "klaviyo.pacing.v1", "redactions.v1", "shops.v1");
         List<JsonNode> compacted = all.stream().filter(t -> state.contains(t.path("spec").path("topicName").asText()))
@@ -94,7 +94,11 @@ class KafkaWiringTest {
         assertEquals(3_600_000L, requests.path("spec").path("config").path("retention.ms").asLong(), "an hour");
         assertEquals(6, requests.path("spec").path("partitions").asInt());
         assertEquals("kafka", requests.path("metadata").path("namespace").asText());
-        List<JsonNode> topics = all.stream().filter(t -> !compacted.contains(t) && t != requests).toList();
+        JsonNode sent = all.stream().filter(t -> t.path("spec").path("topicName").asText()
+                .equals("tagging.flow-triggers-sent.v1")).findFirst().orElseThrow();
+        assertEquals("compact,delete", sent.path("spec").path("config").path("cleanup.policy").asText());
+        assertEquals(604_800_000L, sent.path("spec").path("config").path("retention.ms").asLong(), "a week");
+        List<JsonNode> topics = all.stream().filter(t -> !compacted.contains(t) && t != requests && t != sent).toList();
         for (JsonNode topic : topics) {
             JsonNode config = topic.path("spec").path("config");
             assertTrue(config.path("retention.ms").isIntegralNumber(), name(topic) + ": " + config);

@@ -57,6 +57,11 @@ public final class SaasStandIn implements StandIn {
         server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("tagsAdd"))
                 .willReturn(json("{\"data\": {\"tagsAdd\": {\"node\": {\"id\": \"gid://shopify/Customer/0\"},"
                         + " \"userErrors\": []}}, " + COST + "}")));
+        // Flow accepts a trigger (the payload checks against the extensions are ShopifyAdminStandIn's, in the tests).
+        server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("flowTriggerReceive"))
+                .willReturn(json("{\"data\": {\"flowTriggerReceive\": {\"userErrors\": []}}, "
+                        + COST.replace("\"requestedQueryCost\": 10, \"actualQueryCost\": 10",
+                                "\"requestedQueryCost\": 1, \"actualQueryCost\": 1") + "}")));
         server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("tagsRemove"))
                 .willReturn(json("{\"data\": {\"tagsRemove\": {\"node\": {\"id\": \"gid://shopify/Customer/0\"},"
                         + " \"userErrors\": []}}, " + COST + "}")));

@@ -59,4 +59,12 @@ class AppTomlTest {
         assertEquals(2, n, "both subscriptions deliver to ingest's webhook path");
         assertEquals(List.of("https://ingest.example.com/shopify/callback"), array(toml, "redirect_urls"));
     }
+
+    @Test
+    void theFlowLifecycleExtensionCallsIngestsEndpoint() throws IOException {
+        String toml = Files.readString(Path.of("..", "extensions", "flow-lifecycle", "shopify.extension.toml"));
+        assertEquals("flow_trigger_lifecycle_callback", value(toml, "type"));
+        assertEquals("https://ingest.example.com" + io.customerflow.ingest.rest.FlowLifecycleResource.PATH,
+                value(toml, "url"));
+    }
 }

@@ -102,6 +102,24 @@ public class ShopifyAdminClient {
         });
     }
 
+    /**
+     * Starts the shop's workflows that begin with the trigger. Flow's refusal ({@code userErrors}: an unknown handle,
+     * a payload over its size limit, a field it doesn't take) can never succeed as sent: {@link AdminApiFailure}.
+     */
+    public Uni<Void> flowTriggerReceive(String shop, String handle, Map<String, Object> payload) {
+        return call(shop, ShopifyQueries.FLOW_TRIGGER_RECEIVE, Map.of("handle", handle, "payload", payload))
+                .invoke(data -> {
+                    List<String> messages = new java.util.ArrayList<>();
+                    data.path("flowTriggerReceive").path("userErrors")
+                            .forEach(e -> messages.add(e.path("message").asText().replaceAll("\\s+", " ").strip()));
+                    if (!messages.isEmpty()) {
+                        throw new AdminApiFailure(DeadLetterReason.REJECTED,
+                                "flowTriggerReceive " + handle + " userErrors: " + String.join("; ", messages));
+                    }
+                    metrics.counter("tagging.mutations", "mutation", "flowTriggerReceive").increment();
+                }).replaceWithVoid();
+    }
+
     /** Shopify answered that the email belongs to a customer already: look it up again. */
     public static final class EmailTaken extends RuntimeException {
         EmailTaken() {

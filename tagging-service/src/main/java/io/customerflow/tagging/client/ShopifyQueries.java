@@ -18,6 +18,10 @@ final class ShopifyQueries {
     static final String CUSTOMER_CREATE = "mutation customerCreate($input: CustomerInput!) "
             + "{ customerCreate(input: $input) { customer { id } userErrors { field message } } }";
 
+    /** Starts the shop's workflows that begin with the trigger; the payload's keys are the extension's fields. */
+    static final String FLOW_TRIGGER_RECEIVE = "mutation flowTriggerReceive($handle: String, $payload: JSON) "
+            + "{ flowTriggerReceive(handle: $handle, payload: $payload) { userErrors { field message } } }";
+
     private ShopifyQueries() {
     }
 }

@@ -27,6 +27,26 @@ public interface TaggingConfig {
 
     Consumer consumer();
 
+    Flow flow();
+
+    /** Shopify Flow triggers: booking steps sent with {@code flowTriggerReceive} to shops whose workflows use them. */
+    interface Flow {
+        /**
+         * Send the triggers. A shop gets a step's trigger only while Flow's lifecycle callbacks (recorded by ingest in
+         * the shop registry) say one of its enabled workflows starts with it.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The compacted topic of the event ids whose trigger was sent: a redelivery never starts a workflow twice. */
+        @WithDefault("tagging.flow-triggers-sent.v1")
+        String sentTopic();
+
+        /** How long a sent trigger's event id is remembered (on the topic and in memory). */
+        @WithDefault("P7D")
+        Duration sentRetention();
+    }
+
     interface Consumer {
         /**
          * Records taken from Kafka and not yet done, across all shops' lanes; beyond it the consumer pauses its

@@ -1,6 +1,7 @@
 package io.customerflow.tagging.service;
 
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,6 +10,7 @@ import io.customerflow.events.BookingChannel;
 import io.customerflow.events.BookingEvent;
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.EventType;
+import io.customerflow.events.FlowTriggers;
 import io.customerflow.events.RecentIds;
 import io.customerflow.tagging.client.ShopifyAdminClient;
 import io.customerflow.tagging.config.TaggingConfig;
@@ -24,7 +26,8 @@ import io.smallrye.mutiny.Uni;
  * and before any of its steps' tags. Only a confirmation creates: a later step whose booker Shopify does not know (a
  * booking id the app mistyped, a booking confirmed before the shop opted in) tags no one and creates no one. The
  * customer's lane keeps a booking's events in order, so its confirmation, when there was one, came first. Idempotent
- * per event: a redelivery finds the customer it created.
+ * per event: a redelivery finds the customer it created. A step a shop's Flow workflows use also starts them
+ * ({@link FlowTriggerSender}), after its tags.
  */
 @ApplicationScoped
 public class BookingTagger {
@@ -34,9 +37,11 @@ public class BookingTagger {
     private final ShopRegistry shops;
     private final MeterRegistry metrics;
     private final RecentIds done;
+    private final FlowTriggerSender flow;
 
     public BookingTagger(RuleSet rules, ShopifyAdminClient shopify, ShopRegistry shops, MeterRegistry metrics,
-            TaggingConfig config) {
+            TaggingConfig config, FlowTriggerSender flow) {
+        this.flow = flow;
         this.rules = rules.enabled().stream().filter(r -> r.trigger().onBookingStep()).toList();
         this.shopify = shopify;
         this.shops = shops;
@@ -67,23 +72,29 @@ public class BookingTagger {
             return count(Outcome.REPEAT);
         }
         boolean instant = booking.channel() == BookingChannel.INSTANT;
+        Optional<FlowTriggers> trigger = flow.wanted(event, booking);
         if (instant && !shops.createsInstantCustomers(booking.shop())) {
+            // No Shopify customer to tag, nor to reference in a Flow trigger.
+            trigger.ifPresent(t -> flow.send(event, booking, t, null));
             return count(Outcome.NOT_IN_SHOPIFY);
         }
         List<Rules.Rule> matched = rules.stream().filter(r -> r.firesOn(event.type()) && r.matches(booking)).toList();
         matched.forEach(r -> metrics.counter("tagging.rule.matches", "rule", r.name()).increment());
         boolean ensureCustomer = instant && event.type() == EventType.BOOKING_CONFIRMED;
-        if (matched.isEmpty() && !ensureCustomer) {
+        if (matched.isEmpty() && !ensureCustomer && trigger.isEmpty()) {
             return count(Outcome.NO_MATCH);
         }
         return customerGid(booking, ensureCustomer).flatMap(gid -> {
+            Uni<Void> flowTrigger = trigger.isEmpty() ? Uni.createFrom().voidItem()
+                    : flow.send(event, booking, trigger.get(), gid);
             if (gid == null) {
-                return count(Outcome.NO_CUSTOMER);
+                return flowTrigger.replaceWith(Outcome.NO_CUSTOMER).invoke(this::counted);
             }
             String orderGid = booking.order() == null ? null : "gid://shopify/Order/" + booking.order().id();
-            return TagCalls.apply(shopify, booking.shop(),
-                    TagCalls.of(shops, booking.shop(), gid, orderGid, matched)).invoke(() -> done.add(event.id())).replaceWith(Outcome.TAGGED)
-                    .invoke(o -> metrics.counter("tagging.events", "outcome", "tagged").increment());
+            // Tags first, then the trigger: a workflow that reads the customer's tags sees this step's.
+            return TagCalls.apply(shopify, booking.shop(), TagCalls.of(shops, booking.shop(), gid, orderGid, matched))
+                    .call(() -> flowTrigger).invoke(() -> done.add(event.id())).replaceWith(Outcome.TAGGED)
+                    .invoke(this::counted);
         });
     }
 
@@ -110,8 +121,12 @@ public class BookingTagger {
     }
 
     private Uni<Outcome> count(Outcome outcome) {
-        metrics.counter("tagging.events", "outcome", outcome.name().toLowerCase()).increment();
+        counted(outcome);
         return Uni.createFrom().item(outcome);
+    }
+
+    private void counted(Outcome outcome) {
+        metrics.counter("tagging.events", "outcome", outcome.name().toLowerCase()).increment();
     }
 
 }

@@ -53,6 +53,12 @@ public class ShopRegistry {
                 .map(t -> new RegisteredShops.AccessToken(t, 0, null));
     }
 
+    /** Whether an enabled Flow workflow of the shop starts with the trigger (Flow's lifecycle callbacks, via ingest). */
+    public boolean usesFlowTrigger(String shop, String handle) {
+        return registry.find(shop).map(r -> r.status() == ShopRecord.Status.INSTALLED && r.usesFlowTrigger(handle))
+                .orElse(false);
+    }
+
     /** The registry's status of the shop; empty for a seeded or unknown one. */
     public Optional<ShopRecord.Status> status(String shop) {
         return governing(shop).map(ShopRecord::status);
