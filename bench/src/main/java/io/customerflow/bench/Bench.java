@@ -70,6 +70,10 @@ public final class Bench {
             RegistryBench.main(args);
             return;
         }
+        if (a.contains("--flow")) {
+            FlowBench.main(args);
+            return;
+        }
         if (a.contains("--seen")) {
             SeenBench.main(args);
             return;

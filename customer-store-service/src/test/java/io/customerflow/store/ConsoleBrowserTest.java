@@ -270,6 +270,35 @@ class ConsoleBrowserTest extends StoreTestBase {
         assertTrue(browser.findElements(By.cssSelector("#consumer-customer-store .lag-value")).size() >= 1);
         shot("health");
 
+        // The shop's Flow triggers: which its workflows use (the registry), sent and refused in 24 h (tagging's marks).
+        OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
+        kafka.send("test.store.shops.v1", "not a shop", null, "{\"shop\": \"not a shop\"}".getBytes(StandardCharsets.UTF_8));
+        kafka.send("test.store.shops.v1", SHOP, null, ("{\"shop\": \"" + SHOP + "\", \"status\": \"installed\", "
+                + "\"credential\": {\"kind\": \"static\", \"accessToken\": \"gcm1:k:c2VhbGVk\"}, \"flowTriggers\": {"
+                + "\"booking-completed\": {\"enabled\": true, \"at\": \"" + at + "\"}, "
+                + "\"booking-no-show\": {\"enabled\": false, \"at\": \"" + at + "\"}}}").getBytes(StandardCharsets.UTF_8));
+        String marks = "test.store.flow-triggers-sent.v1";
+        for (String[] m : new String[][] { { "e1", SHOP, "sent" }, { "e2", SHOP, "sent" }, { "e3", SHOP, "failed" },
+                { "e4", "tokyo-spa.myshopify.com", "sent" } }) {
+            kafka.send(marks, m[0], null, ("{\"shop\": \"" + m[1] + "\", \"trigger\": \"booking-completed\", "
+                    + "\"outcome\": \"" + m[2] + "\", \"at\": \"" + at + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        kafka.send(marks, "e5", null, "not json".getBytes(StandardCharsets.UTF_8));
+        browser.get(url("/console/flow?shop=" + SHOP));
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            browser.navigate().refresh();
+            return List.of("Yes", "2", "1").equals(texts(By.cssSelector("tr[data-handle='booking-completed'] td.used,"
+                    + " tr[data-handle='booking-completed'] td.sent, tr[data-handle='booking-completed'] td.failed")));
+        });
+        assertEquals("No", text(By.cssSelector("tr[data-handle='booking-no-show'] td.used")));
+        assertEquals("Not reported", text(By.cssSelector("tr[data-handle='booking-confirmed'] td.used")));
+        assertEquals("0", text(By.cssSelector("tr[data-handle='booking-confirmed'] td.sent")));
+        shot("flow");
+        browser.get(url("/console/flow?shop=" + SHOP + "&lang=ja"));
+        assertEquals("はい", text(By.cssSelector("tr[data-handle='booking-completed'] td.used")));
+        assertEquals("報告なし", text(By.cssSelector("tr[data-handle='booking-confirmed'] td.used")));
+        browser.get(url("/console/flow?shop=" + SHOP + "&lang=en"));
+
         // Sign out; a token of one shop (tokyo-spa) gets 403 for this one.
         clickAndWait(By.id("sign-out"));
         assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"));

@@ -22,9 +22,11 @@ import io.customerflow.events.BookingChannel;
 import io.customerflow.events.BookingEvent;
 import io.customerflow.events.CloudEvent;
 import io.customerflow.events.Customer;
+import io.customerflow.events.CustomerRedactRequested;
 import io.customerflow.events.EventJson;
 import io.customerflow.events.EventKeys;
 import io.customerflow.events.EventType;
+import io.customerflow.events.RedactionLedger;
 import io.customerflow.events.Topics;
 import io.customerflow.events.testing.EventSchemas;
 import io.customerflow.infra.InfraTestResource;
@@ -50,8 +52,9 @@ import io.smallrye.common.annotation.Identifier;
  * Booking steps as Shopify Flow triggers, against a stand-in Flow that knows the repository's trigger extensions and
  * checks each payload against their declared fields: nothing for a shop whose workflows don't use the trigger, each
  * step once with its exact payload where they do, nothing more once disabled, never twice for a redelivery (on this
- * replica or a restarted one), never for a backfilled step or an instant booker Shopify doesn't know, and a payload
- * Flow refuses dead-lettered with Flow's reason while the next step is still sent.
+ * replica or a restarted one), never for a backfilled step, a redacted person or an instant booker Shopify doesn't
+ * know, a THROTTLED shop waited for, and a payload Flow refuses dead-lettered with Flow's reason while the next step
+ * is still sent.
  */
 @QuarkusTest
 @TestProfile(FlowTriggersTest.Profile.class)
@@ -173,6 +176,27 @@ class FlowTriggersTest {
     private static long sent(long customerId) {
         return shopify().flow().received(SHOP).stream().filter(r -> r.payload().path("customer_id").asLong() == customerId)
                 .count();
+    }
+
+    @Test
+    void aThrottledShopWaitsAndARedactedPersonsStepsStartNothing() {
+        register(Map.of("booking-rescheduled", true));
+        // A redacted person: their later step is dropped before anything is sent (the redaction ledger).
+        OffsetDateTime redactedAt = OffsetDateTime.now().minusMinutes(1);
+        var redaction = new CustomerRedactRequested(SHOP, 7_040L, "c7040@example.com", List.of(), redactedAt);
+        for (String key : new RedactionLedger("test-ledger-key").keysOf(redaction)) {
+            kafka.send(RedactionLedger.TOPIC, key, null, EventJson.toBytes(new RedactionLedger.Mark(redactedAt)));
+        }
+        publish(EventType.BOOKING_RESCHEDULED, "flow-40/rescheduled", checkout(40L, 7_040L));
+        // The shop's bucket in debt: the next step's trigger is THROTTLED, waits for the bucket, and is sent once.
+        shopify().drain(SHOP, 30);
+        publish(EventType.BOOKING_RESCHEDULED, "flow-41/rescheduled", checkout(41L, 7_041L));
+        await().atMost(Duration.ofSeconds(30)).until(() -> sent(7_041L) == 1);
+        assertTrue(shopify().calls(SHOP, "flowTriggerReceive").stream().anyMatch(c -> c.throttled()
+                && c.body().contains("7041")), "Flow answered THROTTLED first");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> sent(7_041L) == 1);
+        assertEquals(0, sent(7_040L), "nothing about the redacted person");
+        assertEquals(0, shopify().calls().stream().filter(c -> c.body().contains("7040")).count());
     }
 
     private double count(String trigger, String outcome) {

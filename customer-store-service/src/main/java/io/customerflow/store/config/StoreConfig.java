@@ -38,6 +38,17 @@ public interface StoreConfig {
         /** Dead letters listed per consumer, newest first. */
         @WithDefault("5")
         int newestDeadLetters();
+
+        /**
+         * The shop registry's topic, read for the Flow page: which triggers each shop's workflows use (only each
+         * record's shop and Flow triggers are read; sealed secrets are never opened here).
+         */
+        @WithDefault("shops.v1")
+        String registryTopic();
+
+        /** tagging's marks of the Flow triggers sent or refused, counted for the Flow page over the last 24 hours. */
+        @WithDefault("tagging.flow-triggers-sent.v1")
+        String flowSentTopic();
     }
 
     interface Consumer {

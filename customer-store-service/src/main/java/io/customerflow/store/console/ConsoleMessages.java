@@ -221,4 +221,34 @@ public interface ConsoleMessages {
 
     @Message("Language")
     String language();
+
+    @Message("Flow triggers")
+    String navFlow();
+
+    @Message("Shopify Flow starts a shop's workflows with these booking triggers. A trigger is sent only while one of the shop's enabled workflows uses it, as Flow reported.")
+    String flowIntro();
+
+    @Message("Trigger")
+    String trigger();
+
+    @Message("Used by a workflow")
+    String flowUsed();
+
+    @Message("Sent (24 h)")
+    String flowSent();
+
+    @Message("Refused by Flow (24 h)")
+    String flowFailed();
+
+    @Message("Yes")
+    String yes();
+
+    @Message("No")
+    String no();
+
+    @Message("Not reported")
+    String notReported();
+
+    @Message("Choose a shop to see its triggers.")
+    String flowNoShop();
 }

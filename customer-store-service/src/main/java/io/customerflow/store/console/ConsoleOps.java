@@ -17,6 +17,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import io.customerflow.store.config.StoreConfig;
 import io.customerflow.store.messaging.ConsumerLag;
 import io.customerflow.store.messaging.DeadLetterTail;
+import io.customerflow.store.messaging.FlowTriggerActivity;
 import io.customerflow.store.model.DataExportView;
 import io.customerflow.store.repository.ConsoleQueries;
 import io.customerflow.store.repository.CustomerQueries;
@@ -25,7 +26,7 @@ import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.Uni;
 
-/** The operator's pages: sync health of the three consumers, privacy requests. */
+/** The operator's pages: sync health of the consumers, privacy requests, the shop's Flow triggers. */
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
 public class ConsoleOps {
@@ -36,6 +37,8 @@ public class ConsoleOps {
 
         static native TemplateInstance privacy(Frame frame, List<DataExportView> exports,
                 List<ConsoleQueries.Redaction> redactions);
+
+        static native TemplateInstance flow(Frame frame, List<FlowTriggerActivity.Row> triggers);
     }
 
     /** One consumer on the sync-health page: its groups' lag and the dead letters its reader may see. */
@@ -49,9 +52,11 @@ public class ConsoleOps {
     private final ConsoleQueries consoleQueries;
     private final ConsoleFrames frames;
     private final ConsoleFilter.Caller caller;
+    private final FlowTriggerActivity flow;
 
     public ConsoleOps(StoreConfig config, ConsumerLag lag, DeadLetterTail deadLetters, CustomerQueries queries,
-            ConsoleQueries consoleQueries, ConsoleFrames frames, ConsoleFilter.Caller caller) {
+            ConsoleQueries consoleQueries, ConsoleFrames frames, ConsoleFilter.Caller caller, FlowTriggerActivity flow) {
+        this.flow = flow;
         this.config = config;
         this.lag = lag;
         this.deadLetters = deadLetters;
@@ -88,6 +93,14 @@ public class ConsoleOps {
                 ? Uni.createFrom().item(Templates.privacy(frame, List.of(), List.of()).setLocale(caller.locale()))
                 : queries.exports(frame.shop()).flatMap(exports -> consoleQueries.redactions(frame.shop(), 100)
                         .map(redactions -> Templates.privacy(frame, exports, redactions).setLocale(caller.locale()))));
+    }
+
+    /** The shop's Flow triggers: used by a workflow or not, sent and refused in the last 24 hours. */
+    @GET
+    @Path("flow")
+    public Uni<TemplateInstance> flow(@QueryParam("shop") String shop) {
+        return frames.of(caller, "flow", shop).map(frame -> Templates.flow(frame,
+                frame.shop() == null ? List.of() : flow.rows(frame.shop())).setLocale(caller.locale()));
     }
 
     /** One data-request export, as the JSON the merchant sends on to the customer. */

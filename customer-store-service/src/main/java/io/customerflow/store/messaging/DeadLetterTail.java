@@ -1,17 +1,14 @@
 package io.customerflow.store.messaging;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -21,8 +18,6 @@ import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
 import io.customerflow.consumer.KafkaClients;
@@ -111,43 +106,8 @@ public class DeadLetterTail {
             entries.values().forEach(Deque::clear);
             counts.values().forEach(Map::clear);
         }
-        Set<TopicPartition> assigned = new HashSet<>();
-        long lookedAt = 0;
-        try (KafkaConsumer<String, byte[]> c = kafka.consumer("store-console-dead-letters", null, Map.of())) {
-            while (supervisor.running()) {
-                if (System.nanoTime() - lookedAt > Duration.ofSeconds(10).toNanos()) {
-                    lookedAt = System.nanoTime();
-                    assign(c, assigned);
-                    supervisor.up();
-                }
-                if (assigned.isEmpty()) {
-                    Thread.sleep(1_000);
-                    continue;
-                }
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofSeconds(1))) {
-                    add(r);
-                }
-                supervisor.up();
-            }
-        }
-    }
-
-    /** Assigns new partitions of the dead-letter topics (a topic appears with its first dead letter). */
-    private void assign(KafkaConsumer<String, byte[]> c, Set<TopicPartition> assigned) {
-        List<TopicPartition> added = new ArrayList<>();
-        Map<String, List<PartitionInfo>> topics = c.listTopics(Duration.ofSeconds(5));
-        for (String topic : consumerByTopic.keySet()) {
-            for (PartitionInfo p : topics.getOrDefault(topic, List.of())) {
-                TopicPartition tp = new TopicPartition(topic, p.partition());
-                if (assigned.add(tp)) {
-                    added.add(tp);
-                }
-            }
-        }
-        if (!added.isEmpty()) {
-            c.assign(assigned);
-            c.seekToBeginning(added);
-        }
+        TopicTail.follow(kafka, "store-console-dead-letters", supervisor, consumerByTopic.keySet(),
+                KafkaConsumer::seekToBeginning, this::add);
     }
 
     private synchronized void add(ConsumerRecord<String, byte[]> r) {

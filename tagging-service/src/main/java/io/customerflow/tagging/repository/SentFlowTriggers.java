@@ -21,12 +21,14 @@ import org.apache.kafka.common.config.TopicConfig;
 
 import io.customerflow.consumer.KafkaClients;
 import io.customerflow.consumer.SupervisedLoop;
+import io.customerflow.events.EventJson;
 import io.customerflow.tagging.config.TaggingConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
 
 /**
- * The event ids whose Shopify Flow trigger was sent, kept on a compacted topic (key: the event id; value: when) and
+ * The event ids whose Shopify Flow trigger was sent, kept on a compacted topic (key: the event id; value: a
+ * {@link Mark}: shop, trigger, sent or failed, when) and
  * read whole before tagging consumes, then followed: a redelivery (a restart before the offset was committed, a
  * rebalance, a replay) never starts a merchant's workflow twice, on this replica or the one that takes the partition
  * over. Kafka forgets a mark after {@code tagging.flow.sent-retention}; redeliveries come within minutes.
@@ -61,12 +63,30 @@ public class SentFlowTriggers {
         return sent.containsKey(eventId);
     }
 
-    /** Marks the event's trigger sent; completes when Kafka holds the mark. */
-    public CompletableFuture<Void> record(String eventId) {
+    /** Marks the event's trigger sent to the shop; completes when Kafka holds the mark. */
+    public CompletableFuture<Void> record(String eventId, String shop, String trigger) {
         Instant now = Instant.now();
         sent.put(eventId, now);
-        return KafkaClients.send(producer(), new ProducerRecord<>(topic, eventId,
-                ("{\"sentAt\":\"" + now + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return mark(eventId, new Mark(shop, trigger, SENT, now));
+    }
+
+    /**
+     * Marks the event's trigger refused by Flow (dead-lettered): never read as sent, so a replay sends it; counted by
+     * the console. Not awaited: the dead letter holds the event either way.
+     */
+    public void recordFailure(String eventId, String shop, String trigger) {
+        mark(eventId, new Mark(shop, trigger, FAILED, Instant.now()));
+    }
+
+    /** A mark's value: the shop and trigger (no person), what happened and when. */
+    public record Mark(String shop, String trigger, String outcome, Instant at) {
+    }
+
+    public static final String SENT = "sent";
+    public static final String FAILED = "failed";
+
+    private CompletableFuture<Void> mark(String eventId, Mark mark) {
+        return KafkaClients.send(producer(), new ProducerRecord<>(topic, eventId, EventJson.toBytes(mark)));
     }
 
     private void read(SupervisedLoop loop) {
@@ -78,8 +98,16 @@ public class SentFlowTriggers {
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {
-        if (r.key() == null) {
+        if (r.key() == null || r.value() == null) {
             return;
+        }
+        try {
+            Mark mark = EventJson.fromBytes(r.value(), Mark.class);
+            if (!SENT.equals(mark.outcome())) {
+                return; // a failure: the next attempt (a replay) must send it
+            }
+        } catch (RuntimeException unreadable) {
+            return; // hostile by default: a mark this version can't read proves nothing was sent
         }
         Instant at = Instant.ofEpochMilli(r.timestamp());
         if (at.isAfter(Instant.now().minus(retention))) {

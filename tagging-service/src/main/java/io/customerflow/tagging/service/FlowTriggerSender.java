@@ -54,8 +54,11 @@ public class FlowTriggerSender {
             return Uni.createFrom().voidItem();
         }
         return shopify.flowTriggerReceive(booking.shop(), trigger.handle(), FlowTriggerPayloads.of(booking, customerGid))
-                .onFailure().invoke(f -> count(trigger, "failed"))
-                .call(() -> Uni.createFrom().completionStage(sent.record(event.id())))
+                .onFailure().invoke(f -> {
+                    count(trigger, "failed");
+                    sent.recordFailure(event.id(), booking.shop(), trigger.handle());
+                })
+                .call(() -> Uni.createFrom().completionStage(sent.record(event.id(), booking.shop(), trigger.handle())))
                 .invoke(() -> count(trigger, "sent"));
     }
 

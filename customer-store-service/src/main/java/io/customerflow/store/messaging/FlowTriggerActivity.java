@@ -1,0 +1,165 @@
+package io.customerflow.store.messaging;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.customerflow.consumer.KafkaClients;
+import io.customerflow.consumer.SupervisedLoop;
+import io.customerflow.events.EventJson;
+import io.customerflow.events.FlowTriggers;
+import io.customerflow.events.ShopDomains;
+import io.customerflow.store.config.StoreConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * The Flow page's figures: per shop, which booking triggers its workflows use (the shop registry's
+ * {@code flowTriggers}, as ingest recorded Flow's lifecycle callbacks) and how many tagging sent or Flow refused in
+ * the last 24 hours (tagging's marks). One plain consumer without a group reads the registry from its start and the
+ * marks from 24 hours ago. Hostile by default: a record whose key isn't a shop, or whose value doesn't parse, is
+ * skipped; sealed secrets in registry records are never opened (this service holds no registry key).
+ */
+@ApplicationScoped
+public class FlowTriggerActivity {
+
+    /** One trigger of one shop as the page shows it; {@code used} is null before Flow ever reported on it. */
+    public record Row(String handle, String title, Boolean used, long sent, long failed) {
+    }
+
+    private static final Duration WINDOW = Duration.ofHours(24);
+
+    private final String registryTopic;
+    private final String marksTopic;
+    private final KafkaClients kafka;
+    private final MeterRegistry registry;
+    private final Map<String, Map<String, Boolean>> used = new HashMap<>();
+    /** Per shop, trigger and outcome: when each mark was written, oldest first. */
+    private final Map<List<String>, Deque<Instant>> marks = new HashMap<>();
+    private SupervisedLoop loop;
+
+    public FlowTriggerActivity(StoreConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            MeterRegistry registry) {
+        this.registryTopic = config.console().registryTopic();
+        this.marksTopic = config.console().flowSentTopic();
+        this.kafka = new KafkaClients(kafkaConfig);
+        this.registry = registry;
+    }
+
+    void onStart(@Observes StartupEvent start) {
+        loop = new SupervisedLoop("flow-trigger-activity", registry, this::run).start();
+    }
+
+    @PreDestroy
+    void stop() {
+        if (loop != null) {
+            loop.close();
+        }
+    }
+
+    /** The shop's five triggers: used or not, sent and refused in the last 24 hours. */
+    public synchronized List<Row> rows(String shop) {
+        Instant since = Instant.now().minus(WINDOW);
+        List<Row> rows = new ArrayList<>();
+        for (FlowTriggers t : FlowTriggers.values()) {
+            rows.add(new Row(t.handle(), t.title(), used.getOrDefault(shop, Map.of()).get(t.handle()),
+                    count(shop, t.handle(), "sent", since), count(shop, t.handle(), "failed", since)));
+        }
+        return rows;
+    }
+
+    private long count(String shop, String trigger, String outcome, Instant since) {
+        Deque<Instant> at = marks.get(List.of(shop, trigger, outcome));
+        if (at == null) {
+            return 0;
+        }
+        while (!at.isEmpty() && at.peekFirst().isBefore(since)) {
+            at.removeFirst();
+        }
+        return at.size();
+    }
+
+    /** Reads both topics (each as it appears); after a failure the loop starts over with nothing known. */
+    private void run(SupervisedLoop supervisor) throws InterruptedException {
+        synchronized (this) {
+            used.clear();
+            marks.clear();
+        }
+        TopicTail.follow(kafka, "store-console-flow", supervisor, List.of(registryTopic, marksTopic), this::seek,
+                this::add);
+    }
+
+    /** The registry from its start, the marks from 24 hours ago. */
+    private void seek(KafkaConsumer<String, byte[]> c, List<TopicPartition> added) {
+        long since = Instant.now().minus(WINDOW).toEpochMilli();
+        Map<TopicPartition, Long> times = new HashMap<>();
+        added.stream().filter(tp -> tp.topic().equals(marksTopic)).forEach(tp -> times.put(tp, since));
+        Map<TopicPartition, OffsetAndTimestamp> from = times.isEmpty() ? Map.of() : c.offsetsForTimes(times);
+        for (TopicPartition tp : added) {
+            OffsetAndTimestamp at = from.get(tp);
+            if (at != null) {
+                c.seek(tp, at.offset());
+            } else if (tp.topic().equals(marksTopic)) {
+                c.seekToEnd(List.of(tp)); // nothing in the window yet
+            } else {
+                c.seekToBeginning(List.of(tp));
+            }
+        }
+    }
+
+    private synchronized void add(ConsumerRecord<String, byte[]> r) {
+        try {
+            if (r.topic().equals(registryTopic)) {
+                addShop(r);
+            } else if (r.value() != null) {
+                JsonNode mark = EventJson.mapper().readTree(r.value());
+                String shop = mark.path("shop").asText("");
+                String trigger = mark.path("trigger").asText("");
+                String outcome = mark.path("outcome").asText("");
+                if (ShopDomains.isValid(shop) && FlowTriggers.identified(trigger).isPresent()
+                        && (outcome.equals("sent") || outcome.equals("failed"))) {
+                    marks.computeIfAbsent(List.of(shop, trigger, outcome), k -> new ArrayDeque<>())
+                            .addLast(Instant.ofEpochMilli(r.timestamp()));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            // skipped: one bad record never stops the page's figures
+        }
+    }
+
+    private void addShop(ConsumerRecord<String, byte[]> r) throws java.io.IOException {
+        if (!ShopDomains.isValid(r.key())) {
+            return;
+        }
+        JsonNode record = r.value() == null ? null : EventJson.mapper().readTree(r.value());
+        if (record == null || !r.key().equals(record.path("shop").asText())
+                || !"installed".equals(record.path("status").asText())) {
+            used.remove(r.key()); // gone, or uninstalled: its triggers went with the app
+            return;
+        }
+        Map<String, Boolean> triggers = new HashMap<>();
+        record.path("flowTriggers").fields().forEachRemaining(e -> {
+            if (FlowTriggers.identified(e.getKey()).isPresent() && e.getValue().path("enabled").isBoolean()) {
+                triggers.put(e.getKey(), e.getValue().path("enabled").asBoolean());
+            }
+        });
+        used.put(r.key(), triggers);
+    }
+}
