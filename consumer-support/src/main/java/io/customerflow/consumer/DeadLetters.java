@@ -1,10 +1,18 @@
 package io.customerflow.consumer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * The one dead-letter metric of every consumer: {@code dead.letters{consumer, reason}} (Prometheus:
@@ -15,6 +23,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class DeadLetters {
 
     public static final String METRIC = "dead.letters";
+
+    /** The dead letter's header naming its {@link DeadLetterReason} word, e.g. {@code rejected}. */
+    public static final String REASON_WORD_HEADER = "dead-letter-reason-word";
 
     private final Map<DeadLetterReason, Counter> counters = new EnumMap<>(DeadLetterReason.class);
 
@@ -28,5 +39,21 @@ public final class DeadLetters {
 
     public void count(DeadLetterReason reason) {
         counters.get(reason).increment();
+    }
+
+    /**
+     * Counts the dead letter and nacks the record to its channel's dead-letter topic, with the reason word
+     * ({@link DeadLetterReason#tag()}) as the header {@value #REASON_WORD_HEADER} beside the connector's
+     * {@code dead-letter-reason} (the failure's message): the console explains the word in the operator's language.
+     */
+    public CompletionStage<Void> nack(Message<?> message, DeadLetterReason reason, Throwable failure) {
+        count(reason);
+        return message.nack(failure, Metadata.of(OutgoingKafkaRecordMetadata.builder().withHeaders(List.of(
+                new RecordHeader(REASON_WORD_HEADER, reason.tag().getBytes(StandardCharsets.UTF_8)))).build()));
+    }
+
+    /** The same, with the failure's own reason ({@link DeadLetterReason#of}). */
+    public CompletionStage<Void> nack(Message<?> message, Throwable failure) {
+        return nack(message, DeadLetterReason.of(failure), failure);
     }
 }

@@ -56,6 +56,7 @@ class ConsoleBrowserTest extends StoreTestBase {
     static final String HOSTILE_LAST = "\"><script>window.pwned=1</script>";
     static final Path DOWNLOADS = Path.of("target", "console-downloads").toAbsolutePath();
     static final Path SHOTS = Path.of("target", "console-screenshots").toAbsolutePath();
+    static final String LONG_ID = "console-broken-" + "0123456789".repeat(15);
 
     static WebDriver browser;
 
@@ -145,6 +146,7 @@ class ConsoleBrowserTest extends StoreTestBase {
                         + r.findElement(By.cssSelector(".first-name")).getText().toLowerCase(java.util.Locale.ROOT)).toList();
         assertEquals(names.stream().sorted().toList(), names, "by last name, then first name");
         assertEquals(5, names.size());
+        assertFits("customers");
         shot("customers");
         browser.findElement(By.id("q")).sendKeys("ann@example.com");
         clickAndWait(By.id("search"));
@@ -189,6 +191,7 @@ class ConsoleBrowserTest extends StoreTestBase {
         assertTrue(((Number) stacking.get(1)).longValue() >= 1, "a day with bookings of both channels was drawn");
         assertEquals("2", text(By.cssSelector("#totals tr[data-channel=CHECKOUT] .bookings")));
         assertEquals("3", text(By.cssSelector("#totals tr[data-channel=INSTANT] .bookings")));
+        assertFits("bookings");
         shot("bookings");
 
         // Japanese: labels, the chart's legend, the html lang.
@@ -199,6 +202,7 @@ class ConsoleBrowserTest extends StoreTestBase {
         await().atMost(Duration.ofSeconds(10)).until(() -> script("return Chart.getChart('bookings-chart') !== undefined"));
         assertEquals("来店済み", ((JavascriptExecutor) browser).executeScript(
                 "return Chart.getChart('bookings-chart').data.datasets[3].label;"));
+        assertFits("bookings (ja)");
         shot("bookings-ja");
         browser.get(url("/console/customers?shop=" + SHOP + "&q=hanako@example.jp"));
         assertEquals("顧客 1 件", text(By.id("total")), "the language is remembered");
@@ -213,6 +217,7 @@ class ConsoleBrowserTest extends StoreTestBase {
             assertFalse(cell.getText().matches(".*[A-Za-z].*"), "a Japanese channel, not " + cell.getText());
         }
         browser.get(url("/console/customers?shop=" + SHOP + "&q=hanako@example.jp"));
+        assertFits("customers (ja)");
         shot("customers-ja");
         browser.get(url("/console/customers?shop=" + SHOP + "&lang=en"));
 
@@ -258,17 +263,31 @@ class ConsoleBrowserTest extends StoreTestBase {
         kafka.send(Topics.CUSTOMER_EVENTS, SHOP + "/broken@example.com", new CloudEvent("console-broken-1",
                 EventType.BOOKING_CONFIRMED, "/test", null, OffsetDateTime.now()).toHeaders(),
                 "{\"bookingId\": \"not a booking, broken@example.com\"".getBytes(StandardCharsets.UTF_8));
+        // And one whose event id is 165 characters without a space: the page still fits 1280 px.
+        kafka.send(Topics.CUSTOMER_EVENTS, SHOP + "/broken", new CloudEvent(LONG_ID, EventType.BOOKING_CONFIRMED,
+                "/test", null, OffsetDateTime.now()).toHeaders(), "not json".getBytes(StandardCharsets.UTF_8));
         browser.get(url("/console/health?shop=" + SHOP));
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).until(() -> {
             browser.navigate().refresh();
-            return texts(By.cssSelector("#consumer-customer-store .event-id")).contains("console-broken-1");
+            return texts(By.cssSelector("#consumer-customer-store .event-id")).contains("console-broken-1")
+                    && texts(By.cssSelector("#consumer-customer-store .event-id")).contains(LONG_ID);
         });
         String health = browser.findElement(By.id("consumer-customer-store")).getText();
         assertTrue(health.contains("io.customerflow.booking.confirmed.v1"), health);
         assertFalse(health.contains("broken@example.com"), "no payload or key on the page: " + health);
         assertTrue(health.contains("./customer-flow replay customer-store"), health);
         assertTrue(browser.findElements(By.cssSelector("#consumer-customer-store .lag-value")).size() >= 1);
+        // Its reason: the word, explained in the operator's language (the failure's own text stays as written).
+        assertEquals("invalid_event Not an event of the contract: unreadable, of an unknown type, or refused by its schema",
+                text(By.cssSelector("#consumer-customer-store .reason-word[data-word='invalid_event']")));
+        assertFits("health");
         shot("health");
+        browser.get(url("/console/health?shop=" + SHOP + "&lang=ja"));
+        assertEquals("invalid_event 契約外のイベント: 読めない、未知の種類、またはスキーマに拒否された",
+                text(By.cssSelector("#consumer-customer-store .reason-word[data-word='invalid_event']")));
+        assertFits("health (ja)");
+        shot("health-ja");
+        browser.get(url("/console/health?shop=" + SHOP + "&lang=en"));
 
         // The shop's Flow triggers: which its workflows use (the registry), sent and refused in 24 h (tagging's marks).
         OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
@@ -293,6 +312,7 @@ class ConsoleBrowserTest extends StoreTestBase {
         assertEquals("No", text(By.cssSelector("tr[data-handle='booking-no-show'] td.used")));
         assertEquals("Not reported", text(By.cssSelector("tr[data-handle='booking-confirmed'] td.used")));
         assertEquals("0", text(By.cssSelector("tr[data-handle='booking-confirmed'] td.sent")));
+        assertFits("flow");
         shot("flow");
         browser.get(url("/console/flow?shop=" + SHOP + "&lang=ja"));
         assertEquals("はい", text(By.cssSelector("tr[data-handle='booking-completed'] td.used")));
@@ -365,8 +385,25 @@ class ConsoleBrowserTest extends StoreTestBase {
         return Boolean.TRUE.equals(((JavascriptExecutor) browser).executeScript(js));
     }
 
+    /** The page fits the 1280-px window: nothing scrolls sideways. */
+    private static void assertFits(String page) {
+        assertTrue(script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+                page + " is wider than the window: " + ((JavascriptExecutor) browser).executeScript(
+                        "return document.documentElement.scrollWidth"));
+    }
+
+    /**
+     * A screenshot in target/console-screenshots; with {@code -Dconsole.update-screenshots=true} also the README's
+     * copy in docs/screenshots (how they are refreshed: customer-store-service/README.md).
+     */
     private static void shot(String name) throws Exception {
-        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SHOTS.resolve(name + ".png"), png);
+        if (Boolean.getBoolean("console.update-screenshots")) {
+            Path docs = Path.of("..", "docs", "screenshots");
+            Files.createDirectories(docs);
+            Files.write(docs.resolve("console-" + name + ".png"), png);
+        }
     }
 
     private static BookingEvent later(BookingEvent b) {

@@ -188,6 +188,7 @@ class BookingStepsTaggingTest {
             assertEquals("ib_bad_email", CloudEvent.header(dead.get(0).headers(), "ce_id"));
             String reason = CloudEvent.header(dead.get(0).headers(), "dead-letter-reason");
             assertEquals("customerCreate userErrors: Email is invalid", reason);
+            assertEquals("rejected", CloudEvent.header(dead.get(0).headers(), "dead-letter-reason-word"));
             assertEquals(Topics.CUSTOMER_EVENTS, CloudEvent.header(dead.get(0).headers(), "dead-letter-topic"));
             assertFalse(reason.contains("someone@localhost"), "no email in the reason");
         }

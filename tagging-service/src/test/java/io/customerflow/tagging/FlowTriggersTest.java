@@ -161,6 +161,7 @@ class FlowTriggersTest {
             assertEquals("flowTriggerReceive booking-rescheduled userErrors: Errors validating schema: "
                     + "Properties size exceeds the limit of 50000 bytes.",
                     CloudEvent.header(dead.get(0).headers(), "dead-letter-reason"));
+            assertEquals("rejected", CloudEvent.header(dead.get(0).headers(), "dead-letter-reason-word"));
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> sent(7_031L) == 1);
         assertEquals(0, sent(7_030L));

@@ -251,4 +251,34 @@ public interface ConsoleMessages {
 
     @Message("Choose a shop to see its triggers.")
     String flowNoShop();
+
+    @Message("Not an event of the contract: unreadable, of an unknown type, or refused by its schema")
+    String reasonInvalidEvent();
+
+    @Message("No token or account for the shop")
+    String reasonNoCredentials();
+
+    @Message("The event lacks what the service needs (e.g. no email or phone)")
+    String reasonMissingData();
+
+    @Message("The shop uninstalled the app")
+    String reasonUninstalled();
+
+    @Message("Shopify or Klaviyo refused the token or key")
+    String reasonUnauthorized();
+
+    @Message("Shopify or Klaviyo refused the request itself")
+    String reasonRejected();
+
+    @Message("Timeouts, rate limits or server errors outlasted the retries")
+    String reasonGaveUp();
+
+    @Message("The database refused the write for good")
+    String reasonPermanentSql();
+
+    @Message("An unexpected failure: a bug to look at")
+    String reasonUnexpected();
+
+    @Message("Reason not recorded (written before reason words)")
+    String reasonNotRecorded();
 }

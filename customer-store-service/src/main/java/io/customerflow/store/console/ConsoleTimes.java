@@ -16,6 +16,10 @@ final class ConsoleTimes {
     }
 
     static String utcSeconds(OffsetDateTime time) {
-        return time.toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
+        return utcSeconds(time.toInstant());
+    }
+
+    static String utcSeconds(java.time.Instant time) {
+        return time.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }

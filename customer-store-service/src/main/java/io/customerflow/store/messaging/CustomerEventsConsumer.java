@@ -106,8 +106,8 @@ public class CustomerEventsConsumer {
 
     /** Only failures that can never apply get here: the connector dead-letters the record on this nack. */
     private Uni<Void> deadLetter(KafkaRecord<String, byte[]> record, Throwable failure) {
-        deadLetters.count(reason(failure));
-        return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(record.nack(failure)));
+        return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(
+                deadLetters.nack(record, reason(failure), failure)));
     }
 
     private static DeadLetterReason reason(Throwable failure) {

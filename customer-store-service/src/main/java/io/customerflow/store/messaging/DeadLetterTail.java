@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -20,6 +21,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 
+import io.customerflow.consumer.DeadLetterReason;
+import io.customerflow.consumer.DeadLetters;
 import io.customerflow.consumer.KafkaClients;
 import io.customerflow.consumer.SupervisedLoop;
 import io.customerflow.events.ShopDomains;
@@ -38,20 +41,27 @@ import io.smallrye.common.annotation.Identifier;
 @ApplicationScoped
 public class DeadLetterTail {
 
-    /** One dead letter as the console lists it. */
-    public record Entry(String shop, String eventId, String type, String reason, Instant at) {
+    /**
+     * One dead letter as the console lists it.
+     *
+     * @param word the reason word ({@code DeadLetterReason}'s tag), {@code -} for a dead letter written before words
+     * @param reason the failure's message, shortened
+     */
+    public record Entry(String shop, String eventId, String type, String word, String reason, Instant at) {
     }
 
-    /** What a reader may see of one consumer's dead letters. */
+    /** What a reader may see of one consumer's dead letters: counted per reason word. */
     public record Summary(long total, Map<String, Long> perReason, List<Entry> newest) {
     }
 
     private static final int KEPT = 200;
+    private static final Set<String> WORDS = java.util.Arrays.stream(DeadLetterReason.values())
+            .map(DeadLetterReason::tag).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final int REASON_CHARS = 200;
 
     private final Map<String, String> consumerByTopic = new LinkedHashMap<>();
     private final Map<String, Deque<Entry>> entries = new HashMap<>();
-    /** Per consumer: count per shop and reason, over every dead letter read (the entries keep the newest only). */
+    /** Per consumer: count per shop and reason word, over every dead letter read (the entries keep the newest only). */
     private final Map<String, Map<List<String>, Long>> counts = new HashMap<>();
     private final KafkaClients kafka;
     private final MeterRegistry registry;
@@ -118,9 +128,11 @@ public class DeadLetterTail {
             reason = reason.substring(0, REASON_CHARS) + "…";
         }
         String shop = shopOf(r.key());
-        kept.addLast(new Entry(shop, header(r, "ce_id"), header(r, "ce_type"), reason,
+        String word = header(r, DeadLetters.REASON_WORD_HEADER);
+        word = WORDS.contains(word) ? word : "-"; // hostile by default: only the words there are
+        kept.addLast(new Entry(shop, header(r, "ce_id"), header(r, "ce_type"), word, reason,
                 Instant.ofEpochMilli(r.timestamp())));
-        counts.get(name).merge(List.of(shop, reason), 1L, Long::sum);
+        counts.get(name).merge(List.of(shop, word), 1L, Long::sum);
         if (kept.size() > KEPT) {
             kept.removeFirst();
         }

@@ -10,7 +10,6 @@ import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.consumer.DeadLetters;
 import io.customerflow.consumer.KeyedLanes;
 import io.customerflow.events.EventRecord;
@@ -72,7 +71,6 @@ public class BookingLookupConsumer {
     }
 
     private CompletionStage<Void> deadLetter(Message<?> message, Throwable failure) {
-        deadLetters.count(DeadLetterReason.of(failure));
-        return message.nack(failure);
+        return deadLetters.nack(message, failure);
     }
 }

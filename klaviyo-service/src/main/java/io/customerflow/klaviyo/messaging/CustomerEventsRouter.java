@@ -9,7 +9,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
 
-import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.consumer.DeadLetters;
 import io.customerflow.consumer.RedactedSubjects;
 import io.customerflow.events.EventRecord;
@@ -56,8 +55,7 @@ public class CustomerEventsRouter {
         } catch (RuntimeException e) {
             // Any failure, a bug included, is this record's: the stream goes on with the next one.
             Log.warnf("dead-lettering a record: %s", e.getMessage());
-            deadLetters.count(DeadLetterReason.of(e));
-            message.nack(e);
+            deadLetters.nack(message, e);
             return Optional.empty();
         }
         if (work.isEmpty()) {

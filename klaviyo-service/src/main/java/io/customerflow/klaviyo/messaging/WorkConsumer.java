@@ -11,7 +11,6 @@ import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.consumer.DeadLetters;
 import io.customerflow.consumer.RedactedSubjects;
 import io.customerflow.events.EventRecord;
@@ -130,7 +129,6 @@ public class WorkConsumer {
 
     private CompletionStage<Void> deadLetter(Message<?> message, Throwable failure) {
         Log.warnf("dead-lettering a record: %s", failure.getMessage());
-        deadLetters.count(DeadLetterReason.of(failure));
-        return message.nack(failure);
+        return deadLetters.nack(message, failure);
     }
 }

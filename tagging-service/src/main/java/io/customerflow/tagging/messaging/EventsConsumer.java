@@ -93,9 +93,8 @@ public class EventsConsumer {
                 }).thenCompose(v -> CompletableFuture.completedFuture(null));
     }
 
-    /** Nacks to the dead-letter topic (the failure's message becomes its reason header), counted by kind. */
+    /** Nacks to the dead-letter topic (the failure's message and reason word become headers), counted by kind. */
     private CompletionStage<Void> deadLetter(Message<?> message, DeadLetterReason reason, Throwable failure) {
-        deadLetters.count(reason);
-        return message.nack(failure);
+        return deadLetters.nack(message, reason, failure);
     }
 }
