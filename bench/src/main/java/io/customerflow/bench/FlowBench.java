@@ -28,6 +28,7 @@ import io.customerflow.infra.FreePorts;
 import io.customerflow.infra.KafkaBroker;
 import io.customerflow.infra.ServiceProcess;
 import io.customerflow.infra.ShopifyAdminStandIn;
+import io.customerflow.registry.FlowTriggerUse;
 import io.customerflow.registry.SecretBox;
 import io.customerflow.registry.ShopRecord;
 
@@ -71,7 +72,7 @@ public final class FlowBench {
                         ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer())) {
             kafka.createTopics(Topics.ORDERS, Topics.CUSTOMER_EVENTS, Topics.deadLetter("tagging"));
             for (Plan p : plans) {
-                producer.send(new ProducerRecord<>("shops.v1", p.shop(), EventJson.toBytes(record(box, p, false, 1))));
+                producer.send(new ProducerRecord<>("shops.v1", p.shop(), EventJson.toBytes(record(box, p))));
             }
             producer.flush();
             Path config = Files.writeString(work.resolve("tagging.properties"), "config_ordinal=260\n"
@@ -85,9 +86,10 @@ public final class FlowBench {
                 long customer = 50_000_000L;
                 for (Plan p : plans) {
                     for (boolean triggers : new boolean[] { false, true }) {
-                        producer.send(new ProducerRecord<>("shops.v1", p.shop(), EventJson.toBytes(record(box, p,
-                                triggers, triggers ? 2 : 1)))).get();
-                        Thread.sleep(2_000); // tagging reads the registry within a poll
+                        producer.send(new ProducerRecord<>("shops.flow-triggers.v1", p.shop() + "/booking-completed",
+                                triggers ? EventJson.toBytes(new FlowTriggerUse.Use(true,
+                                        OffsetDateTime.now(ZoneOffset.UTC))) : null)).get();
+                        Thread.sleep(2_000); // tagging reads the trigger's use within a poll
                         System.out.printf("[flow] %s, triggers %s: %d steps%n", p.name(), triggers ? "on" : "off", p.steps());
                         runs.add(run(shopify, producer, p, triggers, customer));
                         customer += p.steps();
@@ -154,12 +156,12 @@ public final class FlowBench {
                 OffsetDateTime.now(ZoneOffset.UTC));
     }
 
-    private static ShopRecord record(SecretBox box, Plan p, boolean triggers, long version) {
+    private static ShopRecord record(SecretBox box, Plan p) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return new ShopRecord(p.shop(), ShopRecord.Status.INSTALLED, null, List.of("write_customers", "read_customers"),
                 new ShopRecord.Credential(ShopRecord.Credential.Kind.STATIC, box.seal(p.shop(), "accessToken",
                         "shpat_" + p.shop()), null, null, null), null, new ShopRecord.Settings(false, false, Map.of()),
-                now, version, null, triggers ? Map.of("booking-completed", new ShopRecord.FlowTrigger(true, now)) : null);
+                now, 1);
     }
 
     private static String report(List<Run> runs) {

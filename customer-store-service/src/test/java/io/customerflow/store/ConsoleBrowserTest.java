@@ -289,13 +289,17 @@ class ConsoleBrowserTest extends StoreTestBase {
         shot("health-ja");
         browser.get(url("/console/health?shop=" + SHOP + "&lang=en"));
 
-        // The shop's Flow triggers: which its workflows use (the registry), sent and refused in 24 h (tagging's marks).
+        // The shop's Flow triggers: which its workflows use (the registry's use topic), sent and failed in 24 h (marks).
         OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
-        kafka.send("test.store.shops.v1", "not a shop", null, "{\"shop\": \"not a shop\"}".getBytes(StandardCharsets.UTF_8));
-        kafka.send("test.store.shops.v1", SHOP, null, ("{\"shop\": \"" + SHOP + "\", \"status\": \"installed\", "
-                + "\"credential\": {\"kind\": \"static\", \"accessToken\": \"gcm1:k:c2VhbGVk\"}, \"flowTriggers\": {"
-                + "\"booking-completed\": {\"enabled\": true, \"at\": \"" + at + "\"}, "
-                + "\"booking-no-show\": {\"enabled\": false, \"at\": \"" + at + "\"}}}").getBytes(StandardCharsets.UTF_8));
+        String use = "test.store.flow-triggers.v1";
+        kafka.send(use, "not a shop/booking-completed", null, "{\"enabled\": true}".getBytes(StandardCharsets.UTF_8));
+        kafka.send(use, SHOP + "/booking-completed", null, ("{\"enabled\": true, \"at\": \"" + at + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        kafka.send(use, SHOP + "/booking-no-show", null, ("{\"enabled\": false, \"at\": \"" + at + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        kafka.send(use, SHOP + "/booking-cancelled", null, ("{\"enabled\": true, \"at\": \"" + at + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        kafka.send(use, SHOP + "/booking-cancelled", null, null); // forgotten (an uninstall)
         String marks = "test.store.flow-triggers-sent.v1";
         for (String[] m : new String[][] { { "e1", SHOP, "sent" }, { "e2", SHOP, "sent" }, { "e3", SHOP, "failed" },
                 { "e4", "tokyo-spa.myshopify.com", "sent" } }) {
@@ -311,6 +315,7 @@ class ConsoleBrowserTest extends StoreTestBase {
         });
         assertEquals("No", text(By.cssSelector("tr[data-handle='booking-no-show'] td.used")));
         assertEquals("Not reported", text(By.cssSelector("tr[data-handle='booking-confirmed'] td.used")));
+        assertEquals("Not reported", text(By.cssSelector("tr[data-handle='booking-cancelled'] td.used")));
         assertEquals("0", text(By.cssSelector("tr[data-handle='booking-confirmed'] td.sent")));
         assertFits("flow");
         shot("flow");

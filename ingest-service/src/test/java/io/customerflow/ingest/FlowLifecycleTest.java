@@ -16,15 +16,14 @@ import org.junit.jupiter.api.Test;
 
 import io.customerflow.infra.ShopifyFlowStandIn;
 import io.customerflow.ingest.rest.FlowLifecycleResource;
-import io.customerflow.registry.RegisteredShops;
-import io.customerflow.registry.ShopRecord;
+import io.customerflow.registry.FlowTriggerUse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 
 /**
  * Shopify Flow's trigger lifecycle callbacks, as Flow sends them (signed with the app's client secret): each shop's use
- * of each trigger lands in the shop registry, the newer callback wins, and nothing is recorded from a body the app
+ * of each trigger lands in the registry's trigger-use topic (never a rewrite of the shop's record), the newer callback wins, and nothing is recorded from a body the app
  * did not sign, a shop it doesn't serve, or a signed body of another kind replayed here.
  */
 @QuarkusTest
@@ -34,7 +33,7 @@ class FlowLifecycleTest extends IngestTestBase {
     private static final String OPERATOR = "Bearer " + InstallProfile.OPERATOR_KEY;
 
     @jakarta.inject.Inject
-    RegisteredShops registry;
+    FlowTriggerUse flowUse;
 
     private static String url() {
         return "http://localhost:" + RestAssured.port + FlowLifecycleResource.PATH;
@@ -44,8 +43,8 @@ class FlowLifecycleTest extends IngestTestBase {
         return ShopifyFlowStandIn.lifecycle(url(), secret, shop, 690_933_842L, trigger, enabled, at);
     }
 
-    private Map<String, ShopRecord.FlowTrigger> triggers(String shop) {
-        return registry.find(shop).map(ShopRecord::flowTriggers).orElse(Map.of());
+    private Map<String, FlowTriggerUse.Use> triggers(String shop) {
+        return flowUse.of(shop);
     }
 
     @Test
@@ -58,21 +57,20 @@ class FlowLifecycleTest extends IngestTestBase {
         assertEquals(200, callback(InstallProfile.CLIENT_SECRET, shop, "booking-completed", true, t0));
         assertEquals(200, callback(InstallProfile.CLIENT_SECRET, shop, "Booking missed", true, t0));
         await().atMost(Duration.ofSeconds(10)).until(() -> triggers(shop).size() == 2);
-        assertTrue(registry.find(shop).orElseThrow().usesFlowTrigger("booking-completed"));
-        assertTrue(registry.find(shop).orElseThrow().usesFlowTrigger("booking-no-show"));
+        assertTrue(flowUse.uses(shop, "booking-completed"));
+        assertTrue(flowUse.uses(shop, "booking-no-show"));
         given().header("Authorization", OPERATOR).get("/v1/shops/" + shop).then().statusCode(200)
                 .body("flowTriggers.booking-completed.enabled", org.hamcrest.Matchers.equalTo(true));
 
         // Disabled later; then a late retry of the older "enabled" changes nothing (the newer timestamp wins).
         assertEquals(200, callback(InstallProfile.CLIENT_SECRET, shop, "booking-completed", false, t0.plusMinutes(5)));
         await().atMost(Duration.ofSeconds(10)).until(() -> !triggers(shop).get("booking-completed").enabled());
-        long version = registry.find(shop).orElseThrow().version();
+        var recorded = triggers(shop);
         assertEquals(200, callback(InstallProfile.CLIENT_SECRET, shop, "booking-completed", true, t0.plusMinutes(1)));
         assertEquals(200, callback(InstallProfile.CLIENT_SECRET, shop, "booking-completed", false, t0.plusMinutes(5)));
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
-                registry.find(shop).orElseThrow().version() == version);
-        assertFalse(registry.find(shop).orElseThrow().usesFlowTrigger("booking-completed"));
-        assertTrue(registry.find(shop).orElseThrow().usesFlowTrigger("booking-no-show"), "the other trigger stays");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> triggers(shop).equals(recorded));
+        assertFalse(flowUse.uses(shop, "booking-completed"));
+        assertTrue(flowUse.uses(shop, "booking-no-show"), "the other trigger stays");
 
         // An uninstall forgets them: the app's extensions leave the shop with it.
         byte[] uninstalled = ("{\"id\": 1, \"myshopify_domain\": \"" + shop + "\"}").getBytes(StandardCharsets.UTF_8);
@@ -91,7 +89,6 @@ class FlowLifecycleTest extends IngestTestBase {
     void aCallbackTheAppDidNotSignOrThatIsMalformedRecordsNothing() {
         String shop = "flow-hostile-salon.myshopify.com";
         ShopInstallTest.install(shop).statusCode(200);
-        long version = registry.find(shop).orElseThrow().version();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
 
         assertEquals(401, callback("another-apps-secret", shop, "booking-completed", true, now));
@@ -108,8 +105,18 @@ class FlowLifecycleTest extends IngestTestBase {
                 io.customerflow.ingest.service.HmacVerifier.signature(InstallProfile.CLIENT_SECRET, noTime))
                 .body(noTime).post(FlowLifecycleResource.PATH).then().statusCode(400)
                 .body("detail", org.hamcrest.Matchers.containsString("timestamp"));
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
-                registry.find(shop).orElseThrow().version() == version);
-        assertTrue(triggers(shop).isEmpty());
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> triggers(shop).isEmpty());
+
+        // Hostile records on the trigger-use topic (a key of no shop, a use without its time) are skipped, and the
+        // next callback is recorded as if they had never been written.
+        var kafka = new io.customerflow.infra.KafkaTestClient(io.customerflow.infra.TestInfrastructure.kafka());
+        String topic = "test.install.flow-triggers.v1";
+        kafka.send(topic, "not a shop/booking-completed", null, "{\"enabled\": true, \"at\": \"2026-01-01T00:00:00Z\"}"
+                .getBytes(StandardCharsets.UTF_8));
+        kafka.send(topic, shop + "/booking-completed", null, "{\"enabled\": true}".getBytes(StandardCharsets.UTF_8));
+        kafka.send(topic, shop + "/booking-confirmed", null, "not json".getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, callback(InstallProfile.CLIENT_SECRET, shop, "booking-completed", true, now));
+        await().atMost(Duration.ofSeconds(10)).until(() -> flowUse.uses(shop, "booking-completed"));
+        assertEquals(java.util.Set.of("booking-completed"), triggers(shop).keySet());
     }
 }

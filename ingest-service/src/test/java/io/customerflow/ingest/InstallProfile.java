@@ -40,6 +40,7 @@ public class InstallProfile implements QuarkusTestProfile {
                 Map.entry("ingest.app.refresh-group", "test-install-refresh"),
                 Map.entry("ingest.operators.ops.key-sha256", ApiKeys.sha256Hex(OPERATOR_KEY)),
                 Map.entry("shop-registry.topic", "test.install.shops.v1"),
+                Map.entry("shop-registry.flow-triggers-topic", "test.install.flow-triggers.v1"),
                 Map.entry("ingest.reconcile.interval", "2s"),
                 Map.entry("ingest.reconcile.settle", "0s"),
                 Map.entry("ingest.reconcile.first-lookback", "P400D"),

@@ -26,55 +26,21 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *     earlier moment is a late retry of an uninstall before it, and does not remove this install; null in records of
  *     before this field
  * @param version 1 for the first write of the shop, then +1 per write
- * @param flowTriggers by trigger handle, whether the shop has an enabled Shopify Flow workflow that starts with it, as
- *     Flow's last lifecycle callback said; a handle absent is not used (nothing is sent for it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ShopRecord(String shop, Status status, String clientId, List<String> scopes, Credential credential,
-        String klaviyoKey, Settings settings, OffsetDateTime updatedAt, long version, OffsetDateTime installedAt,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, FlowTrigger> flowTriggers) {
+        String klaviyoKey, Settings settings, OffsetDateTime updatedAt, long version, OffsetDateTime installedAt) {
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public ShopRecord {
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
         settings = settings == null ? Settings.DEFAULT : settings;
-        flowTriggers = flowTriggers == null ? Map.of() : Map.copyOf(flowTriggers);
-    }
-
-    /** A record without Flow triggers. */
-    public ShopRecord(String shop, Status status, String clientId, List<String> scopes, Credential credential,
-            String klaviyoKey, Settings settings, OffsetDateTime updatedAt, long version, OffsetDateTime installedAt) {
-        this(shop, status, clientId, scopes, credential, klaviyoKey, settings, updatedAt, version, installedAt, null);
     }
 
     /** A record without {@link #installedAt()} (tests, and what a bench writes). */
     public ShopRecord(String shop, Status status, String clientId, List<String> scopes, Credential credential,
             String klaviyoKey, Settings settings, OffsetDateTime updatedAt, long version) {
-        this(shop, status, clientId, scopes, credential, klaviyoKey, settings, updatedAt, version, null, null);
-    }
-
-    /**
-     * A Flow trigger's use in the shop.
-     *
-     * @param enabled whether a workflow using the trigger is enabled
-     * @param at the lifecycle callback's {@code timestamp}: a callback older than this one is a late retry and changes
-     *     nothing
-     */
-    public record FlowTrigger(boolean enabled, OffsetDateTime at) {
-    }
-
-    /** Whether the shop uses the trigger (an enabled workflow starts with it). */
-    public boolean usesFlowTrigger(String handle) {
-        FlowTrigger t = flowTriggers.get(handle);
-        return t != null && t.enabled();
-    }
-
-    /** The next version with the trigger's use as Flow reported it at {@code trigger.at()}. */
-    public ShopRecord withFlowTrigger(String handle, FlowTrigger trigger, OffsetDateTime now) {
-        Map<String, FlowTrigger> next = new java.util.TreeMap<>(flowTriggers);
-        next.put(handle, trigger);
-        return new ShopRecord(shop, status, clientId, scopes, credential, klaviyoKey, settings, now, version + 1,
-                installedAt, next);
+        this(shop, status, clientId, scopes, credential, klaviyoKey, settings, updatedAt, version, null);
     }
 
     public enum Status {
@@ -126,15 +92,12 @@ public record ShopRecord(String shop, Status status, String clientId, List<Strin
     /** The next version of this shop: {@code version + 1}, written now. */
     public ShopRecord next(Status status, Credential credential, String klaviyoKey, OffsetDateTime now) {
         return new ShopRecord(shop, status, clientId, scopes, credential, klaviyoKey, settings, now, version + 1,
-                installedAt, flowTriggers);
+                installedAt);
     }
 
-    /**
-     * Uninstalled: every secret erased, the settings kept for a later install. The Flow triggers are forgotten: the
-     * app's extensions leave the shop with it, and Flow reports again for a workflow enabled after a new install.
-     */
+    /** Uninstalled: every secret erased, the settings kept for a later install. */
     public ShopRecord uninstalled(OffsetDateTime now) {
         return new ShopRecord(shop, Status.UNINSTALLED, clientId, scopes, null, null, settings, now, version + 1,
-                installedAt, null);
+                installedAt);
     }
 }

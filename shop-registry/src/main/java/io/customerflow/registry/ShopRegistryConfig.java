@@ -22,6 +22,14 @@ public interface ShopRegistryConfig {
     @WithDefault("shops.refresh-requests.v1")
     String refreshRequestsTopic();
 
+    /**
+     * The registry's compacted topic of Shopify Flow trigger use: key {@code {shop}/{handle}}, value whether an
+     * enabled workflow of the shop starts with the trigger, as Flow's last lifecycle callback said (written by
+     * ingest, read by tagging and the store's console). Its own topic, so a callback never rewrites a shop's record.
+     */
+    @WithDefault("shops.flow-triggers.v1")
+    String flowTriggersTopic();
+
     /** Partitions of the topic when this service creates it: the unit of refresh ownership among ingest replicas. */
     @WithDefault("6")
     int partitions();

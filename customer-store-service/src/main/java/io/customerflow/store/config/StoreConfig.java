@@ -40,11 +40,11 @@ public interface StoreConfig {
         int newestDeadLetters();
 
         /**
-         * The shop registry's topic, read for the Flow page: which triggers each shop's workflows use (only each
-         * record's shop and Flow triggers are read; sealed secrets are never opened here).
+         * The shop registry's topic of Flow trigger use ({@code shop-registry.flow-triggers-topic} of the other
+         * services), read for the Flow page: which triggers each shop's workflows use.
          */
-        @WithDefault("shops.v1")
-        String registryTopic();
+        @WithDefault("shops.flow-triggers.v1")
+        String flowTriggersTopic();
 
         /** tagging's marks of the Flow triggers sent or refused, counted for the Flow page over the last 24 hours. */
         @WithDefault("tagging.flow-triggers-sent.v1")

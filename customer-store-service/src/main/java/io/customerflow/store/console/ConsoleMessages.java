@@ -237,7 +237,7 @@ public interface ConsoleMessages {
     @Message("Sent (24 h)")
     String flowSent();
 
-    @Message("Refused by Flow (24 h)")
+    @Message("Failed (24 h)")
     String flowFailed();
 
     @Message("Yes")

@@ -31,11 +31,10 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 
 /**
- * The Flow page's figures: per shop, which booking triggers its workflows use (the shop registry's
- * {@code flowTriggers}, as ingest recorded Flow's lifecycle callbacks) and how many tagging sent or Flow refused in
- * the last 24 hours (tagging's marks). One plain consumer without a group reads the registry from its start and the
- * marks from 24 hours ago. Hostile by default: a record whose key isn't a shop, or whose value doesn't parse, is
- * skipped; sealed secrets in registry records are never opened (this service holds no registry key).
+ * The Flow page's figures: per shop, which booking triggers its workflows use (the registry's trigger-use topic, as
+ * ingest recorded Flow's lifecycle callbacks) and how many tagging sent or failed to send in the last 24 hours
+ * (tagging's marks). One plain consumer without a group reads the use from its start and the marks from 24 hours
+ * ago. Hostile by default: a record whose key isn't a shop and a trigger, or whose value doesn't parse, is skipped.
  */
 @ApplicationScoped
 public class FlowTriggerActivity {
@@ -46,7 +45,7 @@ public class FlowTriggerActivity {
 
     private static final Duration WINDOW = Duration.ofHours(24);
 
-    private final String registryTopic;
+    private final String useTopic;
     private final String marksTopic;
     private final KafkaClients kafka;
     private final MeterRegistry registry;
@@ -57,7 +56,7 @@ public class FlowTriggerActivity {
 
     public FlowTriggerActivity(StoreConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             MeterRegistry registry) {
-        this.registryTopic = config.console().registryTopic();
+        this.useTopic = config.console().flowTriggersTopic();
         this.marksTopic = config.console().flowSentTopic();
         this.kafka = new KafkaClients(kafkaConfig);
         this.registry = registry;
@@ -102,11 +101,11 @@ public class FlowTriggerActivity {
             used.clear();
             marks.clear();
         }
-        TopicTail.follow(kafka, "store-console-flow", supervisor, List.of(registryTopic, marksTopic), this::seek,
+        TopicTail.follow(kafka, "store-console-flow", supervisor, List.of(useTopic, marksTopic), this::seek,
                 this::add);
     }
 
-    /** The registry from its start, the marks from 24 hours ago. */
+    /** The trigger use from its start, the marks from 24 hours ago. */
     private void seek(KafkaConsumer<String, byte[]> c, List<TopicPartition> added) {
         long since = Instant.now().minus(WINDOW).toEpochMilli();
         Map<TopicPartition, Long> times = new HashMap<>();
@@ -126,8 +125,8 @@ public class FlowTriggerActivity {
 
     private synchronized void add(ConsumerRecord<String, byte[]> r) {
         try {
-            if (r.topic().equals(registryTopic)) {
-                addShop(r);
+            if (r.topic().equals(useTopic)) {
+                addUse(r);
             } else if (r.value() != null) {
                 JsonNode mark = EventJson.mapper().readTree(r.value());
                 String shop = mark.path("shop").asText("");
@@ -135,8 +134,13 @@ public class FlowTriggerActivity {
                 String outcome = mark.path("outcome").asText("");
                 if (ShopDomains.isValid(shop) && FlowTriggers.identified(trigger).isPresent()
                         && (outcome.equals("sent") || outcome.equals("failed"))) {
-                    marks.computeIfAbsent(List.of(shop, trigger, outcome), k -> new ArrayDeque<>())
-                            .addLast(Instant.ofEpochMilli(r.timestamp()));
+                    Deque<Instant> at = marks.computeIfAbsent(List.of(shop, trigger, outcome), k -> new ArrayDeque<>());
+                    at.addLast(Instant.ofEpochMilli(r.timestamp()));
+                    // Bounded by the window, page views or not: the oldest go as new ones come.
+                    Instant since = Instant.now().minus(WINDOW);
+                    while (!at.isEmpty() && at.peekFirst().isBefore(since)) {
+                        at.removeFirst();
+                    }
                 }
             }
         } catch (java.io.IOException | RuntimeException unreadable) {
@@ -144,22 +148,25 @@ public class FlowTriggerActivity {
         }
     }
 
-    private void addShop(ConsumerRecord<String, byte[]> r) throws java.io.IOException {
-        if (!ShopDomains.isValid(r.key())) {
+    /** One trigger's use: key {@code {shop}/{handle}}, value {@code {enabled, at}}, a tombstone once uninstalled. */
+    private void addUse(ConsumerRecord<String, byte[]> r) throws java.io.IOException {
+        int slash = r.key() == null ? -1 : r.key().lastIndexOf('/');
+        if (slash < 0) {
             return;
         }
-        JsonNode record = r.value() == null ? null : EventJson.mapper().readTree(r.value());
-        if (record == null || !r.key().equals(record.path("shop").asText())
-                || !"installed".equals(record.path("status").asText())) {
-            used.remove(r.key()); // gone, or uninstalled: its triggers went with the app
+        String shop = r.key().substring(0, slash);
+        String handle = r.key().substring(slash + 1);
+        if (!ShopDomains.isValid(shop) || FlowTriggers.identified(handle).isEmpty()) {
             return;
         }
-        Map<String, Boolean> triggers = new HashMap<>();
-        record.path("flowTriggers").fields().forEachRemaining(e -> {
-            if (FlowTriggers.identified(e.getKey()).isPresent() && e.getValue().path("enabled").isBoolean()) {
-                triggers.put(e.getKey(), e.getValue().path("enabled").asBoolean());
-            }
-        });
-        used.put(r.key(), triggers);
+        JsonNode use = r.value() == null ? null : EventJson.mapper().readTree(r.value());
+        if (use == null || !use.path("enabled").isBoolean()) {
+            used.computeIfPresent(shop, (s, m) -> {
+                m.remove(handle);
+                return m.isEmpty() ? null : m;
+            });
+            return;
+        }
+        used.computeIfAbsent(shop, s -> new HashMap<>()).put(handle, use.path("enabled").asBoolean());
     }
 }

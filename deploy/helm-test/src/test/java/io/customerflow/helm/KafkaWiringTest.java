@@ -74,12 +74,12 @@ class KafkaWiringTest {
     @Test
     void topicConfigNumbersAreIntegersAndTopicsLiveWhereTheTopicOperatorWatches() throws Exception {
         List<JsonNode> all = ofKind(Charts.production(), "KafkaTopic");
-        assertEquals(14, all.size());
+        assertEquals(15, all.size());
         java.util.Set<String> state = java.util.Set.of("ingest.reconcile-state.v1", "ingest.orders-seen.v1",
-                "klaviyo.pacing.v1", "redactions.v1", "shops.v1");
+                "klaviyo.pacing.v1", "redactions.v1", "shops.v1", "shops.flow-triggers.v1");
         List<JsonNode> compacted = all.stream().filter(t -> state.contains(t.path("spec").path("topicName").asText()))
                 .toList();
-        assertEquals(5, compacted.size());
+        assertEquals(6, compacted.size());
         for (JsonNode topic : compacted) {
             assertEquals("compact", topic.path("spec").path("config").path("cleanup.policy").asText(), name(topic));
             assertEquals("kafka", topic.path("metadata").path("namespace").asText());

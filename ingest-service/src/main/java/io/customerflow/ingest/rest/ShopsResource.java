@@ -26,6 +26,7 @@ import io.customerflow.events.ShopDomains;
 import io.customerflow.ingest.service.InvalidFieldException;
 import io.customerflow.ingest.service.ShopHandOvers;
 import io.customerflow.ingest.service.ShopInstalls;
+import io.customerflow.registry.FlowTriggerUse;
 import io.customerflow.registry.RegisteredShops;
 import io.customerflow.registry.ShopRecord;
 import io.smallrye.common.annotation.Blocking;
@@ -48,7 +49,10 @@ public class ShopsResource {
     private final ShopHandOvers handOvers;
     private final ShopInstalls installs;
 
-    public ShopsResource(RegisteredShops registry, ShopHandOvers handOvers, ShopInstalls installs) {
+    private final FlowTriggerUse flow;
+
+    public ShopsResource(RegisteredShops registry, ShopHandOvers handOvers, ShopInstalls installs, FlowTriggerUse flow) {
+        this.flow = flow;
         this.registry = registry;
         this.handOvers = handOvers;
         this.installs = installs;
@@ -58,16 +62,16 @@ public class ShopsResource {
     public record ShopView(String shop, String status, String clientId, List<String> scopes, String credential,
             OffsetDateTime accessTokenExpiresAt, OffsetDateTime refreshTokenExpiresAt, boolean klaviyoKey,
             ShopRecord.Settings settings, OffsetDateTime updatedAt, long version, OffsetDateTime installedAt,
-            java.util.Map<String, ShopRecord.FlowTrigger> flowTriggers) {
+            java.util.Map<String, FlowTriggerUse.Use> flowTriggers) {
 
-        static ShopView of(ShopRecord r) {
+        static ShopView of(ShopRecord r, FlowTriggerUse flow) {
             ShopRecord.Credential c = r.credential();
             return new ShopView(r.shop(), r.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                     r.clientId(), r.scopes(), c == null ? null : c.kind().name().toLowerCase(java.util.Locale.ROOT)
                             .replace('_', '-'),
                     c == null ? null : c.accessTokenExpiresAt(), c == null ? null : c.refreshTokenExpiresAt(),
                     r.klaviyoKey() != null, r.settings(), r.updatedAt(), r.version(), r.installedAt(),
-                    r.flowTriggers());
+                    new java.util.TreeMap<>(flow.of(r.shop())));
         }
     }
 
@@ -76,19 +80,19 @@ public class ShopsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Hand a shop over: its token (pair, non-expiring to migrate, or client credentials), Klaviyo key, settings")
     public ShopView handOver(@PathParam("shop") String shop, JsonNode body) {
-        return ShopView.of(handOvers.handOver(valid(shop), body));
+        return ShopView.of(handOvers.handOver(valid(shop), body), flow);
     }
 
     @GET
     @Operation(summary = "Every shop of the registry, without secrets")
     public List<ShopView> list() {
-        return registry.all().stream().sorted(Comparator.comparing(ShopRecord::shop)).map(ShopView::of).toList();
+        return registry.all().stream().sorted(Comparator.comparing(ShopRecord::shop)).map(r -> ShopView.of(r, flow)).toList();
     }
 
     @GET
     @Path("{shop}")
     public ShopView get(@PathParam("shop") String shop) {
-        return registry.find(valid(shop)).map(ShopView::of).orElseThrow(() -> new NotFoundException(
+        return registry.find(valid(shop)).map(r -> ShopView.of(r, flow)).orElseThrow(() -> new NotFoundException(
                 "no shop " + shop + " in the registry"));
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.inject.Singleton;
 
 import io.customerflow.ingest.config.IngestConfig;
+import io.customerflow.registry.FlowTriggerUse;
 import io.customerflow.registry.RegisteredShops;
 import io.customerflow.registry.SecretBox;
 import io.customerflow.registry.ShopRecord;
@@ -30,10 +31,12 @@ public class ShopInstalls {
     private static final Duration ACK = Duration.ofSeconds(30);
 
     private final RegisteredShops registry;
+    private final FlowTriggerUse flowTriggers;
     private final SecretBox box;
 
-    public ShopInstalls(RegisteredShops registry, IngestConfig config) {
+    public ShopInstalls(RegisteredShops registry, FlowTriggerUse flowTriggers, IngestConfig config) {
         this.registry = registry;
+        this.flowTriggers = flowTriggers;
         this.box = registry.box();
         seed(config.shops());
     }
@@ -63,8 +66,7 @@ public class ShopInstalls {
         ShopRecord.Settings kept = settings != null ? settings : last != null ? last.settings() : null;
         ShopRecord record = new ShopRecord(shop, ShopRecord.Status.INSTALLED, clientId,
                 grant.scopes().isEmpty() && last != null ? last.scopes() : grant.scopes(), credential(shop, kind, grant),
-                key, kept, now(), last == null ? 1 : last.version() + 1, installedAt,
-                last != null && last.status() != ShopRecord.Status.UNINSTALLED ? last.flowTriggers() : null);
+                key, kept, now(), last == null ? 1 : last.version() + 1, installedAt);
         await(registry.write(record));
         Log.infof("shop registry: %s installed (%s)", shop, kind.name().toLowerCase(java.util.Locale.ROOT));
         return record;
@@ -99,28 +101,32 @@ public class ShopInstalls {
             return false;
         }
         await(registry.write(last.uninstalled(now())));
+        // The app's extensions leave the shop with it: Flow reports again for a workflow enabled after a new install.
+        await(flowTriggers.forget(shop));
         Log.infof("shop registry: %s uninstalled, its credentials erased", shop);
         return true;
     }
 
-    /** What a Flow lifecycle callback did to the shop's record. */
+    /** What a Flow lifecycle callback changed. */
     public enum FlowTriggerChange { RECORDED, UNCHANGED, OLDER, NOT_INSTALLED }
 
     /**
-     * Records whether the shop has an enabled workflow using the trigger, as Flow said at {@code at}. A callback no
-     * newer than the one recorded changes nothing (Flow's rule: the newer timestamp wins), nor does one for a shop
-     * that isn't installed here.
+     * Records whether the shop has an enabled workflow using the trigger, as Flow said at {@code at}, on the
+     * registry's own topic for trigger use ({@link FlowTriggerUse}: never a rewrite of the shop's record, so it races
+     * no token refresh or uninstall). A callback no newer than the one recorded changes nothing (Flow's rule: the
+     * newer timestamp wins), nor does one for a shop that isn't installed here (an uninstalled or unknown shop; one
+     * waiting for re-authorisation still counts: its workflows are the merchant's).
      */
     public FlowTriggerChange flowTrigger(String shop, String handle, boolean enabled, OffsetDateTime at) {
         ShopRecord last = registry.find(shop).orElse(null);
-        if (last == null || last.status() != ShopRecord.Status.INSTALLED) {
+        if (last == null || last.status() == ShopRecord.Status.UNINSTALLED) {
             return FlowTriggerChange.NOT_INSTALLED;
         }
-        ShopRecord.FlowTrigger known = last.flowTriggers().get(handle);
+        FlowTriggerUse.Use known = flowTriggers.find(shop, handle).orElse(null);
         if (known != null && !at.isAfter(known.at())) {
             return known.enabled() == enabled ? FlowTriggerChange.UNCHANGED : FlowTriggerChange.OLDER;
         }
-        await(registry.write(last.withFlowTrigger(handle, new ShopRecord.FlowTrigger(enabled, at), now())));
+        await(flowTriggers.write(shop, handle, new FlowTriggerUse.Use(enabled, at)));
         Log.infof("shop registry: %s %s Flow trigger %s", shop, enabled ? "uses" : "no longer uses", handle);
         return FlowTriggerChange.RECORDED;
     }
@@ -144,7 +150,7 @@ public class ShopInstalls {
                     new ShopRecord.Credential(ShopRecord.Credential.Kind.STATIC,
                             box.seal(shop, "accessToken", s.accessToken()), null, null, null),
                     last != null ? last.klaviyoKey() : null, settings, now(), last == null ? 1 : last.version() + 1,
-                    null, last != null ? last.flowTriggers() : null); // a seed is no install: any app/uninstalled removes it
+                    null); // a seed is no install: any app/uninstalled removes it
             await(registry.write(record));
             Log.infof("shop registry: %s seeded from ingest.shops (static token)", shop);
         }

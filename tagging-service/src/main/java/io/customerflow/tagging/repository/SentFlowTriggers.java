@@ -27,14 +27,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
 
 /**
- * The event ids whose Shopify Flow trigger was sent, kept on a compacted topic (key: the event id; value: a
- * {@link Mark}: shop, trigger, sent or failed, when) and
+ * The event ids whose Shopify Flow trigger was sent, kept on a compacted topic (key: the shop and the event id;
+ * value: a {@link Mark}: shop, trigger, sent or failed, when) and
  * read whole before tagging consumes, then followed: a redelivery (a restart before the offset was committed, a
  * rebalance, a replay) never starts a merchant's workflow twice, on this replica or the one that takes the partition
  * over. Kafka forgets a mark after {@code tagging.flow.sent-retention}; redeliveries come within minutes.
  *
- * <p>The one window left: a crash between Flow's answer and Kafka's acknowledgement of the mark (milliseconds) sends
- * that trigger again on redelivery. Flow has no idempotency key to close it.
+ * <p>Two windows are left, each of a fraction of a second: a crash between Flow's answer and Kafka's acknowledgement
+ * of the mark, and a partition handed over before the new owner has read the old owner's last marks. Flow has no
+ * idempotency key to close them. A step older than the retention starts no workflow ({@code FlowTriggerSender}), so
+ * an event published again after its mark expired (an order updated weeks after its booking) is never sent twice.
  */
 @Singleton
 public class SentFlowTriggers {
@@ -48,6 +50,7 @@ public class SentFlowTriggers {
     private final CountDownLatch loaded = new CountDownLatch(1);
     private final SupervisedLoop reader;
     private volatile KafkaProducer<String, byte[]> producer;
+    private Instant nextPrune = Instant.now();
 
     public SentFlowTriggers(TaggingConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             MeterRegistry registry) {
@@ -58,24 +61,31 @@ public class SentFlowTriggers {
         awaitLoaded();
     }
 
-    /** Whether the event's trigger was sent (by any replica, so far as this one has read). */
-    public boolean contains(String eventId) {
-        return sent.containsKey(eventId);
+    /** Whether the shop's trigger for the event was sent (by any replica, so far as this one has read). */
+    public boolean contains(String shop, String eventId) {
+        return sent.containsKey(key(shop, eventId));
     }
 
     /** Marks the event's trigger sent to the shop; completes when Kafka holds the mark. */
     public CompletableFuture<Void> record(String eventId, String shop, String trigger) {
         Instant now = Instant.now();
-        sent.put(eventId, now);
-        return mark(eventId, new Mark(shop, trigger, SENT, now));
+        return mark(eventId, new Mark(shop, trigger, SENT, now)).thenRun(() -> sent.put(key(shop, eventId), now));
     }
 
     /**
-     * Marks the event's trigger refused by Flow (dead-lettered): never read as sent, so a replay sends it; counted by
-     * the console. Not awaited: the dead letter holds the event either way.
+     * Marks the event's trigger as failed (dead-lettered): never read as sent, so a replay sends it; counted by the
+     * console. Not awaited: the dead letter holds the event either way.
      */
     public void recordFailure(String eventId, String shop, String trigger) {
         mark(eventId, new Mark(shop, trigger, FAILED, Instant.now()));
+    }
+
+    /**
+     * The key: the shop and the event id, so an event id another shop's client chose (instant booking ids are the
+     * client's) never stands for this shop's.
+     */
+    private static String key(String shop, String eventId) {
+        return shop + "|" + eventId;
     }
 
     /** A mark's value: the shop and trigger (no person), what happened and when. */
@@ -86,7 +96,8 @@ public class SentFlowTriggers {
     public static final String FAILED = "failed";
 
     private CompletableFuture<Void> mark(String eventId, Mark mark) {
-        return KafkaClients.send(producer(), new ProducerRecord<>(topic, eventId, EventJson.toBytes(mark)));
+        return KafkaClients.send(producer(), new ProducerRecord<>(topic, key(mark.shop(), eventId),
+                EventJson.toBytes(mark)));
     }
 
     private void read(SupervisedLoop loop) {
@@ -103,20 +114,21 @@ public class SentFlowTriggers {
         }
         try {
             Mark mark = EventJson.fromBytes(r.value(), Mark.class);
-            if (!SENT.equals(mark.outcome())) {
-                return; // a failure: the next attempt (a replay) must send it
+            if (!SENT.equals(mark.outcome()) || mark.shop() == null || !r.key().startsWith(mark.shop() + "|")) {
+                return; // a failure (a replay must send it), or a mark of no shop: proves nothing was sent
             }
         } catch (RuntimeException unreadable) {
             return; // hostile by default: a mark this version can't read proves nothing was sent
         }
+        Instant now = Instant.now();
         Instant at = Instant.ofEpochMilli(r.timestamp());
-        if (at.isAfter(Instant.now().minus(retention))) {
+        if (at.isAfter(now.minus(retention))) {
             sent.merge(r.key(), at, (a, b) -> a.isAfter(b) ? a : b);
         }
         // Kafka deletes marks past the retention only segment by segment: forget them here on the same schedule.
-        if (sent.size() % 10_000 == 0) {
-            Instant oldest = Instant.now().minus(retention);
-            sent.values().removeIf(t -> t.isBefore(oldest));
+        if (now.isAfter(nextPrune)) {
+            nextPrune = now.plus(Duration.ofMinutes(10));
+            sent.values().removeIf(t -> t.isBefore(now.minus(retention)));
         }
     }
 
@@ -140,7 +152,7 @@ public class SentFlowTriggers {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         reader.close();
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));

@@ -26,8 +26,11 @@ public class ShopRegistry {
     private final io.customerflow.registry.RefreshRequests refreshRequests;
     private final Set<String> uninstalled = ConcurrentHashMap.newKeySet();
 
+    private final io.customerflow.registry.FlowTriggerUse flowTriggers;
+
     public ShopRegistry(TaggingConfig config, RegisteredShops registry,
-            io.customerflow.registry.RefreshRequests refreshRequests) {
+            io.customerflow.registry.RefreshRequests refreshRequests, io.customerflow.registry.FlowTriggerUse flowTriggers) {
+        this.flowTriggers = flowTriggers;
         this.refreshRequests = refreshRequests;
         this.seeded = config.shops().values().stream()
                 .collect(Collectors.toUnmodifiableMap(TaggingConfig.Shop::domain, s -> s));
@@ -55,8 +58,8 @@ public class ShopRegistry {
 
     /** Whether an enabled Flow workflow of the shop starts with the trigger (Flow's lifecycle callbacks, via ingest). */
     public boolean usesFlowTrigger(String shop, String handle) {
-        return registry.find(shop).map(r -> r.status() == ShopRecord.Status.INSTALLED && r.usesFlowTrigger(handle))
-                .orElse(false);
+        return flowTriggers.uses(shop, handle) && registry.find(shop)
+                .map(r -> r.status() != ShopRecord.Status.UNINSTALLED).orElse(false);
     }
 
     /** The registry's status of the shop; empty for a seeded or unknown one. */
