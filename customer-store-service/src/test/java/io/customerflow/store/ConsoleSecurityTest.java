@@ -29,7 +29,8 @@ class ConsoleSecurityTest extends StoreTestBase {
     void everyConsolePageButTheSignInNeedsASession() {
         for (String path : List.of("/console", "/console/customers", "/console/customers/1?shop=a.myshopify.com",
                 "/console/customers.csv?shop=a.myshopify.com", "/console/bookings", "/console/health",
-                "/console/privacy", "/console/privacy/exports/1?shop=a.myshopify.com")) {
+                "/console/privacy", "/console/privacy/exports/1?shop=a.myshopify.com", "/console/flow",
+                "/console/flow?shop=a.myshopify.com")) {
             RestAssured.given().redirects().follow(false).get(path).then().statusCode(303)
                     .header("Location", containsString("/console/sign-in"));
         }
@@ -131,8 +132,10 @@ class ConsoleSecurityTest extends StoreTestBase {
         String tokyo = signIn("tokyo-store-token");
         for (String path : List.of("/console/customers?shop=" + shop, "/console/customers.csv?shop=" + shop,
                 "/console/bookings?shop=" + shop, "/console/privacy?shop=" + shop, "/console/health?shop=" + shop,
-                "/console/privacy/exports/1?shop=" + shop)) {
-            RestAssured.given().cookie("cf_session", tokyo).get(path).then().statusCode(403);
+                "/console/privacy/exports/1?shop=" + shop, "/console/flow?shop=" + shop,
+                "/console/flow?shop=not%20a%20shop", "/console/flow?shop=%3Cscript%3E.myshopify.com")) {
+            RestAssured.given().cookie("cf_session", tokyo).get(path).then().statusCode(403)
+                    .body(not(containsString("<script>")));
         }
         RestAssured.given().cookie("cf_session", tokyo).get("/console/customers?shop=tokyo-spa.myshopify.com").then()
                 .statusCode(200).body(containsString("tokyo-spa.myshopify.com"))
