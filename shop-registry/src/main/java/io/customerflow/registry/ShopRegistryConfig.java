@@ -30,6 +30,21 @@ public interface ShopRegistryConfig {
     @WithDefault("shops.flow-triggers.v1")
     String flowTriggersTopic();
 
+    /**
+     * The registry's compacted topic of shop health: key {@code {shop}/{aspect}}, value a {@code ShopHealthReport}
+     * (webhooks last received, subscriptions checked, token refreshed, Klaviyo key checked), written by the service
+     * that observed it and read by the store's console. Its own topic, so a report never rewrites a shop's record.
+     */
+    @WithDefault("shops.health.v1")
+    String healthTopic();
+
+    /**
+     * Where the console asks for work on a shop (a backfill, a subscription check): key = shop, value a
+     * {@code ShopCommand}; read by ingest, and kept {@code 90 days} as the console's audit list.
+     */
+    @WithDefault("shops.commands.v1")
+    String commandsTopic();
+
     /** Partitions of the topic when this service creates it: the unit of refresh ownership among ingest replicas. */
     @WithDefault("6")
     int partitions();

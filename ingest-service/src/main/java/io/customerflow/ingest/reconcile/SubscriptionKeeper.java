@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.customerflow.ingest.client.WebhookSubscriptionsClient;
 import io.customerflow.ingest.config.IngestConfig;
 import io.customerflow.registry.RegisteredShops;
+import io.customerflow.registry.ShopHealth;
 import io.customerflow.registry.ShopRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -37,6 +38,7 @@ public class SubscriptionKeeper {
 
     private final Reconciler reconciler;
     private final RegisteredShops shops;
+    private final ShopHealth health;
     private final WebhookSubscriptionsClient client;
     private final MeterRegistry metrics;
     private final Optional<String> uri;
@@ -48,7 +50,8 @@ public class SubscriptionKeeper {
     private final Map<String, OffsetDateTime> due = new ConcurrentHashMap<>();
 
     public SubscriptionKeeper(IngestConfig config, Reconciler reconciler, RegisteredShops shops,
-            WebhookSubscriptionsClient client, MeterRegistry metrics) {
+            WebhookSubscriptionsClient client, MeterRegistry metrics, ShopHealth health) {
+        this.health = health;
         this.reconciler = reconciler;
         this.shops = shops;
         this.client = client;
@@ -111,7 +114,6 @@ public class SubscriptionKeeper {
                 continue; // uninstalled or its token expired since the round was listed: never send an expired token
             }
             Outcome outcome = check(record.shop());
-            count(outcome);
             // A failed shop is read again sooner, but not every round: a shop that keeps failing would flood the log.
             Duration wait = outcome == Outcome.FAILED && RETRY.compareTo(interval) < 0 ? RETRY : interval;
             due.put(record.shop(), now.plus(wait));
@@ -150,19 +152,49 @@ public class SubscriptionKeeper {
     /** Failed shops in a row that end a round. */
     static final int FAILURES_TO_STOP = 3;
 
-    /** Reads the shop's subscriptions and repairs them; never throws. */
+    /**
+     * A check an operator asked for (the console's "check subscriptions"), on whichever replica read the request:
+     * empty when subscriptions are not kept here, or the shop is not an installed shop of the app with a live token.
+     */
+    public Optional<Outcome> checkNow(String shop) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        if (uri.isEmpty() || shops.find(shop).map(r -> !r.installed() || !clientId.get().equals(r.clientId())
+                || expired(r, now)).orElse(true)) {
+            return Optional.empty();
+        }
+        Outcome outcome = check(shop);
+        due.put(shop, now.plus(outcome == Outcome.FAILED && RETRY.compareTo(interval) < 0 ? RETRY : interval));
+        return Optional.of(outcome);
+    }
+
+    /** Reads the shop's subscriptions and repairs them, counts and reports the outcome; never throws. */
     Outcome check(String shop) {
+        long[] repairs = new long[2];
+        Outcome outcome = repair(shop, repairs);
+        count(outcome);
+        health.report(shop, io.customerflow.events.ShopHealthReport.Aspect.SUBSCRIPTIONS, new io.customerflow.events.ShopHealthReport(outcome.name().toLowerCase(),
+                OffsetDateTime.now(ZoneOffset.UTC), null, Map.of("created", repairs[0], "updated", repairs[1])))
+                .exceptionally(e -> {
+                    Log.debugf("shop health: subscriptions of %s not reported (%s)", shop, e.toString());
+                    return null;
+                });
+        return outcome;
+    }
+
+    private Outcome repair(String shop, long[] repairs) {
         try {
             SubscriptionPlan plan = SubscriptionPlan.of(topics, uri.get(), apiVersion,
                     client.list(shop).await().atMost(CALL_TIMEOUT));
             for (String topic : plan.create()) {
                 client.create(shop, topic, uri.get()).await().atMost(CALL_TIMEOUT);
                 metrics.counter("ingest.subscriptions.repairs", "action", "created").increment();
+                repairs[0]++;
                 Log.infof("webhook subscriptions: %s had no %s subscription: created", shop, topic);
             }
             for (SubscriptionPlan.Existing wrong : plan.update()) {
                 client.update(shop, wrong.id(), uri.get()).await().atMost(CALL_TIMEOUT);
                 metrics.counter("ingest.subscriptions.repairs", "action", "updated").increment();
+                repairs[1]++;
                 Log.infof("webhook subscriptions: %s's %s subscription delivered elsewhere or as %s: corrected",
                         shop, wrong.topic(), wrong.format());
             }

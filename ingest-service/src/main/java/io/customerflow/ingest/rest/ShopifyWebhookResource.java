@@ -20,6 +20,7 @@ import io.customerflow.ingest.messaging.RedactionMarks;
 import io.customerflow.ingest.reconcile.Reconciler;
 import io.customerflow.ingest.service.BadPayloadException;
 import io.customerflow.ingest.service.HmacVerifier;
+import io.customerflow.ingest.service.WebhookArrivals;
 import io.customerflow.ingest.service.WebhookDeliveries;
 import io.customerflow.ingest.service.WebhookDelivery;
 import io.customerflow.ingest.service.WebhookEvents;
@@ -39,10 +40,12 @@ public class ShopifyWebhookResource {
     private final Reconciler reconciler;
     private final RedactionMarks redactions;
     private final RequestAdmission admission;
+    private final WebhookArrivals arrivals;
 
     public ShopifyWebhookResource(HmacVerifier hmac, WebhookEvents events, EventPublisher publisher,
             WebhookDeliveries deliveries, Reconciler reconciler, RedactionMarks redactions,
-            RequestAdmission admission) {
+            RequestAdmission admission, WebhookArrivals arrivals) {
+        this.arrivals = arrivals;
         this.admission = admission;
         this.reconciler = reconciler;
         this.redactions = redactions;
@@ -85,6 +88,9 @@ public class ShopifyWebhookResource {
             deliveries.count(topicHeader, WebhookDeliveries.Outcome.UNAUTHORIZED);
             return Uni.createFrom().item(Problem.response(Response.Status.UNAUTHORIZED,
                     "X-Shopify-Hmac-Sha256 missing or invalid"));
+        }
+        if (io.customerflow.events.ShopDomains.isValid(shop)) {
+            arrivals.noted(shop); // signed for this shop: the shop's health shows it sends
         }
         // Headers before the topic: a delivery without a topic, shop or id is malformed (400), whatever its topic.
         WebhookDelivery delivery;

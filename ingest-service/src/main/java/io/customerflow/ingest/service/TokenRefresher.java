@@ -29,6 +29,7 @@ import io.customerflow.ingest.config.IngestConfig;
 import io.customerflow.registry.RefreshRequests;
 import io.customerflow.registry.RegisteredShops;
 import io.customerflow.registry.SecretBox;
+import io.customerflow.registry.ShopHealth;
 import io.customerflow.registry.ShopRecord;
 import io.customerflow.shopify.ShopifyTokens;
 import io.customerflow.shopify.TokenGrant;
@@ -82,9 +83,12 @@ public class TokenRefresher {
     private final SupervisedLoop owner;
     private final ScheduledExecutorService ticker;
     private final ExecutorService refreshes;
+    private final ShopHealth health;
 
     public TokenRefresher(ShopifyApp app, RegisteredShops registry, ShopInstalls installs, MeterRegistry metrics,
-            RefreshRequests refreshRequests, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+            RefreshRequests refreshRequests, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            ShopHealth health) {
+        this.health = health;
         this.settings = app.settings();
         this.tokens = app.tokens().orElse(null);
         this.registry = registry;
@@ -241,7 +245,8 @@ public class TokenRefresher {
         OffsetDateTime now = ShopInstalls.now();
         try {
             ShopRecord.Credential next;
-            if (!expiresSoon(r, now) && !refused(r)) {
+            boolean rotationOnly = !expiresSoon(r, now) && !refused(r);
+            if (rotationOnly) {
                 next = reseal(shop, c); // rotation only: the same tokens under the active key
             } else if (tokens == null) {
                 throw new IllegalStateException("no app configured (ingest.app.client-id) to refresh with");
@@ -266,6 +271,9 @@ public class TokenRefresher {
             retries.remove(shop);
             requested.remove(shop, r.version());
             count("ok");
+            if (!rotationOnly) {
+                report(shop, "refreshed", null);
+            }
         } catch (TokenRefusedException e) {
             count("refused");
             // Shopify revokes the tokens when the app is uninstalled: the uninstall (written by whichever replica got
@@ -276,6 +284,7 @@ public class TokenRefresher {
                     written.put(shop, r.version());
                     Log.warnf("token refresh: %s needs re-authorisation (%s); no calls until it installs again",
                             shop, e.getMessage());
+                    report(shop, "refused", null);
                 } else {
                     backOff(r);
                 }
@@ -284,6 +293,8 @@ public class TokenRefresher {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             count("failed");
+            report(shop, "failed", e instanceof ShopifyTokens.TokenEndpointUnavailableException ? "unavailable"
+                    : "unexpected");
             Duration wait = backOff(r);
             Log.warnf("token refresh: %s failed (%s), again in %d ms", shop, e.getClass().getSimpleName()
                     + (e instanceof ShopifyTokens.TokenEndpointUnavailableException ? ": " + e.getMessage() : ""),
@@ -326,6 +337,14 @@ public class TokenRefresher {
             Log.warnf("token refresh: %s not marked (%s)", record.shop(), e.getClass().getSimpleName());
             return false;
         }
+    }
+
+    /** The shop's health shows the last refresh and how it went; a report that fails is only logged. */
+    private void report(String shop, String state, String detail) {
+        health.report(shop, io.customerflow.events.ShopHealthReport.Aspect.TOKEN, state, detail).exceptionally(e -> {
+            Log.debugf("shop health: token of %s not reported (%s)", shop, e.toString());
+            return null;
+        });
     }
 
     private void count(String outcome) {

@@ -20,6 +20,12 @@ interface KlaviyoApi {
 
     String JSON_API = "application/vnd.api+json";
 
+    /** The key's account: the cheapest authenticated call (Klaviyo: "test if a private API key" works). */
+    @jakarta.ws.rs.GET
+    @Path("/accounts")
+    Uni<Response> getAccounts(@HeaderParam("Authorization") String authorization,
+            @HeaderParam("revision") String revision);
+
     @POST
     @Path("/events")
     Uni<Response> createEvent(@HeaderParam("Authorization") String authorization,

@@ -33,7 +33,7 @@ public class KlaviyoClient {
 
     /** Klaviyo's endpoints with their published limits (burst per second, steady per minute). */
     public enum Endpoint {
-        CREATE_EVENT(350, 3500), BULK_CREATE_EVENTS(10, 150), PROFILE_DELETION(3, 60);
+        CREATE_EVENT(350, 3500), BULK_CREATE_EVENTS(10, 150), PROFILE_DELETION(3, 60), GET_ACCOUNTS(1, 15);
 
         final int burst;
         final int steady;
@@ -69,6 +69,7 @@ public class KlaviyoClient {
             case CREATE_EVENT -> b -> api.createEvent(auth, config.revision(), b);
             case BULK_CREATE_EVENTS -> b -> api.bulkCreateEvents(auth, config.revision(), b);
             case PROFILE_DELETION -> b -> api.requestProfileDeletion(auth, config.revision(), b);
+            case GET_ACCOUNTS -> throw new IllegalArgumentException("checkKey reads the account");
         };
         return SaasRetries.run(new SaasRetries.Client<Void>() {
             @Override
@@ -104,6 +105,35 @@ public class KlaviyoClient {
                         last instanceof SaasRetries.RetryableStatus r ? r.status() : 0);
             }
         }, config.delivery().giveUpAfter());
+    }
+
+    /** What one check of a key found (the shop health's {@code klaviyo} states). */
+    public enum KeyState { VALID, REVOKED, FAILED }
+
+    /**
+     * One paced {@code GET /api/accounts} with the key, no retry (the next check is the retry): 2xx valid; 401 revoked
+     * (Klaviyo does not know the key); 403 valid too (the key authenticates, it only lacks {@code accounts:read},
+     * which sending does not need); anything else, a timeout included, failed.
+     */
+    public Uni<KeyState> checkKey(String apiKey) {
+        return paced(limiter(Endpoint.GET_ACCOUNTS, apiKey))
+                .flatMap(v -> api.getAccounts("Klaviyo-API-Key " + apiKey, config.revision()))
+                .map(Response::getStatus)
+                .onFailure(jakarta.ws.rs.WebApplicationException.class)
+                .recoverWithItem(e -> ((jakarta.ws.rs.WebApplicationException) e).getResponse().getStatus())
+                .map(status -> {
+                    metrics.counter("klaviyo.requests", "endpoint", "get_accounts", "status", Integer.toString(status))
+                            .increment();
+                    if (status == 401) {
+                        return KeyState.REVOKED;
+                    }
+                    if (status == 429) {
+                        Log.debugf("Klaviyo key check throttled; checked again later");
+                    }
+                    return status >= 200 && status < 300 || status == 403 ? KeyState.VALID : KeyState.FAILED;
+                })
+                .ifNoItem().after(Duration.ofSeconds(30)).recoverWithItem(KeyState.FAILED)
+                .onFailure().recoverWithItem(KeyState.FAILED);
     }
 
     /**

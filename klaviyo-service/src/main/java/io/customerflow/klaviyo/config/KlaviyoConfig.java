@@ -38,6 +38,22 @@ public interface KlaviyoConfig {
 
     Delivery delivery();
 
+    KeyCheck keyCheck();
+
+    /**
+     * The check of each account's key ({@code GET /api/accounts}, within its limit of 15 a minute), reported to the
+     * shop health of every shop the account serves: a revoked key shows on the console before a booking fails.
+     */
+    interface KeyCheck {
+        /** Whether keys are checked. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often each account's key is checked (a new key at once). */
+        @WithDefault("6h")
+        java.time.Duration interval();
+    }
+
     Routing routing();
 
     /**

@@ -91,6 +91,27 @@ public class KlaviyoAccounts {
         return all;
     }
 
+    /**
+     * Every account known now with the shops it serves: each shop of the registry not uninstalled and each shop of
+     * {@code klaviyo.accounts}, by the account {@link #forShop} gives it.
+     */
+    public Map<Account, Set<String>> shopsByAccount() {
+        Set<String> shops = new TreeSet<>(seededByShop.keySet());
+        registry.all().stream().filter(r -> r.status() != ShopRecord.Status.UNINSTALLED).map(ShopRecord::shop)
+                .forEach(shops::add);
+        Map<String, Account> byName = new java.util.HashMap<>();
+        Map<Account, Set<String>> out = new java.util.LinkedHashMap<>();
+        for (String shop : shops) {
+            try {
+                forShop(shop).ifPresent(a -> out.computeIfAbsent(byName.computeIfAbsent(a.name(), n -> a),
+                        k -> new TreeSet<>()).add(shop));
+            } catch (KlaviyoFailure e) {
+                // uninstalled meanwhile: nothing to check
+            }
+        }
+        return out;
+    }
+
     /** The account of the registry record's own key, opened once per version of the record. */
     private Optional<Account> registered(ShopRecord record) {
         if (record.klaviyoKey() == null || record.status() == ShopRecord.Status.UNINSTALLED) {
