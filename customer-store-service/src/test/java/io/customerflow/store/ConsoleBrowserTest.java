@@ -338,6 +338,136 @@ class ConsoleBrowserTest extends StoreTestBase {
                 .noneMatch(e -> e.getText().endsWith("@example.com") && e.getText().startsWith("ann")));
     }
 
+    /**
+     * The Shops pages over 10,000 registered shops: search, filter by state and paging (each page's time printed, not
+     * asserted: figures belong in benchmarks); a shop's health as the services reported it, in English and Japanese;
+     * its settings without a secret; a backfill and a subscription check requested with the form's CSRF token, put on
+     * the commands topic with who asked, and listed on the audit page.
+     */
+    @Test
+    void anOperatorFindsAShopAmongTenThousandSeesItsHealthAndAsksForABackfill() throws Exception {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<Map.Entry<String, byte[]>> shops = new java.util.ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            String shop = String.format("fleet-%05d.myshopify.com", i);
+            String status = i % 100 == 7 ? "needs-reauth" : i % 100 == 8 ? "uninstalled" : "installed";
+            shops.add(Map.entry(shop, registryRecord(shop, status, now).getBytes(StandardCharsets.UTF_8)));
+        }
+        String sick = "fleet-04242.myshopify.com";
+        kafka.sendAll("test.store.shops.v1", shops);
+        kafka.send("test.store.shops.v1", "not a shop", null, "{}".getBytes(StandardCharsets.UTF_8));
+        String health = "test.store.shops.health.v1";
+        kafka.send(health, sick + "/subscriptions", null, report("repaired", now, ", \"figures\": {\"created\": 2, \"updated\": 1}"));
+        kafka.send(health, sick + "/klaviyo", null, report("revoked", now, ""));
+        kafka.send(health, sick + "/webhooks", null, report("received", now.minusDays(2), ""));
+        kafka.send(health, sick + "/token", null, report("exploded", now, "")); // not a state: skipped
+        kafka.send(health, sick + "/secrets", null, report("ok", now, "")); // not an aspect: skipped
+        kafka.send(health, "fleet-00001.myshopify.com/webhooks", null, report("received", now, ""));
+        kafka.send("test.store.reconcile-state.v1", "backfill/fleet-00001.myshopify.com", null, ("{\"shop\":"
+                + " \"fleet-00001.myshopify.com\", \"kind\": \"BACKFILL\", \"status\": \"RUNNING\", \"since\": \""
+                + now.minusDays(30) + "\", \"ordersTotal\": 200, \"ordersScanned\": 50, \"bookingsFound\": 7,"
+                + " \"startedAt\": \"" + now + "\", \"savedAt\": \"" + now + "\"}").getBytes(StandardCharsets.UTF_8));
+
+        signIn("test-store-token");
+        browser.get(url("/console/shops"));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            browser.navigate().refresh();
+            return browser.findElement(By.id("shops-total")).getAttribute("data-total").equals("10000");
+        });
+        assertEquals("Page 1 of 200", text(By.id("page-of")));
+        assertEquals(50, browser.findElements(By.cssSelector("table.shops tbody tr")).size());
+        assertFits("shops");
+        long started = System.nanoTime();
+        clickAndWait(By.id("next"));
+        System.out.printf("console shops: next page of 10,000 shops in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        assertEquals("fleet-00050.myshopify.com", browser.findElement(By.cssSelector("table.shops tbody tr"))
+                .getAttribute("data-shop"));
+
+        // Filter by state: one shop in a hundred needs re-authorisation.
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("state"))).selectByValue("needs-reauth");
+        started = System.nanoTime();
+        clickAndWait(By.id("filter"));
+        System.out.printf("console shops: filtered by state in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        assertEquals("100", browser.findElement(By.id("shops-total")).getAttribute("data-total"));
+        assertTrue(browser.findElements(By.cssSelector("table.shops tbody tr")).stream()
+                .allMatch(r -> "needs-reauth".equals(r.getAttribute("data-state"))));
+
+        // Search: the sick shop needs attention, for its revoked Klaviyo key and its silence.
+        browser.get(url("/console/shops"));
+        browser.findElement(By.id("q")).sendKeys("04242");
+        started = System.nanoTime();
+        clickAndWait(By.id("filter"));
+        System.out.printf("console shops: searched in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        WebElement row = browser.findElement(By.cssSelector("table.shops tbody tr"));
+        assertEquals(sick, row.getAttribute("data-shop"));
+        assertEquals("attention", row.getAttribute("data-state"));
+        assertEquals(List.of("klaviyo_revoked", "webhooks_quiet"), row.findElements(By.cssSelector("[data-problem]"))
+                .stream().map(e -> e.getAttribute("data-problem")).toList());
+        assertEquals("Klaviyo refused the key", row.findElement(By.cssSelector("[data-problem='klaviyo_revoked']"))
+                .getText());
+
+        // The shop's page: each aspect as reported, the hostile records skipped, no secret anywhere.
+        clickAndWait(By.linkText(sick));
+        assertEquals("repaired", browser.findElement(By.cssSelector("tr[data-aspect='subscriptions']"))
+                .getAttribute("data-state"));
+        assertTrue(text(By.cssSelector("tr[data-aspect='subscriptions']")).contains("2 created, 1 corrected"));
+        assertEquals("revoked", browser.findElement(By.cssSelector("tr[data-aspect='klaviyo']")).getAttribute("data-state"));
+        assertEquals("", browser.findElement(By.cssSelector("tr[data-aspect='token']")).getAttribute("data-state"));
+        assertEquals("0", text(By.id("bookings-24h")));
+        assertFalse(browser.getPageSource().contains("sealed-"), "a sealed secret is never shown");
+        assertFits("shop");
+        browser.get(url("/console/shops/" + sick + "?lang=ja"));
+        assertEquals("要対応", text(By.id("shop-state")));
+        assertEquals("無効", text(By.cssSelector("tr[data-aspect='klaviyo'] td.state")));
+        assertFalse(text(By.id("health")).matches("(?s).*\\b(Repaired|Revoked|Received|Needs attention)\\b.*"),
+                "no English state word on a Japanese page");
+        browser.get(url("/console/shops/fleet-00001.myshopify.com?lang=en"));
+        assertEquals("running", browser.findElement(By.id("backfill")).getAttribute("data-status"));
+        assertTrue(text(By.id("backfill")).contains("50 of 200 orders read, 7 bookings found"));
+
+        // A backfill and a subscription check, asked with the form's CSRF token: on the topic, then on the audit page.
+        try (var commands = kafka.tail("test.store.shops.commands.v1")) {
+            browser.get(url("/console/shops/" + sick));
+            String since = now.toLocalDate().minusDays(30).toString();
+            ((JavascriptExecutor) browser).executeScript("document.getElementById('since').value = arguments[0]", since);
+            clickAndWait(By.id("start-backfill"));
+            assertEquals("Backfill requested: its progress shows here within seconds.", text(By.id("notice")));
+            clickAndWait(By.id("check-subscriptions"));
+            assertEquals("Subscription check requested: the result shows here within seconds.", text(By.id("notice")));
+            var sent = commands.await(2, Duration.ofSeconds(20)).stream()
+                    .map(r -> io.customerflow.events.ShopCommand.read(r.value())).toList();
+            assertEquals(List.of("backfill", "check-subscriptions"), sent.stream().map(c -> c.action()).toList());
+            assertTrue(sent.stream().allMatch(c -> c.shop().equals(sick) && c.by().equals("ops")));
+            assertEquals(since + "T00:00Z", sent.get(0).since().toString());
+        }
+        browser.get(url("/console/audit"));
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            browser.navigate().refresh();
+            return browser.findElements(By.cssSelector("#audit tbody tr")).size() >= 2;
+        });
+        List<WebElement> audit = browser.findElements(By.cssSelector("#audit tbody tr"));
+        assertEquals("check-subscriptions", audit.get(0).getAttribute("data-action"), "newest first");
+        assertEquals("ops", audit.get(0).findElement(By.cssSelector(".who")).getText());
+        assertTrue(audit.get(1).findElement(By.cssSelector(".what")).getText().startsWith("Backfill"));
+        assertFits("audit");
+        shot("shops");
+    }
+
+    private static String registryRecord(String shop, String status, OffsetDateTime now) {
+        String credential = status.equals("installed") ? ", \"credential\": {\"kind\": \"expiring\", \"accessToken\":"
+                + " \"sealed-access\", \"accessTokenExpiresAt\": \"" + now.plusMinutes(50) + "\", \"refreshToken\":"
+                + " \"sealed-refresh\", \"refreshTokenExpiresAt\": \"" + now.plusDays(80) + "\"}, \"klaviyoKey\":"
+                + " \"sealed-klaviyo\"" : "";
+        return "{\"shop\": \"" + shop + "\", \"status\": \"" + status + "\", \"clientId\": \"app-1\", \"scopes\":"
+                + " [\"read_orders\", \"write_customers\"]" + credential + ", \"settings\": {\"reconcile\": true,"
+                + " \"createInstantCustomers\": false, \"tagNames\": {}}, \"updatedAt\": \"" + now + "\", \"version\": 1,"
+                + " \"installedAt\": \"" + now.minusDays(3) + "\"}";
+    }
+
+    private static byte[] report(String state, OffsetDateTime at, String more) {
+        return ("{\"state\": \"" + state + "\", \"at\": \"" + at + "\"" + more + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Submits the sign-in form and waits for the next page (the form again, or a console page). */
     private void signIn(String token) {
         browser.get(url("/console/sign-in"));

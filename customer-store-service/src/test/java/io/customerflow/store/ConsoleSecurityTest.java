@@ -30,7 +30,8 @@ class ConsoleSecurityTest extends StoreTestBase {
         for (String path : List.of("/console", "/console/customers", "/console/customers/1?shop=a.myshopify.com",
                 "/console/customers.csv?shop=a.myshopify.com", "/console/bookings", "/console/health",
                 "/console/privacy", "/console/privacy/exports/1?shop=a.myshopify.com", "/console/flow",
-                "/console/flow?shop=a.myshopify.com")) {
+                "/console/flow?shop=a.myshopify.com", "/console/shops", "/console/shops/a.myshopify.com",
+                "/console/audit")) {
             RestAssured.given().redirects().follow(false).get(path).then().statusCode(303)
                     .header("Location", containsString("/console/sign-in"));
         }
@@ -140,6 +141,47 @@ class ConsoleSecurityTest extends StoreTestBase {
         RestAssured.given().cookie("cf_session", tokyo).get("/console/customers?shop=tokyo-spa.myshopify.com").then()
                 .statusCode(200).body(containsString("tokyo-spa.myshopify.com"))
                 .body(not(containsString(shop)));
+    }
+
+    /**
+     * The Shops pages' actions are state changes: each needs the session's CSRF token, and a token of one shop can
+     * neither see nor act on another shop (403, as a console page), nor find it in the list or the audit.
+     */
+    @Test
+    void shopActionsNeedTheFormsCsrfTokenAndTheShopsToken() {
+        String shop = "guarded-shop.myshopify.com";
+        kafka.send("test.store.shops.v1", shop, null, ("{\"shop\": \"" + shop + "\", \"status\": \"installed\","
+                + " \"version\": 1, \"updatedAt\": \"2026-12-01T00:00:00Z\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String ops = signIn(TOKEN);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> RestAssured.given()
+                .cookie("cf_session", ops).get("/console/shops/" + shop).statusCode() == 200);
+        String page = RestAssured.given().cookie("cf_session", ops).get("/console/shops/" + shop).asString();
+        try (var commands = kafka.tail("test.store.shops.commands.v1")) {
+            for (String action : List.of("backfill", "check-subscriptions")) {
+                RestAssured.given().cookie("cf_session", ops).formParam("since", "2026-11-01")
+                        .post("/console/shops/" + shop + "/" + action).then().statusCode(403)
+                        .contentType(containsString("text/html"));
+                RestAssured.given().cookie("cf_session", ops).formParam("since", "2026-11-01")
+                        .formParam("csrf", "forged").post("/console/shops/" + shop + "/" + action).then()
+                        .statusCode(403);
+            }
+            // A malformed or future date is the form's error, not a command.
+            RestAssured.given().cookie("cf_session", ops).formParam("csrf", csrf(page)).formParam("since", "2999-01-01")
+                    .post("/console/shops/" + shop + "/backfill").then().statusCode(400)
+                    .body(containsString("id=\"error\""));
+            RestAssured.given().cookie("cf_session", ops).formParam("csrf", csrf(page)).formParam("since", "2026-11-01")
+                    .formParam("until", "2026-10-01").post("/console/shops/" + shop + "/backfill").then().statusCode(400);
+            String tokyo = signIn("tokyo-store-token");
+            String tokyoPage = RestAssured.given().cookie("cf_session", tokyo).get("/console/shops").asString();
+            assertFalse(tokyoPage.contains(shop), "another shop is not listed");
+            RestAssured.given().cookie("cf_session", tokyo).get("/console/shops/" + shop).then().statusCode(403);
+            RestAssured.given().cookie("cf_session", tokyo).formParam("csrf", csrf(tokyoPage))
+                    .formParam("since", "2026-11-01").post("/console/shops/" + shop + "/backfill").then()
+                    .statusCode(403);
+            RestAssured.given().cookie("cf_session", ops).get("/console/shops/unknown-shop.myshopify.com").then()
+                    .statusCode(404).contentType(containsString("text/html"));
+            assertTrue(commands.drain(java.time.Duration.ofSeconds(2)).isEmpty(), "no command was written");
+        }
     }
 
     /**

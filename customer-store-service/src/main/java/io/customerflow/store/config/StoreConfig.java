@@ -49,6 +49,29 @@ public interface StoreConfig {
         /** tagging's marks of the Flow triggers sent or refused, counted for the Flow page over the last 24 hours. */
         @WithDefault("tagging.flow-triggers-sent.v1")
         String flowSentTopic();
+
+        /** The shop registry ({@code shop-registry.topic}): the Shops page lists its shops, never their secrets. */
+        @WithDefault("shops.v1")
+        String registryTopic();
+
+        /** What the services observed of each shop ({@code shop-registry.health-topic}). */
+        @WithDefault("shops.health.v1")
+        String healthTopic();
+
+        /** ingest's reconciliation and backfill passes ({@code ingest.reconcile.state-topic}): their progress. */
+        @WithDefault("ingest.reconcile-state.v1")
+        String reconcileStateTopic();
+
+        /**
+         * Where the console's requests for work on a shop go ({@code shop-registry.commands-topic}), kept 90 days:
+         * ingest does them, and the audit page lists them.
+         */
+        @WithDefault("shops.commands.v1")
+        String commandsTopic();
+
+        /** A shop whose last webhook is older than this is shown as quiet (needs attention). */
+        @WithDefault("24h")
+        java.time.Duration webhooksQuietAfter();
     }
 
     interface Consumer {

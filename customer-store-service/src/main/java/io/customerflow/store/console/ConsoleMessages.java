@@ -281,4 +281,232 @@ public interface ConsoleMessages {
 
     @Message("Reason not recorded (written before reason words)")
     String reasonNotRecorded();
+
+    @Message("Shops")
+    String navShops();
+
+    @Message("Audit")
+    String navAudit();
+
+    @Message("Every shop in the registry, with what the services last reported of it. A shop needs attention when its token, subscriptions, Klaviyo key, a pass or its webhooks went wrong.")
+    String shopsIntro();
+
+    @Message("Domain contains")
+    String shopsSearch();
+
+    @Message("State")
+    String shopsState();
+
+    @Message("Any state")
+    String shopsAnyState();
+
+    @Message("Shops found: {count}")
+    String shopsTotal(long count);
+
+    @Message("No shop matches.")
+    String shopsNone();
+
+    @Message("OK")
+    String stateOk();
+
+    @Message("Needs attention")
+    String stateAttention();
+
+    @Message("Needs re-authorisation")
+    String stateNeedsReauth();
+
+    @Message("Uninstalled")
+    String stateUninstalled();
+
+    @Message("Shopify refused the token's refresh")
+    String problemTokenRefused();
+
+    @Message("The Admin API token expired without a refresh")
+    String problemTokenExpired();
+
+    @Message("The webhook subscriptions could not be checked")
+    String problemSubscriptionsFailed();
+
+    @Message("Klaviyo refused the key")
+    String problemKlaviyoRevoked();
+
+    @Message("The last reconciliation pass failed")
+    String problemReconcileFailed();
+
+    @Message("The last backfill failed")
+    String problemBackfillFailed();
+
+    @Message("No webhook for a day or more")
+    String problemWebhooksQuiet();
+
+    @Message("Problems")
+    String colProblems();
+
+    @Message("Last webhook")
+    String colLastWebhook();
+
+    @Message("Token expires")
+    String colTokenExpires();
+
+    @Message("Installed")
+    String colInstalled();
+
+    @Message("Health")
+    String shopHealth();
+
+    @Message("Webhooks received")
+    String aspectWebhooks();
+
+    @Message("Webhook subscriptions")
+    String aspectSubscriptions();
+
+    @Message("Admin API token refresh")
+    String aspectToken();
+
+    @Message("Klaviyo key")
+    String aspectKlaviyo();
+
+    @Message("Last reconciliation pass")
+    String aspectReconcile();
+
+    @Message("Bookings in the last 24 h")
+    String aspectBookings();
+
+    @Message("What")
+    String colAspect();
+
+    @Message("When")
+    String colObserved();
+
+    @Message("Detail")
+    String colDetail();
+
+    @Message("Received")
+    String hsReceived();
+
+    @Message("OK")
+    String hsOk();
+
+    @Message("Repaired")
+    String hsRepaired();
+
+    @Message("Failed")
+    String hsFailed();
+
+    @Message("Refreshed")
+    String hsRefreshed();
+
+    @Message("Refused")
+    String hsRefused();
+
+    @Message("Valid")
+    String hsValid();
+
+    @Message("Revoked")
+    String hsRevoked();
+
+    @Message("Done")
+    String hsDone();
+
+    @Message("Running")
+    String hsRunning();
+
+    @Message("Requested")
+    String hsRequested();
+
+    @Message("Not reported yet")
+    String hsNotReported();
+
+    @Message("{created} created, {updated} corrected")
+    String repairs(long created, long updated);
+
+    @Message("Settings (no secrets)")
+    String shopSettings();
+
+    @Message("App (client id)")
+    String settingApp();
+
+    @Message("Scopes")
+    String settingScopes();
+
+    @Message("Token kind")
+    String settingTokenKind();
+
+    @Message("Refresh token expires")
+    String settingRefreshExpires();
+
+    @Message("Has a Klaviyo key")
+    String settingKlaviyo();
+
+    @Message("Reconciled")
+    String settingReconcile();
+
+    @Message("Instant bookers become Shopify customers")
+    String settingInstantCustomers();
+
+    @Message("Tag renames")
+    String settingTagNames();
+
+    @Message("Backfill")
+    String backfillTitle();
+
+    @Message("Publishes the bookings of the orders created in the range as historical events: the sinks learn of them, no merchant automation starts.")
+    String backfillIntro();
+
+    @Message("From (date)")
+    String backfillSince();
+
+    @Message("To (date, optional)")
+    String backfillUntil();
+
+    @Message("Start backfill")
+    String backfillStart();
+
+    @Message("{scanned} of {total} orders read, {bookings} bookings found")
+    String backfillProgress(long scanned, long total, long bookings);
+
+    @Message("No backfill yet.")
+    String backfillNone();
+
+    @Message("Check subscriptions now")
+    String checkSubscriptions();
+
+    @Message("Backfill requested: its progress shows here within seconds.")
+    String noticeBackfill();
+
+    @Message("Subscription check requested: the result shows here within seconds.")
+    String noticeCheck();
+
+    @Message("Give the first day as a date that is not in the future.")
+    String errorSince();
+
+    @Message("The last day must be after the first.")
+    String errorUntil();
+
+    @Message("The shop is not installed: nothing can be read from it.")
+    String errorNotInstalled();
+
+    @Message("Kafka did not acknowledge the request: try again.")
+    String errorUnavailable();
+
+    @Message("Every request made in this console for work on a shop, newest first (kept 90 days).")
+    String auditIntro();
+
+    @Message("Who")
+    String auditWho();
+
+    @Message("What")
+    String auditWhat();
+
+    @Message("No request yet.")
+    String auditNone();
+
+    @Message("Backfill")
+    String actionBackfill();
+
+    @Message("Check subscriptions")
+    String actionCheckSubscriptions();
+
+    @Message("now")
+    String untilNow();
 }

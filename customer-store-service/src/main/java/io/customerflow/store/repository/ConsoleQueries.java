@@ -30,6 +30,12 @@ public class ConsoleQueries {
                 + " redaction_request union select shop from data_export order by 1", String.class).getResultList());
     }
 
+    /** The shop's bookings made since then (the shop page's "bookings in the last 24 h"). */
+    public Uni<Long> bookingsSince(String shop, OffsetDateTime since) {
+        return sessions.withSession(s -> s.createNativeQuery("select count(*) from booking where shop = ?1"
+                + " and booked_at >= ?2", Long.class).setParameter(1, shop).setParameter(2, since).getSingleResult());
+    }
+
     /** The shop's redaction requests, newest first. */
     public Uni<List<Redaction>> redactions(String shop, int limit) {
         return sessions.withSession(s -> s.createNativeQuery("select kind, requested_at, applied_at from"

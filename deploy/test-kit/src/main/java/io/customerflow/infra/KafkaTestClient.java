@@ -75,6 +75,22 @@ public final class KafkaTestClient implements AutoCloseable {
         }
     }
 
+    /** Sends many records at once (no wait between them) and waits until the broker acknowledged them all. */
+    public void sendAll(String topic, List<Map.Entry<String, byte[]>> records) {
+        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+        for (Map.Entry<String, byte[]> r : records) {
+            sent.add(producer().send(new ProducerRecord<>(topic, r.getKey(), r.getValue())));
+        }
+        producer().flush();
+        try {
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get(20, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to " + topic, e);
+        }
+    }
+
     /** Starts reading the topics at their current end: only records sent after this call are seen. */
     public Tail tail(String... topics) {
         createTopics(topics);
