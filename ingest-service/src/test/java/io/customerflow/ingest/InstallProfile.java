@@ -26,6 +26,8 @@ public class InstallProfile implements QuarkusTestProfile {
     static final String LEGACY_TOKEN = "shpat_legacy_nonexpiring";
 
     /** Where the installed shops' webhook subscriptions deliver (kept every 3 s). */
+    static final String HEALTH_TOPIC = "test.install.shops.health.v1";
+    static final String COMMANDS_TOPIC = "test.install.shops.commands.v1";
     static final String SUBSCRIPTIONS_URI = "https://ingest.example.com/webhooks/shopify";
 
     static ShopifyAdminStandIn shopify;
@@ -41,6 +43,8 @@ public class InstallProfile implements QuarkusTestProfile {
                 Map.entry("ingest.operators.ops.key-sha256", ApiKeys.sha256Hex(OPERATOR_KEY)),
                 Map.entry("shop-registry.topic", "test.install.shops.v1"),
                 Map.entry("shop-registry.flow-triggers-topic", "test.install.flow-triggers.v1"),
+                Map.entry("shop-registry.health-topic", HEALTH_TOPIC),
+                Map.entry("shop-registry.commands-topic", COMMANDS_TOPIC),
                 Map.entry("ingest.reconcile.interval", "2s"),
                 Map.entry("ingest.reconcile.settle", "0s"),
                 Map.entry("ingest.reconcile.first-lookback", "P400D"),

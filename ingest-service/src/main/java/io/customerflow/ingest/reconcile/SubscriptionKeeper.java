@@ -167,8 +167,12 @@ public class SubscriptionKeeper {
         return Optional.of(outcome);
     }
 
-    /** Reads the shop's subscriptions and repairs them, counts and reports the outcome; never throws. */
-    Outcome check(String shop) {
+    /**
+     * Reads the shop's subscriptions and repairs them, counts and reports the outcome; never throws. One check at a
+     * time on this replica: a round's and an operator's check of one shop would both create what is missing, and
+     * Shopify refuses the second subscription of a topic.
+     */
+    synchronized Outcome check(String shop) {
         long[] repairs = new long[2];
         Outcome outcome = repair(shop, repairs);
         count(outcome);
