@@ -44,6 +44,7 @@ abstract class KlaviyoTestBase {
     static final String EVENTS = "/api/events";
     static final String BULK = "/api/event-bulk-create-jobs";
     static final String DELETIONS = "/api/data-privacy-deletion-jobs";
+    static final String ACCOUNTS = "/api/accounts";
     static final ObjectMapper JSON = new ObjectMapper();
     static KafkaTestClient kafka;
 
@@ -59,6 +60,9 @@ abstract class KlaviyoTestBase {
         for (String path : List.of(EVENTS, BULK, DELETIONS)) {
             klaviyo().stubFor(post(urlEqualTo(path)).atPriority(10).willReturn(aResponse().withStatus(202)));
         }
+        klaviyo().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo(ACCOUNTS)).atPriority(10)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/vnd.api+json")
+                        .withBody("{\"data\": [{\"type\": \"account\", \"id\": \"AbC123\"}]}")));
     }
 
     /** Every body sent, in any test so far, conforms to Klaviyo's spec for its path (see {@link SpecConformance}). */

@@ -21,7 +21,8 @@ public class RateLimitEnforcer implements ResponseDefinitionTransformerV2 {
     private static final Map<String, int[]> LIMITS = Map.of(
             "/api/events", new int[] { 350, 3500 },
             "/api/event-bulk-create-jobs", new int[] { 10, 150 },
-            "/api/data-privacy-deletion-jobs", new int[] { 3, 60 });
+            "/api/data-privacy-deletion-jobs", new int[] { 3, 60 },
+            "/api/accounts", new int[] { 1, 15 });
 
     private final Map<String, Deque<Long>> arrivals = new HashMap<>();
 

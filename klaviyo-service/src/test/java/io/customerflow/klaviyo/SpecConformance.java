@@ -25,6 +25,14 @@ public class SpecConformance implements ServeEventListener {
     @Override
     public void afterComplete(ServeEvent event, Parameters parameters) {
         String path = event.getRequest().getUrl();
+        if (path.equals(KlaviyoTestBase.ACCOUNTS) && event.getRequest().getMethod().getName().equals("GET")) {
+            // The key check: no body; a private key and the revision, as every call.
+            if (!event.getRequest().getHeader("Authorization").startsWith("Klaviyo-API-Key ")
+                    || !event.getRequest().containsHeader("revision")) {
+                FAILURES.add("GET " + path + " without a private key or a revision");
+            }
+            return;
+        }
         String schema = SCHEMA_BY_PATH.get(path);
         if (schema == null) {
             FAILURES.add(event.getRequest().getMethod() + " " + path + ": not an operation this service may call");

@@ -32,7 +32,8 @@ public final class KlaviyoStandIn implements AutoCloseable {
     public static final Map<String, int[]> LIMITS = Map.of(
             "/api/events", new int[] { 350, 3500 },
             "/api/event-bulk-create-jobs", new int[] { 10, 150 },
-            "/api/data-privacy-deletion-jobs", new int[] { 3, 60 });
+            "/api/data-privacy-deletion-jobs", new int[] { 3, 60 },
+            "/api/accounts", new int[] { 1, 15 });
     private static final long SECOND = 1_000_000_000L;
     private static final Pattern UNIQUE_ID = Pattern.compile("\"unique_id\"\\s*:\\s*\"([^\"]+)\"");
 
@@ -41,6 +42,8 @@ public final class KlaviyoStandIn implements AutoCloseable {
     private final Map<String, List<Long>> accepted = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> uniqueIds = new ConcurrentHashMap<>();
     private final AtomicInteger overLimit = new AtomicInteger();
+    /** Keys Klaviyo no longer knows: {@code GET /api/accounts} and every other call answer 401. */
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     /** Where the endpoint paths start (a shared server mounts this stand-in under a prefix). */
     private final String prefix;
     /** Null: requests are recorded here (times, unique_ids); else handed to it and nothing is kept. */
@@ -74,6 +77,12 @@ public final class KlaviyoStandIn implements AutoCloseable {
     /** What {@code klaviyo.base-url} takes. */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** From now on the key is refused (401), as Klaviyo refuses a key its owner revoked. */
+    public KlaviyoStandIn revoke(String apiKey) {
+        revoked.add("Klaviyo-API-Key " + apiKey);
+        return this;
     }
 
     /** Requests answered 429 because they were over a limit. */
@@ -129,8 +138,14 @@ public final class KlaviyoStandIn implements AutoCloseable {
             String path = exchange.getRequestURI().getPath().substring(prefix.length());
             int[] limit = LIMITS.get(path);
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            if (limit == null || !"POST".equals(exchange.getRequestMethod()) || auth == null) {
+            boolean accounts = path.equals("/api/accounts");
+            if (limit == null || !(accounts ? "GET" : "POST").equals(exchange.getRequestMethod()) || auth == null) {
                 send(exchange, 404, "{\"errors\": [{\"title\": \"Not found\"}]}");
+                return;
+            }
+            if (revoked.contains(auth)) {
+                send(exchange, 401, "{\"errors\": [{\"status\": 401, \"code\": \"not_authenticated\", \"title\":"
+                        + " \"Authentication credentials were not provided.\"}]}");
                 return;
             }
             String key = auth + " " + path;
@@ -149,6 +164,10 @@ public final class KlaviyoStandIn implements AutoCloseable {
                     return;
                 }
                 times.addLast(now);
+            }
+            if (accounts) {
+                send(exchange, 200, "{\"data\": [{\"type\": \"account\", \"id\": \"StandIn\"}]}");
+                return;
             }
             if (observer != null) {
                 observer.accept(path, body);
