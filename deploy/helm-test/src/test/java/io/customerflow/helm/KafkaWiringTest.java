@@ -74,12 +74,12 @@ class KafkaWiringTest {
     @Test
     void topicConfigNumbersAreIntegersAndTopicsLiveWhereTheTopicOperatorWatches() throws Exception {
         List<JsonNode> all = ofKind(Charts.production(), "KafkaTopic");
-        assertEquals(15, all.size());
+        assertEquals(17, all.size());
         java.util.Set<String> state = java.util.Set.of("ingest.reconcile-state.v1", "ingest.orders-seen.v1",
-                "klaviyo.pacing.v1", "redactions.v1", "shops.v1", "shops.flow-triggers.v1");
+                "klaviyo.pacing.v1", "redactions.v1", "shops.v1", "shops.flow-triggers.v1", "shops.health.v1");
         List<JsonNode> compacted = all.stream().filter(t -> state.contains(t.path("spec").path("topicName").asText()))
                 .toList();
-        assertEquals(6, compacted.size());
+        assertEquals(7, compacted.size());
         for (JsonNode topic : compacted) {
             assertEquals("compact", topic.path("spec").path("config").path("cleanup.policy").asText(), name(topic));
             assertEquals("kafka", topic.path("metadata").path("namespace").asText());
@@ -98,7 +98,12 @@ class KafkaWiringTest {
                 .equals("tagging.flow-triggers-sent.v1")).findFirst().orElseThrow();
         assertEquals("compact,delete", sent.path("spec").path("config").path("cleanup.policy").asText());
         assertEquals(604_800_000L, sent.path("spec").path("config").path("retention.ms").asLong(), "a week");
-        List<JsonNode> topics = all.stream().filter(t -> !compacted.contains(t) && t != requests && t != sent).toList();
+        JsonNode commands = all.stream().filter(t -> t.path("spec").path("topicName").asText()
+                .equals("shops.commands.v1")).findFirst().orElseThrow();
+        assertEquals(7_776_000_000L, commands.path("spec").path("config").path("retention.ms").asLong(),
+                "90 days: the console's audit list");
+        List<JsonNode> topics = all.stream().filter(t -> !compacted.contains(t) && t != requests && t != sent
+                && t != commands).toList();
         for (JsonNode topic : topics) {
             JsonNode config = topic.path("spec").path("config");
             assertTrue(config.path("retention.ms").isIntegralNumber(), name(topic) + ": " + config);
