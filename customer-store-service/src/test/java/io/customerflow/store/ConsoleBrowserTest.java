@@ -416,6 +416,7 @@ class ConsoleBrowserTest extends StoreTestBase {
         assertEquals("0", text(By.id("bookings-24h")));
         assertFalse(browser.getPageSource().contains("sealed-"), "a sealed secret is never shown");
         assertFits("shop");
+        shot("shop");
         browser.get(url("/console/shops/" + sick + "?lang=ja"));
         assertEquals("要対応", text(By.id("shop-state")));
         assertEquals("無効", text(By.cssSelector("tr[data-aspect='klaviyo'] td.state")));
@@ -450,7 +451,6 @@ class ConsoleBrowserTest extends StoreTestBase {
         assertEquals("ops", audit.get(0).findElement(By.cssSelector(".who")).getText());
         assertTrue(audit.get(1).findElement(By.cssSelector(".what")).getText().startsWith("Backfill"));
         assertFits("audit");
-        shot("shops");
     }
 
     private static String registryRecord(String shop, String status, OffsetDateTime now) {

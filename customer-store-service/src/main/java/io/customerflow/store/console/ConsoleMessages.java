@@ -509,4 +509,7 @@ public interface ConsoleMessages {
 
     @Message("now")
     String untilNow();
+
+    @Message("Installed")
+    String stateInstalled();
 }
