@@ -391,6 +391,15 @@ class ConsoleBrowserTest extends StoreTestBase {
         assertEquals("100", browser.findElement(By.id("shops-total")).getAttribute("data-total"));
         assertTrue(browser.findElements(By.cssSelector("table.shops tbody tr")).stream()
                 .allMatch(r -> "needs-reauth".equals(r.getAttribute("data-state"))));
+        // The same counts as metrics, by state and problem: never one series per shop.
+        await().atMost(Duration.ofSeconds(15)).until(() -> io.restassured.RestAssured.given().accept("text/plain").get("/q/metrics").asString()
+                .lines().anyMatch(l -> l.startsWith("store_shops{state=\"needs-reauth\"") && l.endsWith(" 100.0")));
+        String metrics = io.restassured.RestAssured.given().accept("text/plain").get("/q/metrics").asString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("store_shops_problems{problem=\"klaviyo_revoked\"")
+                && !l.endsWith(" 0.0")), "the revoked key counted");
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("store_shops_health{aspect=\"subscriptions\",state=\"repaired\"")
+                && !l.endsWith(" 0.0")), "the repaired subscriptions counted");
+        assertFalse(metrics.contains("fleet-"), "no shop in a metric");
 
         // Search: the sick shop needs attention, for its revoked Klaviyo key and its silence.
         browser.get(url("/console/shops"));

@@ -18,13 +18,15 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * Checks each Klaviyo account's key on a schedule ({@code klaviyo.key-check.*}) and reports it to the health of every
  * shop the account serves ({@code klaviyo}): a revoked key shows on the console's shop page before
- * a booking is dead-lettered for it. One call per account per interval, in the account's limit for that endpoint; a
- * key seen for the first time (a new install, a changed key) is checked at the next tick.
+ * a booking is dead-lettered for it. One call per account per interval, in the account's limit for that endpoint (1 a
+ * second, 15 a minute), made by the one replica the account's work partition is assigned to, as for its sending; a key
+ * seen for the first time (a new install, a changed key) is checked at the next tick.
  */
 @ApplicationScoped
 public class KlaviyoKeyCheck {
 
     private final KlaviyoAccounts accounts;
+    private final PacingHandover owners;
     private final KlaviyoClient client;
     private final ShopHealth health;
     private final boolean enabled;
@@ -32,8 +34,10 @@ public class KlaviyoKeyCheck {
     /** When each account (by name: a digest of its key) was last checked here. */
     private final Map<String, OffsetDateTime> checked = new ConcurrentHashMap<>();
 
-    public KlaviyoKeyCheck(KlaviyoAccounts accounts, KlaviyoClient client, ShopHealth health, KlaviyoConfig config) {
+    public KlaviyoKeyCheck(KlaviyoAccounts accounts, PacingHandover owners, KlaviyoClient client, ShopHealth health,
+            KlaviyoConfig config) {
         this.accounts = accounts;
+        this.owners = owners;
         this.client = client;
         this.health = health;
         this.enabled = config.keyCheck().enabled();
@@ -48,7 +52,7 @@ public class KlaviyoKeyCheck {
         for (Map.Entry<KlaviyoAccounts.Account, Set<String>> a : accounts.shopsByAccount().entrySet()) {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             OffsetDateTime last = checked.get(a.getKey().name());
-            if (last != null && last.plus(interval).isAfter(now)) {
+            if (!owners.owns(a.getKey().name()) || last != null && last.plus(interval).isAfter(now)) {
                 continue;
             }
             checked.put(a.getKey().name(), now);

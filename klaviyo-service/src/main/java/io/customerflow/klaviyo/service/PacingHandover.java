@@ -110,6 +110,11 @@ public class PacingHandover {
         return paced.containsKey(account); // not when the account left the registry meanwhile
     }
 
+    /** Whether the account's work partition is assigned to this replica (it sends the account's work). */
+    public synchronized boolean owns(String account) {
+        return partitions != 0 && assigned.contains(AccountPartitions.of(account, partitions));
+    }
+
     /** Whether this replica paces the account now. */
     public boolean paces(String account) {
         return paced.containsKey(account);
