@@ -180,7 +180,30 @@ class ConsoleSecurityTest extends StoreTestBase {
                     .statusCode(403);
             RestAssured.given().cookie("cf_session", ops).get("/console/shops/unknown-shop.myshopify.com").then()
                     .statusCode(404).contentType(containsString("text/html"));
+            // A token that reads its shop but was not given console actions: no buttons, and a post is refused.
+            String tokyoShop = "tokyo-spa.myshopify.com";
+            kafka.send("test.store.shops.v1", tokyoShop, null, ("{\"shop\": \"" + tokyoShop + "\", \"status\":"
+                    + " \"installed\", \"version\": 1, \"updatedAt\": \"2026-12-01T00:00:00Z\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> RestAssured.given()
+                    .cookie("cf_session", tokyo).get("/console/shops/" + tokyoShop).statusCode() == 200);
+            String own = RestAssured.given().cookie("cf_session", tokyo).get("/console/shops/" + tokyoShop).asString();
+            assertTrue(own.contains("id=\"no-actions\"") && !own.contains("id=\"backfill-form\""), own);
+            for (String action : List.of("backfill", "check-subscriptions")) {
+                RestAssured.given().cookie("cf_session", tokyo).formParam("csrf", csrf(own))
+                        .formParam("since", "2026-11-01").post("/console/shops/" + tokyoShop + "/" + action).then()
+                        .statusCode(403);
+            }
             assertTrue(commands.drain(java.time.Duration.ofSeconds(2)).isEmpty(), "no command was written");
+
+            // One day, both ends included: from its midnight to the next (UTC).
+            RestAssured.given().redirects().follow(false).cookie("cf_session", ops).formParam("csrf", csrf(page))
+                    .formParam("since", "2026-11-01").formParam("until", "2026-11-01")
+                    .post("/console/shops/" + shop + "/backfill").then().statusCode(303);
+            var command = io.customerflow.events.ShopCommand.read(commands.await(1, java.time.Duration.ofSeconds(20))
+                    .get(0).value());
+            assertEquals("2026-11-01T00:00Z", command.since().toString());
+            assertEquals("2026-11-02T00:00Z", command.until().toString());
         }
     }
 

@@ -96,6 +96,13 @@ public interface StoreConfig {
 
         /** The shops this token reads; {@code *} for every shop (an operator's own token). */
         Set<String> shops();
+
+        /**
+         * Whether the token may also ask for work on its shops in the console (start a backfill, check webhook
+         * subscriptions): off, reading is all a token does unless it is given this.
+         */
+        @WithDefault("false")
+        boolean consoleActions();
     }
 
     interface Api {

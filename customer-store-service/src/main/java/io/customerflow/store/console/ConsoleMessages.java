@@ -453,10 +453,10 @@ public interface ConsoleMessages {
     @Message("Publishes the bookings of the orders created in the range as historical events: the sinks learn of them, no merchant automation starts.")
     String backfillIntro();
 
-    @Message("From (date)")
+    @Message("From (date, UTC)")
     String backfillSince();
 
-    @Message("To (date, optional)")
+    @Message("To (date, UTC, included, optional)")
     String backfillUntil();
 
     @Message("Start backfill")
@@ -489,7 +489,7 @@ public interface ConsoleMessages {
     @Message("Kafka did not acknowledge the request: try again.")
     String errorUnavailable();
 
-    @Message("Every request made in this console for work on a shop, newest first (kept 90 days).")
+    @Message("The newest 500 requests made in this console for work on a shop, newest first (the topic keeps them 90 days).")
     String auditIntro();
 
     @Message("Who")
@@ -512,4 +512,10 @@ public interface ConsoleMessages {
 
     @Message("Installed")
     String stateInstalled();
+
+    @Message("A backfill of this shop is already running: wait for it to end.")
+    String errorRunning();
+
+    @Message("This token reads the shop; asking for work on it needs a token with console actions.")
+    String noActions();
 }

@@ -31,6 +31,7 @@ import io.customerflow.store.service.ShopStates;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * The operator's Shops pages (docs/SHOPS.md, "Shop health"): every shop of the registry the operator's token reads,
@@ -50,7 +51,7 @@ public class ConsoleShops {
                 String state, String pageLink, int shownPage, Integer previous, Integer next);
 
         static native TemplateInstance shop(Frame frame, ShopView shop, long bookings24h, String notice,
-                String error);
+                String error, boolean mayAct);
 
         static native TemplateInstance audit(Frame frame, List<ShopCommand> commands);
     }
@@ -78,7 +79,8 @@ public class ConsoleShops {
         String query = q == null || q.isBlank() ? null : q.trim();
         String stateFilter = state != null && ShopStates.STATES.contains(state) ? state : null;
         int pageNumber = page != null && page.matches("[0-9]{1,6}") ? Integer.parseInt(page) : 0;
-        return frames.of(caller, "shops", null).map(frame -> {
+        // A filter over every shop: on a worker, not the event loop.
+        return frames.of(caller, "shops", null).emitOn(Infrastructure.getDefaultWorkerPool()).map(frame -> {
             var result = directory.page(client::mayRead, query, stateFilter, pageNumber, PAGE_SIZE);
             String link = "/console/shops?q=" + (query == null ? "" : java.net.URLEncoder.encode(query,
                     java.nio.charset.StandardCharsets.UTF_8)) + "&state=" + (stateFilter == null ? "" : stateFilter);
@@ -106,15 +108,19 @@ public class ConsoleShops {
         if (from == null || from.isAfter(today)) {
             return page(shop, null, "since", Response.Status.BAD_REQUEST);
         }
-        if (until != null && !until.isBlank() && (to == null || !to.isAfter(from))) {
+        if (until != null && !until.isBlank() && (to == null || to.isBefore(from))) {
             return page(shop, null, "until", Response.Status.BAD_REQUEST);
         }
         if (!"installed".equals(view.registered().status())) {
             return page(shop, null, "not-installed", Response.Status.CONFLICT);
         }
+        if (view.backfill() != null && view.backfill().active()) {
+            return page(shop, null, "running", Response.Status.CONFLICT);
+        }
+        // Days in UTC, both included: the last day runs to the next one's midnight.
         return send(new ShopCommand(UUID.randomUUID().toString(), shop, ShopCommand.BACKFILL, by(), now(),
                 from.atStartOfDay().atOffset(ZoneOffset.UTC),
-                to == null ? null : to.atStartOfDay().atOffset(ZoneOffset.UTC)));
+                to == null ? null : to.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC)));
     }
 
     @POST
@@ -138,11 +144,12 @@ public class ConsoleShops {
 
     /** The shop page, with a notice of what was just requested or the form's error, in the status given. */
     private Uni<Response> page(String shop, String notice, String error, Response.Status status) {
+        boolean mayAct = caller.session().client().mayAct(shop);
         return frames.of(caller, "shops", shop).flatMap(frame -> {
             ShopView view = directory.find(shop).orElseThrow(NotFoundException::new);
             return queries.bookingsSince(shop, now().minusHours(24)).map(count -> Response.status(status)
-                    .type("text/html; charset=UTF-8").entity(Templates.shop(frame, view, count, notice, error)
-                            .setLocale(caller.locale()).render())
+                    .type("text/html; charset=UTF-8").entity(Templates.shop(frame, view, count, notice, error,
+                            mayAct).setLocale(caller.locale()).render())
                     .build());
         });
     }
@@ -155,15 +162,21 @@ public class ConsoleShops {
      */
     private ShopView checked(String shop, String csrf) {
         var session = caller.session();
-        if (!ConsoleSessions.matches(session.csrf(), csrf) || !session.client().mayRead(shop)) {
-            throw new jakarta.ws.rs.ForbiddenException("the form's CSRF token is missing or wrong, or the shop isn't yours");
+        if (!ConsoleSessions.matches(session.csrf(), csrf) || !session.client().mayAct(shop)) {
+            throw new jakarta.ws.rs.ForbiddenException("the form's CSRF token is missing or wrong, or this token may"
+                    + " not ask for work on the shop (store.api.clients.<name>.console-actions)");
         }
         return directory.find(shop).orElseThrow(NotFoundException::new);
     }
 
     private Uni<Response> send(ShopCommand command) {
+        // On a worker: the first write creates the topic and fetches metadata (blocking calls). The page shown on a
+        // failure reads the database, which Hibernate Reactive does on the request's own Vert.x context: back there.
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
         return Uni.createFrom().completionStage(() -> commands.write(command))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .ifNoItem().after(Duration.ofSeconds(10)).fail()
+                .emitOn(task -> context.runOnContext(v -> task.run()))
                 .map(v -> Response.seeOther(URI.create("/console/shops/" + command.shop() + "?done="
                         + command.action())).build())
                 .onFailure().recoverWithUni(e -> page(command.shop(), null, "unavailable",

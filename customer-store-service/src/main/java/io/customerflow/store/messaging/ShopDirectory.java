@@ -50,7 +50,7 @@ public class ShopDirectory {
     }
 
     /** Commands kept for the audit list, newest last; older ones are dropped (the topic keeps 90 days). */
-    static final int AUDIT_KEPT = 10_000;
+    static final int AUDIT_KEPT = 100_000;
 
     private final StoreConfig.Console config;
     private final KafkaClients kafka;

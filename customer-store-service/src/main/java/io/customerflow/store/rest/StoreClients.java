@@ -25,9 +25,14 @@ public class StoreClients {
 
     /** An authenticated client and the shops it may read. */
     /** @param tokenSha256 the digest configured for the client: a session ends when it changes (a token rotation) */
-    public record Client(String name, Set<String> shops, String tokenSha256) {
+    public record Client(String name, Set<String> shops, String tokenSha256, boolean consoleActions) {
         public boolean mayRead(String shop) {
             return shops.contains("*") || shops.contains(shop);
+        }
+
+        /** Whether it may ask for work on the shop in the console (a backfill, a subscription check). */
+        public boolean mayAct(String shop) {
+            return consoleActions && mayRead(shop);
         }
     }
 
@@ -41,7 +46,7 @@ public class StoreClients {
         }
         this.byName = config.api().clients().entrySet().stream().collect(Collectors.toUnmodifiableMap(
                 Map.Entry::getKey, e -> new Client(e.getKey(), Set.copyOf(e.getValue().shops()),
-                        e.getValue().tokenSha256().toLowerCase(java.util.Locale.ROOT))));
+                        e.getValue().tokenSha256().toLowerCase(java.util.Locale.ROOT), e.getValue().consoleActions())));
         this.digests = new TokenDigests<>(config.api().clients().entrySet().stream().collect(Collectors.toMap(
                 e -> e.getValue().tokenSha256(), e -> byName.get(e.getKey()), (first, second) -> second)));
     }

@@ -33,7 +33,10 @@ public final class ShopStates {
     public static ShopView of(ShopView.Registered r, Map<Aspect, ShopHealthReport> health, ShopView.Pass reconcile,
             ShopView.Pass backfill, Duration quietAfter, OffsetDateTime now) {
         List<String> problems = new ArrayList<>();
-        if (is(health, Aspect.TOKEN, "refused") && !"uninstalled".equals(r.status())) {
+        // A refusal before the shop's last install is history: the install brought a new token.
+        ShopHealthReport token = health.get(Aspect.TOKEN);
+        if (token != null && "refused".equals(token.state()) && !"uninstalled".equals(r.status())
+                && (r.installedAt() == null || token.at().isAfter(r.installedAt()))) {
             problems.add("token_refused");
         }
         if ("installed".equals(r.status()) && r.tokenExpiresAt() != null

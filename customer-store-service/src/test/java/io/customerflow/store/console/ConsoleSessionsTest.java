@@ -36,7 +36,8 @@ class ConsoleSessionsTest {
 
     /** A StoreConfig of one client {@code ops} reading every shop with the given token digest. */
     private static StoreConfig config(String digest) {
-        StoreConfig.Client client = stub(StoreConfig.Client.class, Map.of("tokenSha256", digest, "shops", Set.of("*")));
+        StoreConfig.Client client = stub(StoreConfig.Client.class, Map.of("tokenSha256", digest, "shops", Set.of("*"),
+                "consoleActions", false));
         StoreConfig.Api api = stub(StoreConfig.Api.class, Map.of("clients", Map.of("ops", client), "maxPageSize", 500));
         return stub(StoreConfig.class, Map.of("api", api));
     }

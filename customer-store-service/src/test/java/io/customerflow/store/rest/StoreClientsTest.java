@@ -14,6 +14,10 @@ import io.customerflow.store.config.StoreConfig;
 class StoreClientsTest {
 
     record C(String tokenSha256, Set<String> shops) implements StoreConfig.Client {
+        @Override
+        public boolean consoleActions() {
+            return false;
+        }
     }
 
     @Test

@@ -122,7 +122,8 @@ public final class LocalDemo {
                 + "quarkus.datasource.username=" + PostgresServer.USER + "\n"
                 // The local operator's token reads every shop, the demo's and any connected one.
                 + "store.api.clients.demo.token-sha256=" + sha256(credentials.storeToken()) + "\n"
-                + "store.api.clients.demo.shops=*\n");
+                + "store.api.clients.demo.shops=*\n"
+                + "store.api.clients.demo.console-actions=true\n");
         StringBuilder tagging = new StringBuilder(common)
                 // The local run also undoes the tag when a booking order is cancelled (off by default: Flow can't).
                 .append("tagging.rules[1].enabled=true\n");

@@ -34,6 +34,9 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 @ApplicationScoped
 public class ShopCommandsConsumer {
 
+    /** A command older than this is not done (counted {@code stale}). */
+    static final java.time.Duration STALE_AFTER = java.time.Duration.ofHours(24);
+
     private final Reconciler reconciler;
     private final SubscriptionKeeper subscriptions;
     private final DeadLetters deadLetters;
@@ -61,6 +64,14 @@ public class ShopCommandsConsumer {
         } catch (IllegalArgumentException e) {
             count("unknown", "invalid");
             return deadLetters.nack(message, DeadLetterReason.INVALID_EVENT, e);
+        }
+        if (command.at().isBefore(OffsetDateTime.now(ZoneOffset.UTC).minus(STALE_AFTER))) {
+            // Offsets lost (a renamed group, one idle past the offsets' retention) would otherwise redo months of
+            // the console's commands: an operator asks again if it still matters.
+            count(command.action(), "stale");
+            Log.warnf("console command %s: %s of %s by %s is older than %s: not done", command.id(), command.action(),
+                    command.shop(), command.by(), STALE_AFTER);
+            return message.ack();
         }
         try {
             String outcome = switch (command.action()) {
@@ -95,15 +106,20 @@ public class ShopCommandsConsumer {
                 return "already_running";
             }
         }
-        try {
-            reconciler.requestBackfill(command.shop(), command.since(), command.until()).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("the backfill request was not acknowledged by Kafka: " + e, e);
+        // Kafka not acknowledging is transient: tried again here before the command is dead-lettered (replayable).
+        for (int attempt = 1;; attempt++) {
+            try {
+                reconciler.requestBackfill(command.shop(), command.since(), command.until()).get(30, TimeUnit.SECONDS);
+                return "requested";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (Exception e) {
+                if (attempt == 3) {
+                    throw new IllegalStateException("the backfill request was not acknowledged by Kafka: " + e, e);
+                }
+            }
         }
-        return "requested";
     }
 
     private void count(String action, String outcome) {

@@ -190,7 +190,16 @@ public class SubscriptionKeeper {
             SubscriptionPlan plan = SubscriptionPlan.of(topics, uri.get(), apiVersion,
                     client.list(shop).await().atMost(CALL_TIMEOUT));
             for (String topic : plan.create()) {
-                client.create(shop, topic, uri.get()).await().atMost(CALL_TIMEOUT);
+                try {
+                    client.create(shop, topic, uri.get()).await().atMost(CALL_TIMEOUT);
+                } catch (io.customerflow.shopify.AdminApiFailure e) {
+                    // Another replica's check (an operator's, during a round) may have created it a moment ago.
+                    if (SubscriptionPlan.of(topics, uri.get(), apiVersion, client.list(shop).await().atMost(CALL_TIMEOUT))
+                            .create().contains(topic)) {
+                        throw e;
+                    }
+                    continue;
+                }
                 metrics.counter("ingest.subscriptions.repairs", "action", "created").increment();
                 repairs[0]++;
                 Log.infof("webhook subscriptions: %s had no %s subscription: created", shop, topic);

@@ -89,9 +89,6 @@ public class ShopifyWebhookResource {
             return Uni.createFrom().item(Problem.response(Response.Status.UNAUTHORIZED,
                     "X-Shopify-Hmac-Sha256 missing or invalid"));
         }
-        if (io.customerflow.events.ShopDomains.isValid(shop)) {
-            arrivals.noted(shop); // signed for this shop: the shop's health shows it sends
-        }
         // Headers before the topic: a delivery without a topic, shop or id is malformed (400), whatever its topic.
         WebhookDelivery delivery;
         try {
@@ -99,6 +96,11 @@ public class ShopifyWebhookResource {
         } catch (BadPayloadException e) {
             deliveries.count(topicHeader, WebhookDeliveries.Outcome.INVALID);
             throw e;
+        }
+        if (reconciler.knows(delivery.shop())) {
+            // A well-formed delivery signed with the secret of the shop's app: its health shows it sends. Shops not
+            // installed here are left out (the map stays bounded by the registry).
+            arrivals.noted(delivery.shop());
         }
         WebhookTopic topic = WebhookTopic.of(delivery.topic()).orElse(null);
         if (topic == null) {

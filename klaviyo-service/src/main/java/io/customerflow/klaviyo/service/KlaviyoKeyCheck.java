@@ -31,6 +31,8 @@ public class KlaviyoKeyCheck {
     private final ShopHealth health;
     private final boolean enabled;
     private final Duration interval;
+    static final Duration RETRY = Duration.ofMinutes(1);
+
     /** When each account (by name: a digest of its key) was last checked here. */
     private final Map<String, OffsetDateTime> checked = new ConcurrentHashMap<>();
 
@@ -55,8 +57,10 @@ public class KlaviyoKeyCheck {
             if (!owners.owns(a.getKey().name()) || last != null && last.plus(interval).isAfter(now)) {
                 continue;
             }
-            checked.put(a.getKey().name(), now);
             KlaviyoClient.KeyState state = client.checkKey(a.getKey().apiKey()).await().indefinitely();
+            // A check that could not tell (Klaviyo unavailable, throttled) is tried again within a minute.
+            checked.put(a.getKey().name(), state == KlaviyoClient.KeyState.FAILED && RETRY.compareTo(interval) < 0
+                    ? now.minus(interval).plus(RETRY) : now);
             if (state == KlaviyoClient.KeyState.REVOKED) {
                 Log.warnf("Klaviyo key check: %s was refused (401): shops %s need a new key", a.getKey().name(),
                         a.getValue());
