@@ -90,6 +90,10 @@ public final class SaasStandIn implements StandIn {
                 "/klaviyo/api/data-privacy-deletion-jobs" }) {
             server.stubFor(post(urlPathMatching(path)).willReturn(aResponse().withStatus(202)));
         }
+        // The key check (klaviyo's KlaviyoKeyCheck): the account of the key.
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching("/klaviyo/api/accounts"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/vnd.api+json")
+                        .withBody("{\"data\": [{\"type\": \"account\", \"id\": \"StandIn\"}]}")));
         return this;
     }
 
