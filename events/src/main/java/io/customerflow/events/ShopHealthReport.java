@@ -29,8 +29,12 @@ public record ShopHealthReport(String state, OffsetDateTime at, String detail, M
     public enum Aspect {
         /** ingest: the last verified webhook of the shop. */
         WEBHOOKS(List.of("received")),
-        /** ingest: the last check of the shop's webhook subscriptions. */
-        SUBSCRIPTIONS(List.of("ok", "repaired", "failed")),
+        /**
+         * ingest: the last check of the shop's webhook subscriptions; {@code not_kept} where ingest keeps none for the
+         * shop (no public HTTPS address, subscriptions off, a shop of no app or another app), answering a console's
+         * request to check.
+         */
+        SUBSCRIPTIONS(List.of("ok", "repaired", "failed", "not_kept")),
         /** ingest: the last refresh of the shop's Admin API token. */
         TOKEN(List.of("refreshed", "refused", "failed")),
         /** klaviyo-service: the last check of the Klaviyo key that serves the shop (an authenticated call). */

@@ -73,6 +73,10 @@ class WebhookSubscriptionsTest extends IngestTestBase {
             kafka.send(InstallProfile.COMMANDS_TOPIC, shop, null, EventJson.toBytes(backfill));
             kafka.send(InstallProfile.COMMANDS_TOPIC, shop, null, EventJson.toBytes(backfill)); // read twice
             kafka.send(InstallProfile.COMMANDS_TOPIC, shop, null, EventJson.toBytes(check));
+            // A shop whose subscriptions ingest does not keep (a seed of no app): its page says so.
+            kafka.send(InstallProfile.COMMANDS_TOPIC, InstallProfile.LEGACY, null, EventJson.toBytes(new ShopCommand(
+                    UUID.randomUUID().toString(), InstallProfile.LEGACY, ShopCommand.CHECK_SUBSCRIPTIONS, "ops", now,
+                    null, null)));
             kafka.send(InstallProfile.COMMANDS_TOPIC, shop, null, "{\"action\": \"erase-everything\"}"
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
@@ -93,6 +97,10 @@ class WebhookSubscriptionsTest extends IngestTestBase {
             var dead = deadLetters.await(1, r -> InstallProfile.COMMANDS_TOPIC.equals(text(r.headers()
                     .lastHeader("dead-letter-topic").value())), Duration.ofSeconds(20)).get(0);
             assertEquals("invalid_event", text(dead.headers().lastHeader("dead-letter-reason-word").value()));
+
+            var notKept = health.await(1, r -> r.key().equals(InstallProfile.LEGACY + "/subscriptions"),
+                    Duration.ofSeconds(30)).get(0);
+            assertEquals("not_kept", EventJson.fromBytes(notKept.value(), ShopHealthReport.class).state());
 
             // Its health: the webhook (reported within the flush's 10 s), the subscriptions as last checked.
             var reports = health.await(2, r -> r.key().equals(shop + "/webhooks") || r.key().equals(shop + "/subscriptions"),

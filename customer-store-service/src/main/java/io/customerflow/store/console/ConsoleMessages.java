@@ -518,4 +518,7 @@ public interface ConsoleMessages {
 
     @Message("This token reads the shop; asking for work on it needs a token with console actions.")
     String noActions();
+
+    @Message("Not kept here (no public HTTPS address, or kept by shopify.app.toml)")
+    String hsNotKept();
 }

@@ -15,6 +15,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import io.customerflow.consumer.DeadLetterReason;
 import io.customerflow.consumer.DeadLetters;
 import io.customerflow.events.ShopCommand;
+import io.customerflow.events.ShopHealthReport;
+import io.customerflow.registry.ShopHealth;
 import io.customerflow.ingest.reconcile.PassState;
 import io.customerflow.ingest.reconcile.Reconciler;
 import io.customerflow.ingest.reconcile.SubscriptionKeeper;
@@ -39,10 +41,13 @@ public class ShopCommandsConsumer {
 
     private final Reconciler reconciler;
     private final SubscriptionKeeper subscriptions;
+    private final ShopHealth health;
     private final DeadLetters deadLetters;
     private final MeterRegistry metrics;
 
-    public ShopCommandsConsumer(Reconciler reconciler, SubscriptionKeeper subscriptions, MeterRegistry metrics) {
+    public ShopCommandsConsumer(Reconciler reconciler, SubscriptionKeeper subscriptions, MeterRegistry metrics,
+            ShopHealth health) {
+        this.health = health;
         this.reconciler = reconciler;
         this.subscriptions = subscriptions;
         this.metrics = metrics;
@@ -77,7 +82,7 @@ public class ShopCommandsConsumer {
             String outcome = switch (command.action()) {
                 case ShopCommand.BACKFILL -> backfill(command);
                 default -> subscriptions.checkNow(command.shop()).map(o -> o.name().toLowerCase())
-                        .orElse("not_kept");
+                        .orElseGet(() -> notKept(command.shop()));
             };
             count(command.action(), outcome);
             Log.infof("console command %s: %s of %s by %s: %s", command.id(), command.action(), command.shop(),
@@ -87,6 +92,12 @@ public class ShopCommandsConsumer {
             count(command.action(), "failed");
             return deadLetters.nack(message, e);
         }
+    }
+
+    /** The operator asked, and the shop's page says why nothing was checked. */
+    private String notKept(String shop) {
+        health.report(shop, ShopHealthReport.Aspect.SUBSCRIPTIONS, "not_kept", null).exceptionally(e -> null);
+        return "not_kept";
     }
 
     private String backfill(ShopCommand command) {
