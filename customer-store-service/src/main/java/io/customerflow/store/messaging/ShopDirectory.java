@@ -60,6 +60,7 @@ public class ShopDirectory {
     private final Map<String, ShopView.Pass> reconciles = new ConcurrentHashMap<>();
     private final Map<String, ShopView.Pass> backfills = new ConcurrentHashMap<>();
     private final Deque<ShopCommand> audit = new ArrayDeque<>();
+    private final java.util.Set<String> auditIds = new java.util.HashSet<>();
     private SupervisedLoop loop;
 
     public ShopDirectory(StoreConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
@@ -171,15 +172,12 @@ public class ShopDirectory {
                 backfills.get(r.shop()), config.webhooksQuietAfter(), now);
     }
 
-    /** Reads the four topics from their start; after a failure the loop starts over with nothing known. */
+    /**
+     * Reads the four topics from their start. After a failure the loop reads them again over what it knew: every
+     * record sets its key's value (a tombstone removes it) and a command is kept once by its id, so pages and gauges
+     * never drop to nothing while it catches up.
+     */
     private void run(SupervisedLoop supervisor) throws InterruptedException {
-        registered.clear();
-        health.clear();
-        reconciles.clear();
-        backfills.clear();
-        synchronized (audit) {
-            audit.clear();
-        }
         TopicTail.follow(kafka, "store-console-shops", supervisor, List.of(config.registryTopic(),
                 config.healthTopic(), config.reconcileStateTopic(), config.commandsTopic()),
                 (c, added) -> c.seekToBeginning(added), this::apply);
@@ -197,9 +195,11 @@ public class ShopDirectory {
             } else if (r.value() != null) {
                 ShopCommand command = ShopCommand.read(r.value());
                 synchronized (audit) {
-                    audit.addLast(command);
-                    if (audit.size() > AUDIT_KEPT) {
-                        audit.removeFirst();
+                    if (auditIds.add(command.id())) {
+                        audit.addLast(command);
+                        if (audit.size() > AUDIT_KEPT) {
+                            auditIds.remove(audit.removeFirst().id());
+                        }
                     }
                 }
             }
