@@ -180,6 +180,12 @@ class ConsoleSecurityTest extends StoreTestBase {
                     .statusCode(403);
             RestAssured.given().cookie("cf_session", ops).get("/console/shops/unknown-shop.myshopify.com").then()
                     .statusCode(404).contentType(containsString("text/html"));
+            // A hostile shop in the path: refused as a console page, never echoed, never a command.
+            RestAssured.given().cookie("cf_session", ops).get("/console/shops/%3Cscript%3E.myshopify.com").then()
+                    .statusCode(403).body(not(containsString("<script>")));
+            RestAssured.given().cookie("cf_session", ops).formParam("csrf", csrf(page)).formParam("since", "2026-11-01")
+                    .post("/console/shops/%3Cscript%3E.myshopify.com/backfill").then()
+                    .statusCode(org.hamcrest.Matchers.oneOf(403, 404)).body(not(containsString("<script>")));
             // A token that reads its shop but was not given console actions: no buttons, and a post is refused.
             String tokyoShop = "tokyo-spa.myshopify.com";
             kafka.send("test.store.shops.v1", tokyoShop, null, ("{\"shop\": \"" + tokyoShop + "\", \"status\":"
