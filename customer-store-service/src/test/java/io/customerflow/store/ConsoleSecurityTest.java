@@ -242,6 +242,28 @@ class ConsoleSecurityTest extends StoreTestBase {
                 .statusCode() == 200);
     }
 
+    /**
+     * Quarkus Security selects one mechanism per path: a console session never opens the API, an API token never a
+     * console page, and a path nothing opens (a resource added and forgotten) is closed to both.
+     */
+    @Test
+    void eachCredentialOpensOnlyItsOwnPaths() {
+        String session = signIn(TOKEN);
+        RestAssured.given().cookie("cf_session", session).get("/v1/customers?shop=a.myshopify.com").then()
+                .statusCode(401).header("WWW-Authenticate", "Bearer").contentType("application/problem+json");
+        RestAssured.given().redirects().follow(false).auth().oauth2(TOKEN).get("/console/customers").then()
+                .statusCode(303).header("Location", containsString("/console/sign-in"));
+        RestAssured.given().redirects().follow(false).cookie("cf_session", session).get("/console/customers").then()
+                .statusCode(200);
+        RestAssured.given().get(UnopenedResource.PATH).then().statusCode(401).header("WWW-Authenticate", "Bearer")
+                .contentType("application/problem+json");
+        RestAssured.given().auth().oauth2(TOKEN).get(UnopenedResource.PATH).then().statusCode(403)
+                .body(not(containsString("never be served")));
+        // Off the console's paths its cookie is no credential at all.
+        RestAssured.given().cookie("cf_session", session).get(UnopenedResource.PATH).then().statusCode(401)
+                .body(not(containsString("never be served")));
+    }
+
     private static String signIn(String token) {
         Response form = RestAssured.get("/console/sign-in");
         Response signedIn = RestAssured.given().redirects().follow(false).cookie("cf_sign_in", form.getCookie("cf_sign_in"))
