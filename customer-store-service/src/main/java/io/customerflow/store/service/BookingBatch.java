@@ -8,6 +8,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hibernate.reactive.mutiny.Mutiny;
+
 import io.customerflow.events.BookingEvent;
 import io.customerflow.events.Emails;
 import io.customerflow.events.EventRecord;
@@ -18,7 +20,6 @@ import io.customerflow.store.repository.BookingWrites.CustomerRow;
 import io.customerflow.store.service.EventApplier.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * Applies a run of booking events (and events the store ignores) in one transaction, exactly once: the event ids
@@ -70,14 +71,14 @@ public class BookingBatch {
 
     /** One transaction's work: the events' outcomes, filled in step by step. */
     private final class Run {
-        private final SqlConnection c;
+        private final Mutiny.Session c;
         private final List<EventRecord<?>> events;
         private final Outcome[] outcomes;
         /** Indexes of the events still to apply at the current step, and their bookings. */
         private final List<Integer> confirms = new ArrayList<>();
         private final List<Integer> statuses = new ArrayList<>();
 
-        Run(SqlConnection c, List<EventRecord<?>> events) {
+        Run(Mutiny.Session c, List<EventRecord<?>> events) {
             this.c = c;
             this.events = events;
             this.outcomes = new Outcome[events.size()];

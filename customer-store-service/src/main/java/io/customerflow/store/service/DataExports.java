@@ -14,18 +14,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.customerflow.events.CustomerDataRequested;
 import io.customerflow.events.Emails;
 import io.customerflow.store.model.Customer;
-import io.customerflow.store.repository.StoreWrites;
+import io.customerflow.store.repository.DataExportWrites;
 import io.smallrye.mutiny.Uni;
 
 /** Shopify's {@code customers/data_request}: an export of everything held about the customer. */
 @ApplicationScoped
 public class DataExports {
 
-    private final StoreWrites store;
+    private final DataExportWrites writes;
     private final ObjectMapper json;
 
-    public DataExports(StoreWrites store, ObjectMapper json) {
-        this.store = store;
+    public DataExports(DataExportWrites writes, ObjectMapper json) {
+        this.writes = writes;
         this.json = json;
     }
 
@@ -38,7 +38,7 @@ public class DataExports {
                 .setParameter(2, Emails.normalize(r.email()) == null ? "" : Emails.normalize(r.email()))
                 .setParameter(3, r.shopifyCustomerId() == null ? -1L : r.shopifyCustomerId())
                 .getResultList()
-                .flatMap(customers -> store.saveExport(s, r.shop(), subject, r.dataRequestId(), r.requestedAt(),
+                .flatMap(customers -> writes.saveExport(s, r.shop(), subject, r.dataRequestId(), r.requestedAt(),
                         toJson(r, customers)));
     }
 

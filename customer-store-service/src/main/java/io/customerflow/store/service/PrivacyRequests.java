@@ -17,7 +17,7 @@ import io.customerflow.events.EventType;
 import io.customerflow.events.ShopRedactRequested;
 import io.customerflow.store.config.StoreConfig;
 import io.customerflow.store.repository.Erasures;
-import io.customerflow.store.repository.StoreWrites;
+import io.customerflow.store.repository.ProcessedEvents;
 import io.customerflow.store.service.EventApplier.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
@@ -33,17 +33,17 @@ import io.smallrye.mutiny.Uni;
 public class PrivacyRequests {
 
     private final Mutiny.SessionFactory sessions;
-    private final StoreWrites store;
+    private final ProcessedEvents processed;
     private final Erasures erasures;
     private final DataExports exports;
     private final MeterRegistry registry;
     private final int shopEraseBatch;
 
-    public PrivacyRequests(Mutiny.SessionFactory sessions, StoreWrites store, Erasures erasures, DataExports exports,
-            MeterRegistry registry, StoreConfig config) {
+    public PrivacyRequests(Mutiny.SessionFactory sessions, ProcessedEvents processed, Erasures erasures,
+            DataExports exports, MeterRegistry registry, StoreConfig config) {
         this.shopEraseBatch = config.consumer().shopEraseBatch();
         this.sessions = sessions;
-        this.store = store;
+        this.processed = processed;
         this.erasures = erasures;
         this.exports = exports;
         this.registry = registry;
@@ -65,7 +65,7 @@ public class PrivacyRequests {
      */
     private Uni<Void> eraseInBatches(String eventId, String shop) {
         return Multi.createBy().repeating().uni(() -> sessions.openSession().chain(s -> s.withTransaction(tx ->
-                        store.isProcessed(s, eventId).chain(done -> done ? Uni.createFrom().item(false)
+                        processed.isProcessed(s, eventId).chain(done -> done ? Uni.createFrom().item(false)
                                 : erasures.uninstalled(s, shop))
                         .chain(due -> due ? erasures.eraseShopCustomers(s, shop, shopEraseBatch)
                                 : Uni.createFrom().item(0)))
@@ -82,7 +82,7 @@ public class PrivacyRequests {
     private Uni<Outcome> applyInOneTransaction(EventRecord<?> event) {
         // A session of its own, never one still bound to the stream (withTransaction would reuse that: a data
         // request followed at once by a redaction of the same customer hung the redaction that way).
-        return sessions.openSession().chain(s -> s.withTransaction(tx -> store.markProcessed(s, event.id())
+        return sessions.openSession().chain(s -> s.withTransaction(tx -> processed.markProcessed(s, event.id())
                 .flatMap(first -> first ? effect(s, event) : Uni.createFrom().item(Outcome.DUPLICATE)))
                 .eventually(s::close))
                 .invoke(outcome -> registry.counter("store.events", "type", event.type().name().toLowerCase(),
