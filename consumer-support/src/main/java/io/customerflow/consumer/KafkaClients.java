@@ -84,6 +84,14 @@ public final class KafkaClients {
     public void readAndFollow(String clientId, String topic, SupervisedLoop loop,
             Consumer<ConsumerRecord<String, byte[]>> apply,
             Runnable loaded) {
+        readAndFollow(clientId, topic, loop, apply, loaded, positions -> {
+        });
+    }
+
+    /** As above, telling {@code positions} where the reader stands in each partition after every poll. */
+    public void readAndFollow(String clientId, String topic, SupervisedLoop loop,
+            Consumer<ConsumerRecord<String, byte[]>> apply, Runnable loaded,
+            Consumer<Map<TopicPartition, Long>> positions) {
         try (KafkaConsumer<String, byte[]> consumer = consumer(clientId, null, Map.of())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -94,6 +102,9 @@ public final class KafkaClients {
             while (loop.running()) {
                 consumer.poll(Duration.ofMillis(500)).forEach(apply);
                 loop.up();
+                Map<TopicPartition, Long> at = new java.util.HashMap<>();
+                partitions.forEach(p -> at.put(p, consumer.position(p)));
+                positions.accept(at);
                 if (!reachedEnd && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     reachedEnd = true;
                     loaded.run();

@@ -8,8 +8,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,11 +21,15 @@ import io.customerflow.events.BookingEvent;
 import io.customerflow.events.EventJson;
 import io.customerflow.events.EventType;
 import io.customerflow.events.testing.EventSchemas;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Completed and no-show steps: their metrics (per shop, per account, default) and profile properties. */
 @QuarkusTest
 class KlaviyoLifecycleTest extends KlaviyoTestBase {
+
+    @Inject
+    MeterRegistry metrics;
 
     @Test
     void aCompletedCheckoutBookingIsExactlyThisEvent() {
@@ -83,5 +91,35 @@ class KlaviyoLifecycleTest extends KlaviyoTestBase {
                 "ib_annex_life/no-show", "Sesami Appointment Missed", // klaviyo.accounts.legacy
                 "ib_flows_life/completed", "Completed Appointment"), // klaviyo.metrics default
                 metricByUniqueId);
+    }
+
+    /**
+     * A booking's steps converge on its latest, whatever order they arrive in: a no-show older than the completion
+     * sends no "Missed Appointment" (the store keeps it as history); a newer one, a correction, is sent.
+     */
+    @Test
+    void aStepOlderThanItsBookingsLatestIsNotSent() {
+        BookingEvent b = instant("downtown-salon.myshopify.com", "ib_steps_order", "steps@example.com", "S", "O");
+        double outdated = outdated();
+        publish(EventType.BOOKING_COMPLETED, "ib_steps_order/completed", at(b, "2026-12-05T12:00:00Z"));
+        publish(EventType.BOOKING_NO_SHOW, "ib_steps_order/no-show", at(b, "2026-12-05T11:00:00Z"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> outdated() - outdated >= 1 && sentEvents().size() == 1);
+        assertEquals("ib_steps_order/completed", sentEvents().get(0).uniqueId());
+
+        publish(EventType.BOOKING_NO_SHOW, "ib_steps_order/no-show-2", at(b, "2026-12-05T13:00:00Z"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> sentEvents().size() == 2);
+        assertEquals(List.of("ib_steps_order/completed", "ib_steps_order/no-show-2"),
+                sentEvents().stream().map(SentEvent::uniqueId).toList());
+        assertEquals(1, outdated() - outdated, 0.0);
+    }
+
+    private double outdated() {
+        var counter = metrics.find("booking.steps.outdated").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static BookingEvent at(BookingEvent b, String time) {
+        return new BookingEvent(b.bookingId(), b.channel(), b.shop(), b.customer(), b.order(), b.service(),
+                b.appointment(), b.price(), b.properties(), OffsetDateTime.parse(time));
     }
 }

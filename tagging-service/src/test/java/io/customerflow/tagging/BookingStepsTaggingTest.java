@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.customerflow.consumer.BookingSteps;
+import io.customerflow.consumer.BookingStepsConfig;
 import io.customerflow.events.BookingChannel;
 import io.customerflow.events.BookingEvent;
 import io.customerflow.events.CloudEvent;
@@ -35,6 +37,8 @@ import io.customerflow.infra.ShopifyAdminStandIn;
 import io.customerflow.infra.TestInfrastructure;
 import io.customerflow.tagging.messaging.Channels;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.common.annotation.Identifier;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -63,6 +67,11 @@ class BookingStepsTaggingTest {
 
     @Inject
     MeterRegistry metrics;
+    @Inject
+    BookingStepsConfig stepsConfig;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
 
     @BeforeAll
     static void kafka() {
@@ -177,6 +186,44 @@ class BookingStepsTaggingTest {
         publish(EventType.BOOKING_CONFIRMED, confirmed.bookingId(), confirmed);
         await().atMost(Duration.ofSeconds(20)).until(() -> outcome("no_match") > noMatch);
         assertEquals(2, shopify().calls(OPTED_OUT, "tagsAdd").size());
+    }
+
+    /**
+     * A booking's steps converge on its latest, whatever order they arrive in: an older no-show after the completion
+     * tags no one (the store keeps it as history), a newer one is a correction and is tagged.
+     */
+    @Test
+    void aStepOlderThanItsBookingsLatestTagsNoOne() {
+        shopify().addCustomer(OPTED_OUT, 7_171L, "steps@example.com", "Step", "Wise", List.of(), null);
+        BookingEvent booking = checkout(OPTED_OUT, 71L, 7_171L, "steps@example.com");
+        double outdated = outcome("outdated");
+        publish(EventType.BOOKING_COMPLETED, booking.bookingId() + "/completed", at(booking, "2026-11-22T12:00:00Z"));
+        publish(EventType.BOOKING_NO_SHOW, booking.bookingId() + "/no-show", at(booking, "2026-11-22T11:00:00Z"));
+        // Same time as the completion: the earlier step of a booking's life (a reschedule) is the older one.
+        publish(EventType.BOOKING_RESCHEDULED, booking.bookingId() + "/rescheduled", at(booking, "2026-11-22T12:00:00Z"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> outcome("outdated") - outdated >= 2);
+        assertEquals("[\"completed-appointment\"]", shopify().customer(OPTED_OUT, "steps@example.com").path("tags")
+                .toString());
+        assertEquals(1, tagCalls(OPTED_OUT, "gid://shopify/Customer/7171"));
+
+        publish(EventType.BOOKING_NO_SHOW, booking.bookingId() + "/no-show-2", at(booking, "2026-11-22T13:00:00Z"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> tagCalls(OPTED_OUT, "gid://shopify/Customer/7171") == 2);
+        assertEquals("[\"completed-appointment\",\"missed-appointment\"]",
+                shopify().customer(OPTED_OUT, "steps@example.com").path("tags").toString());
+        assertEquals(2, outcome("outdated") - outdated, "the newer no-show was not outdated");
+
+        // A restarted replica (or the partition's next owner) reads the latest steps back from the topic.
+        BookingSteps restarted = new BookingSteps(stepsConfig, kafkaConfig, new SimpleMeterRegistry());
+        try {
+            assertTrue(restarted.isOutdated(EventType.BOOKING_COMPLETED, at(booking, "2026-11-22T12:30:00Z")));
+            assertFalse(restarted.isOutdated(EventType.BOOKING_CANCELLED, at(booking, "2026-11-22T13:30:00Z")));
+        } finally {
+            restarted.close();
+        }
+    }
+
+    private static long tagCalls(String shop, String gid) {
+        return shopify().calls(shop, "tagsAdd").stream().filter(c -> c.body().contains("\"" + gid + "\"")).count();
     }
 
     @Test

@@ -213,10 +213,10 @@ class ChartTest {
             JsonNode from = np.path("spec").path("ingress").get(0).get("from");
             assertEquals(ingest, from == null, name(np) + ": only ingest is open to all");
         }
-        assertEquals(17, ofKind(objects, "KafkaTopic").size(),
+        assertEquals(19, ofKind(objects, "KafkaTopic").size(),
                 "two event topics and four dead-letter ones, klaviyo's work topic, ingest's two compacted ones, klaviyo's pacing, the "
                         + "redaction ledger, the shop registry, its refresh requests, its Flow trigger use and its shop health, "
-                        + "the console's commands, the Flow triggers sent");
+                        + "the console's commands, the Flow triggers sent, tagging's and klaviyo's booking steps");
         assertEquals(1, ofKind(objects, "ServiceMonitor").size());
     }
 

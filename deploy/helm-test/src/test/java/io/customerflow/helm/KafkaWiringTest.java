@@ -74,7 +74,7 @@ class KafkaWiringTest {
     @Test
     void topicConfigNumbersAreIntegersAndTopicsLiveWhereTheTopicOperatorWatches() throws Exception {
         List<JsonNode> all = ofKind(Charts.production(), "KafkaTopic");
-        assertEquals(17, all.size());
+        assertEquals(19, all.size());
         java.util.Set<String> state = java.util.Set.of("ingest.reconcile-state.v1", "ingest.orders-seen.v1",
                 "klaviyo.pacing.v1", "redactions.v1", "shops.v1", "shops.flow-triggers.v1", "shops.health.v1");
         List<JsonNode> compacted = all.stream().filter(t -> state.contains(t.path("spec").path("topicName").asText()))
@@ -102,8 +102,16 @@ class KafkaWiringTest {
                 .equals("shops.commands.v1")).findFirst().orElseThrow();
         assertEquals(7_776_000_000L, commands.path("spec").path("config").path("retention.ms").asLong(),
                 "90 days: the console's audit list");
+        List<JsonNode> steps = all.stream().filter(t -> t.path("spec").path("topicName").asText()
+                .endsWith(".booking-steps.v1")).toList();
+        assertEquals(2, steps.size(), "tagging's and klaviyo's own");
+        for (JsonNode topic : steps) {
+            assertEquals("compact,delete", topic.path("spec").path("config").path("cleanup.policy").asText());
+            assertEquals(7_776_000_000L, topic.path("spec").path("config").path("retention.ms").asLong(),
+                    "90 days, as booking-steps.keep");
+        }
         List<JsonNode> topics = all.stream().filter(t -> !compacted.contains(t) && t != requests && t != sent
-                && t != commands).toList();
+                && t != commands && !steps.contains(t)).toList();
         for (JsonNode topic : topics) {
             JsonNode config = topic.path("spec").path("config");
             assertTrue(config.path("retention.ms").isIntegralNumber(), name(topic) + ": " + config);

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.customerflow.consumer.BookingSteps;
 import io.customerflow.events.AppUninstalled;
 import io.customerflow.events.BookingChannel;
 import io.customerflow.events.BookingEvent;
@@ -27,7 +28,8 @@ import io.smallrye.mutiny.Uni;
  * booking id the app mistyped, a booking confirmed before the shop opted in) tags no one and creates no one. The
  * customer's lane keeps a booking's events in order, so its confirmation, when there was one, came first. Idempotent
  * per event: a redelivery finds the customer it created. A step a shop's Flow workflows use also starts them
- * ({@link FlowTriggerSender}), after its tags.
+ * ({@link FlowTriggerSender}), after its tags. A step older than the latest its booking had here ({@link BookingSteps}:
+ * a no-show that arrives after the completion) tags no one, creates no one and starts no workflow.
  */
 @ApplicationScoped
 public class BookingTagger {
@@ -38,10 +40,12 @@ public class BookingTagger {
     private final MeterRegistry metrics;
     private final RecentIds done;
     private final FlowTriggerSender flow;
+    private final BookingSteps steps;
 
     public BookingTagger(RuleSet rules, ShopifyAdminClient shopify, ShopRegistry shops, MeterRegistry metrics,
-            TaggingConfig config, FlowTriggerSender flow) {
+            TaggingConfig config, FlowTriggerSender flow, BookingSteps steps) {
         this.flow = flow;
+        this.steps = steps;
         this.rules = rules.enabled().stream().filter(r -> r.trigger().onBookingStep()).toList();
         this.shopify = shopify;
         this.shops = shops;
@@ -71,6 +75,14 @@ public class BookingTagger {
         if (done.contains(event.id())) {
             return count(Outcome.REPEAT);
         }
+        if (steps.isOutdated(event.type(), booking)) {
+            return count(Outcome.OUTDATED);
+        }
+        // Known as the booking's latest once Kafka holds it, before the record is acked.
+        return apply(event, booking).call(() -> Uni.createFrom().completionStage(steps.record(event.type(), booking)));
+    }
+
+    private Uni<Outcome> apply(EventRecord<?> event, BookingEvent booking) {
         boolean instant = booking.channel() == BookingChannel.INSTANT;
         Optional<FlowTriggers> trigger = flow.wanted(event, booking);
         if (instant && !shops.createsInstantCustomers(booking.shop())) {

@@ -32,7 +32,9 @@ public class OrderTagger {
     public enum Outcome {
         TAGGED, NO_MATCH, NO_CUSTOMER, REPEAT, UNINSTALLED, IGNORED,
         /** An instant booker of a shop that did not opt in: Shopify holds no customer for them. */
-        NOT_IN_SHOPIFY
+        NOT_IN_SHOPIFY,
+        /** A booking step older than its booking's latest: no tag, no Flow trigger (BookingSteps). */
+        OUTDATED
     }
 
     private final List<Rules.Rule> rules;
