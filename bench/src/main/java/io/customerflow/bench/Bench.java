@@ -125,7 +125,40 @@ public final class Bench {
                                     Bench.this.drain();
                                 }
                             });
-                    default -> throw new IllegalArgumentException("--only store|throughput|burst|overload");
+                    case "ingest" -> new IngestBench().run(root, new IngestBench.Context() {
+                        @Override
+                        public int ingestPort() {
+                            return ports.service("ingest-service");
+                        }
+
+                        @Override
+                        public long base() {
+                            return Bench.this.base();
+                        }
+
+                        @Override
+                        public Map<String, Long> servicePids() {
+                            return stack.servicePids();
+                        }
+
+                        @Override
+                        public void consumers(boolean running) {
+                            Map<String, Long> pids = stack.servicePids();
+                            List.of("customer-store-service", "tagging-service", "klaviyo-service")
+                                    .forEach(name -> signal(running ? "CONT" : "STOP", pids.get(name)));
+                        }
+
+                        @Override
+                        public double rawProducer(int concurrency, Duration duration) throws Exception {
+                            return Bench.this.rawProducer(concurrency, duration);
+                        }
+
+                        @Override
+                        public void drain() throws Exception {
+                            Bench.this.drain();
+                        }
+                    });
+                    default -> throw new IllegalArgumentException("--only store|throughput|burst|overload|ingest");
                 }
                 return;
             }

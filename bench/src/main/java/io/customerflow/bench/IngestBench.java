@@ -1,0 +1,182 @@
+package io.customerflow.bench;
+
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.customerflow.infra.LocalDemo;
+
+/**
+ * {@code ./customer-flow bench --only ingest}: ingest on its own (the three consumers stopped), measured by clients
+ * that cost it nothing on the clock, against the same run's bare HTTP stack and raw producer. Each webhook is a
+ * distinct order of a distinct customer, signed before the clock starts; ingest writes two records for it (the
+ * order and its booking), so its records/s are twice its webhooks/s. The JDK client the other phases use, signing
+ * each body as it sends, runs the same step for comparison. The load client's CPU is in the table. Writes
+ * bench/INGEST.md; {@code BENCH_JFR=<dir>} also records ingest during the lean steps.
+ */
+final class IngestBench {
+
+    static final int[] CONCURRENCY = { 16, 64, 128 };
+    static final Duration STEP = Duration.ofSeconds(8);
+    /** Prepared webhooks per step: more than ingest takes in {@link #STEP} on this box. */
+    static final int PREPARED = 80_000;
+
+    record Row(int concurrency, String client, double webhooks, double p50, double p99, int errors, double bare,
+            double rawRecords, double clientCpu, double ingestCpu) {
+        double ingestRecords() {
+            return webhooks * 2;
+        }
+    }
+
+    /** What the phase needs of the running bench. */
+    interface Context {
+        int ingestPort();
+
+        long base();
+
+        Map<String, Long> servicePids();
+
+        /** Stops (SIGSTOP) or resumes (SIGCONT) the three consumers. */
+        void consumers(boolean running);
+
+        /** The raw producer baseline: records/s with acks=all at a concurrency, same broker. */
+        double rawProducer(int concurrency, Duration duration) throws Exception;
+
+        void drain() throws Exception;
+    }
+
+    void run(Path root, Context context) throws Exception {
+        int port = context.ingestPort();
+        List<Row> rows = new ArrayList<>();
+        for (int concurrency : CONCURRENCY) {
+            byte[][] bare = { LeanClient.get(port, "/q/health/live") };
+            double bareRate = LeanClient.closedLoop(port, concurrency, STEP, bare, 200).perSecond();
+            double raw = context.rawProducer(concurrency, STEP);
+
+            byte[][] webhooks = prepare(port, context.base(), PREPARED);
+            rows.add(alone(context, concurrency, "lean, pre-signed", bareRate, raw,
+                    () -> profiled(context, "ingest-" + concurrency,
+                            () -> LeanClient.closedLoop(port, concurrency, STEP, webhooks, 200))));
+            long base = context.base();
+            rows.add(alone(context, concurrency, "JDK HttpClient, signing on the clock", bareRate, raw,
+                    () -> new LoadClient().closedLoop(concurrency, STEP, n -> Traffic.webhook(
+                            LoadClient.uri(port, "/webhooks/shopify"), base, n), 200)));
+            rows.forEach(r -> {
+                if (r.concurrency() == concurrency) {
+                    System.out.printf(Locale.ROOT, "[ingest] %d senders, %s: %.0f webhooks/s (%.0f records/s), p99 %.1f"
+                            + " ms; bare %.0f/s, raw producer %.0f records/s%n", concurrency, r.client(), r.webhooks(),
+                            r.ingestRecords(), r.p99(), bareRate, raw);
+                }
+            });
+        }
+        String md = report(rows);
+        Files.writeString(root.resolve("bench/INGEST.md"), md);
+        System.out.println(md);
+    }
+
+    interface Step {
+        LoadClient.Result run() throws Exception;
+    }
+
+    /** One step with the consumers stopped; they resume and work the backlog off before the next. */
+    private Row alone(Context context, int concurrency, String client, double bare, double raw, Step step)
+            throws Exception {
+        Map<String, Long> pids = context.servicePids();
+        context.consumers(false);
+        LoadClient.Result result;
+        Map<String, Double> before = Cpu.now(pids);
+        try {
+            result = step.run();
+        } finally {
+            context.consumers(true);
+        }
+        Map<String, Double> used = Cpu.since(before, Cpu.now(pids));
+        context.drain();
+        return new Row(concurrency, client, result.perSecond(), result.latency().percentileMs(0.5),
+                result.latency().percentileMs(0.99), result.errors(), bare, raw,
+                used.get("bench (load client + SaaS stand-in)") / result.seconds(),
+                used.get("ingest-service") / result.seconds());
+    }
+
+    /**
+     * With {@code BENCH_JFR} set (a directory), ingest is recorded by Java Flight Recorder during the step
+     * ({@code jcmd JFR.start settings=profile}), written there as {@code <name>.jfr}: where its CPU goes.
+     */
+    private static LoadClient.Result profiled(Context context, String name, Step step) throws Exception {
+        String dir = System.getenv("BENCH_JFR");
+        if (dir == null || dir.isBlank()) {
+            return step.run();
+        }
+        String pid = Long.toString(context.servicePids().get("ingest-service"));
+        jcmd(pid, "JFR.start", "name=" + name, "settings=profile");
+        try {
+            return step.run();
+        } finally {
+            Path file = Path.of(dir).toAbsolutePath().resolve(name + ".jfr");
+            jcmd(pid, "JFR.dump", "name=" + name, "filename=" + file);
+            jcmd(pid, "JFR.stop", "name=" + name);
+            System.out.println("[ingest] flight recording: " + file);
+        }
+    }
+
+    private static void jcmd(String pid, String... command) throws Exception {
+        List<String> args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                pid));
+        args.addAll(List.of(command));
+        new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                .waitFor();
+    }
+
+    /** Distinct signed orders/create webhooks as bytes on the wire, made before the clock starts. */
+    static byte[][] prepare(int port, long base, int count) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(LocalDemo.WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        byte[][] requests = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            long n = i + 1;
+            byte[] body = Traffic.order(base, n);
+            String signature = Base64.getEncoder().encodeToString(mac.doFinal(body));
+            requests[i] = LeanClient.post(port, "/webhooks/shopify", List.of("Content-Type: application/json",
+                    "X-Shopify-Hmac-Sha256: " + signature, "X-Shopify-Topic: orders/create",
+                    "X-Shopify-Shop-Domain: " + Traffic.shopOf(n), "X-Shopify-Webhook-Id: bench-" + (base + n)), body);
+        }
+        return requests;
+    }
+
+    static String report(List<Row> rows) {
+        StringBuilder md = new StringBuilder("""
+                # Ingest alone
+
+                Written by `./customer-flow bench --only ingest` on %s (%d-core machine). The three consumers are stopped
+                (SIGSTOP) while ingest takes webhooks, so it has the cores; each step is %d s of distinct signed
+                `orders/create` webhooks (a new order and customer each) from senders on one HTTP/1.1 connection each.
+                Ingest answers 200 once Kafka acknowledged both records a webhook makes (the order and its booking),
+                so its records/s are twice its webhooks/s. Baselines of the same run: the bare HTTP stack
+                (`/q/health/live`, same server, same client) and a raw producer (acks=all, the same senders, one
+                record each). CPU in seconds per second of the step (2.0 is both cores).
+
+                | senders | client | webhooks/s | ingest records/s | raw producer records/s | ingest / raw | p50 ms | p99 ms | errors | bare HTTP req/s | load client CPU | ingest CPU |
+                |---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+                """.formatted(OffsetDateTime.now(ZoneOffset.UTC).withNano(0), Runtime.getRuntime().availableProcessors(),
+                STEP.toSeconds()));
+        for (Row r : rows) {
+            md.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %.0f | %.0f | %.2f | %.1f | %.1f | %d | %.0f | %.2f | %.2f |%n",
+                    r.concurrency(), r.client(), r.webhooks(), r.ingestRecords(), r.rawRecords(),
+                    r.ingestRecords() / r.rawRecords(), r.p50(), r.p99(), r.errors(), r.bare(), r.clientCpu(),
+                    r.ingestCpu()));
+        }
+        return md.toString();
+    }
+}
