@@ -235,12 +235,44 @@ class EndToEndTest {
         assertLogsHoldNoPersonalDataOrSecrets();
     }
 
+    /**
+     * The booking app reports a visit completed and, later, an older no-show of the same booking (a report that was
+     * held back): the store keeps both and ends COMPLETED, and neither Shopify nor Klaviyo hears of the no-show.
+     */
+    @Test
+    @Order(4)
+    void aStepOlderThanItsBookingsLatestReachesOnlyTheStoresHistory() throws Exception {
+        webhook("orders/create", order(8_000_003L, 8103L, "late-step@checkout.example", true), "wh-late-step",
+                LocalDemo.WEBHOOK_SECRET, 200);
+        String booking = "/v1/checkout-bookings/8000003/80000030/";
+        step(booking + "complete", SALON, "late-step@checkout.example", 8103L, "2026-11-21T10:00:00Z");
+        step(booking + "no-show", SALON, "late-step@checkout.example", 8103L, "2026-11-21T09:00:00Z");
+        awaitTrue(Duration.ofSeconds(60), () -> "COMPLETED".equals(status(SALON, "late-step@checkout.example"))
+                && klaviyoUniqueIds().contains(SALON + "/8000003/80000030/completed")
+                && shopify("gid://shopify/Customer/8103").stream()
+                        .anyMatch(r -> r.getBodyAsString().contains("completed-appointment")));
+        // For 3 s (the no-show was published right after the completion): nothing of it reaches either sink.
+        org.awaitility.Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
+                !klaviyoUniqueIds().contains(SALON + "/8000003/80000030/no-show")
+                        && shopify("gid://shopify/Customer/8103").stream()
+                                .noneMatch(r -> r.getBodyAsString().contains("missed-appointment")));
+        assertEquals("COMPLETED", status(SALON, "late-step@checkout.example"));
+    }
+
     static void step(String path, String shop, String email, Long shopifyCustomerId) throws Exception {
+        step(path, shop, email, shopifyCustomerId, null);
+    }
+
+    static void step(String path, String shop, String email, Long shopifyCustomerId, String occurredAt)
+            throws Exception {
         ObjectNode b = EventJson.mapper().createObjectNode();
         b.put("shop", shop);
         b.putObject("customer").put("email", email);
         if (shopifyCustomerId != null) {
             b.put("shopifyCustomerId", shopifyCustomerId);
+        }
+        if (occurredAt != null) {
+            b.put("occurredAt", occurredAt);
         }
         var response = HTTP.send(HttpRequest.newBuilder(ingest(path)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + LocalDemo.API_KEY)
