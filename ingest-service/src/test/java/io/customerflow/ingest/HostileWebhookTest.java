@@ -13,6 +13,8 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.customerflow.events.EventJson;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -77,6 +79,27 @@ class HostileWebhookTest extends IngestTestBase {
         webhook(shopObject(SHOP), headers("X-Shopify-Topic", "app/uninstalled", "X-Shopify-Shop-Domain", OTHER_SHOP))
                 .statusCode(400).body("detail", containsString("myshopify_domain in the body differs"));
         assertEquals(List.of(), published());
+    }
+
+    /**
+     * One app signs every shop's webhooks with one secret: an order captured from one shop, re-sent with another
+     * shop's domain in the unsigned header, would become that shop's order. Its status address names its shop.
+     */
+    @Test
+    void anOrderOfOneShopReplayedForAnotherIsRefused() throws Exception {
+        ObjectNode order = (ObjectNode) EventJson.mapper().readTree(bookingOrder(5531267949077L));
+        order.put("order_status_url", "https://" + SHOP + "/548380009/orders/b1946ac92492d2347c6235b4d2611184"
+                + "/authenticate?key=imasecret");
+        byte[] body = EventJson.mapper().writeValueAsBytes(order);
+        for (String topic : List.of("orders/create", "orders/updated", "orders/cancelled")) {
+            webhook(body, headers("X-Shopify-Topic", topic, "X-Shopify-Shop-Domain", OTHER_SHOP)).statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("detail", containsString("order_status_url names another shop"));
+        }
+        assertEquals(List.of(), published());
+        webhook(body, headers("X-Shopify-Topic", "orders/create")).statusCode(200);
+        assertEquals(1, published().stream().filter(r -> r.topic().equals(io.customerflow.events.Topics.ORDERS))
+                .count(), "under its own shop it is that shop's order");
     }
 
     @Test

@@ -71,7 +71,10 @@ class ShopifyWebhookTest extends IngestTestBase {
     @Test
     void orderWithoutBookingItemsIsAnOrderEventOnly() throws Exception {
         JsonNode upstream = EventJson.mapper().readTree(resource("/shopify/upstream-orders-2026-07.json"));
-        byte[] body = EventJson.mapper().writeValueAsBytes(upstream.get("orders").get(0));
+        // Shopify's sample is shop jsmith's: its status address names its shop, so it is re-homed to this test's.
+        var sample = (com.fasterxml.jackson.databind.node.ObjectNode) upstream.get("orders").get(0);
+        sample.put("order_status_url", sample.path("order_status_url").asText().replace("jsmith.myshopify.com", SHOP));
+        byte[] body = EventJson.mapper().writeValueAsBytes(sample);
 
         webhook("orders/create", body).statusCode(200).body("events", equalTo(1));
 

@@ -38,7 +38,8 @@ final class GraphqlOrders {
         }
         return new ShopifyPayloads.Order(id, text(node, "name"), text(node, "email"), null, null,
                 time(node, "createdAt"), updatedAt, time(node, "cancelledAt"), tags(node.path("tags")),
-                text(node, "currencyCode"), text(node, "customerLocale"), customer(node.path("customer")), items);
+                text(node, "currencyCode"), text(node, "customerLocale"), customer(node.path("customer")), items,
+                null); // read from the shop's own Admin API: its shop is known
     }
 
     /** Whether Shopify held back line items beyond the page asked for. */

@@ -59,7 +59,7 @@ final class OrderEventsFor {
     private static ShopifyPayloads.Order uncancelled(ShopifyPayloads.Order o) {
         return new ShopifyPayloads.Order(o.id(), o.name(), o.email(), o.contactEmail(), o.phone(), o.createdAt(),
                 o.createdAt() != null ? o.createdAt() : o.updatedAt(), null, o.tags(), o.currency(),
-                o.customerLocale(), o.customer(), o.lineItems());
+                o.customerLocale(), o.customer(), o.lineItems(), o.orderStatusUrl());
     }
 
 }

@@ -68,7 +68,8 @@ public final class ShopifyPayloads {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Order(Long id, String name, String email, String contactEmail, String phone,
             OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime cancelledAt, String tags,
-            String currency, String customerLocale, Customer customer, List<LineItem> lineItems) {
+            String currency, String customerLocale, Customer customer, List<LineItem> lineItems,
+            String orderStatusUrl) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

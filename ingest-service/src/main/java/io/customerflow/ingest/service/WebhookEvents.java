@@ -61,8 +61,32 @@ public class WebhookEvents {
             throw new BadPayloadException("an " + d.topic() + " body is an order: created_at and line_items are "
                     + "required");
         }
+        requireOwnShop(d, raw);
         return orderEvents(type, d.shop(), raw, new Origin(orderEventId(type, d, raw), webhookSource(d.shop()),
                 d.triggeredAt(), false));
+    }
+
+    /**
+     * An app's webhooks are all signed with its one secret, and the shop is named only in an unsigned header: an
+     * order body captured from one shop could be re-sent as another's. Its {@code order_status_url} names the shop it
+     * belongs to when that is a {@code myshopify.com} address (the samples of Shopify's own tests); such a body under
+     * another shop's header is refused. A status address on the merchant's own domain can't be told from another
+     * shop's, and a body without one is accepted as before.
+     */
+    static void requireOwnShop(WebhookDelivery d, ShopifyPayloads.Order raw) {
+        if (raw.orderStatusUrl() == null) {
+            return;
+        }
+        String host;
+        try {
+            host = java.net.URI.create(raw.orderStatusUrl().trim()).getHost();
+        } catch (IllegalArgumentException e) {
+            throw new BadPayloadException("order_status_url is not an address");
+        }
+        if (host != null && host.toLowerCase(java.util.Locale.ROOT).endsWith(".myshopify.com")
+                && !host.equalsIgnoreCase(d.shop())) {
+            throw new BadPayloadException("order_status_url names another shop than X-Shopify-Shop-Domain");
+        }
     }
 
     /**
