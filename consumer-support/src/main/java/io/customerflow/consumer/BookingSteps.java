@@ -47,7 +47,6 @@ import io.smallrye.common.annotation.Identifier;
 @Singleton // not a lazy proxy: made, and the topic read, when the consumer that injects it is made at start
 public class BookingSteps {
 
-    private static final Duration LOAD_WAIT = Duration.ofSeconds(60);
     private static final System.Logger LOG = System.getLogger(BookingSteps.class.getName());
     private static final OffsetDateTime EPOCH = OffsetDateTime.parse("1970-01-01T00:00:00Z");
 
@@ -84,7 +83,7 @@ public class BookingSteps {
         registry.gaugeMapSize("booking.steps.known", List.of(), latest);
         this.producer = kafka.producer("booking-steps-writer");
         this.reader = new SupervisedLoop("booking-steps-reader", registry, this::read).start();
-        awaitLoaded();
+        KafkaClients.awaitRead(loaded, "the booking steps", topic);
     }
 
     /** Whether the step is older than the latest its booking had here (then nothing is sent for it); counted. */
@@ -152,18 +151,6 @@ public class BookingSteps {
             case BOOKING_RESCHEDULED -> 2;
             default -> 1;
         };
-    }
-
-    private void awaitLoaded() {
-        try {
-            if (!loaded.await(LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the booking steps " + topic + " were not read within " + LOAD_WAIT
-                        + ": is Kafka reachable (kafka.bootstrap.servers)?");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the booking steps", e);
-        }
     }
 
     /** Creates the topic when missing (in the loop: Kafka may be away at start), then reads it and follows it. */

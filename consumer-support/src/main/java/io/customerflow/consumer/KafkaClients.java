@@ -113,6 +113,25 @@ public final class KafkaClients {
         }
     }
 
+    /**
+     * Waits until a state topic was read to the end it had at start ({@link #readAndFollow}'s {@code loaded}): a
+     * consumer that needs the state is made only then, so no event waits for it on a consumer's thread.
+     *
+     * @throws IllegalStateException naming the topic and {@code kafka.bootstrap.servers} when it takes longer than a
+     *         minute (start-up stops)
+     */
+    public static void awaitRead(java.util.concurrent.CountDownLatch loaded, String what, String topic) {
+        try {
+            if (!loaded.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(what + " " + topic + " was not read within 60 s: is Kafka reachable"
+                        + " (kafka.bootstrap.servers)?");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading " + what, e);
+        }
+    }
+
     /** Sends a record; the future completes when Kafka acknowledged it (or fails with the producer's error). */
     public static CompletableFuture<Void> send(KafkaProducer<String, byte[]> producer,
             ProducerRecord<String, byte[]> record) {

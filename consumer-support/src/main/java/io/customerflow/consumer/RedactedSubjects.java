@@ -1,13 +1,11 @@
 package io.customerflow.consumer;
 
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -40,7 +38,6 @@ import io.smallrye.common.annotation.Identifier;
 @Singleton // not a lazy proxy: made, and the ledger read, when the consumer that injects it is made at start
 public class RedactedSubjects {
 
-    private static final Duration LOAD_WAIT = Duration.ofSeconds(60);
 
     private final RedactionLedger ledger;
     private final String topic;
@@ -60,7 +57,7 @@ public class RedactedSubjects {
         this.reader = new SupervisedLoop("redaction-ledger-reader", registry, this::read).start();
         // Before the consumer that needs it starts: from its first event on, every redaction so far is known, and
         // no event waits for the ledger on a consumer's thread.
-        awaitLoaded();
+        KafkaClients.awaitRead(loaded, "the redaction ledger", topic);
     }
 
     /** The compacted ledger topic, created when missing (the chart may create it as a KafkaTopic instead). */
@@ -97,18 +94,6 @@ public class RedactedSubjects {
             suppressed.increment();
         }
         return suppress;
-    }
-
-    private void awaitLoaded() {
-        try {
-            if (!loaded.await(LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the redaction ledger " + topic + " was not read within " + LOAD_WAIT
-                        + ": is Kafka reachable (kafka.bootstrap.servers)?");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the redaction ledger", e);
-        }
     }
 
     /** Creates the topic when missing (in the loop: Kafka may be away at start), then reads it and follows it. */

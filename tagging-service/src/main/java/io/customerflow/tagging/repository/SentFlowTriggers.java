@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -41,7 +40,6 @@ import io.smallrye.common.annotation.Identifier;
 @Singleton
 public class SentFlowTriggers {
 
-    private static final Duration LOAD_WAIT = Duration.ofSeconds(60);
 
     private final String topic;
     private final Duration retention;
@@ -58,7 +56,7 @@ public class SentFlowTriggers {
         this.retention = config.flow().sentRetention();
         this.kafka = new KafkaClients(kafkaConfig);
         this.reader = new SupervisedLoop("flow-triggers-sent-reader", registry, this::read).start();
-        awaitLoaded();
+        KafkaClients.awaitRead(loaded, "the Flow triggers sent", topic);
     }
 
     /** Whether the shop's trigger for the event was sent (by any replica, so far as this one has read). */
@@ -129,18 +127,6 @@ public class SentFlowTriggers {
         if (now.isAfter(nextPrune)) {
             nextPrune = now.plus(Duration.ofMinutes(10));
             sent.values().removeIf(t -> t.isBefore(now.minus(retention)));
-        }
-    }
-
-    private void awaitLoaded() {
-        try {
-            if (!loaded.await(LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the Flow triggers sent (" + topic + ") were not read within "
-                        + LOAD_WAIT + ": is Kafka reachable (kafka.bootstrap.servers)?");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading " + topic, e);
         }
     }
 
