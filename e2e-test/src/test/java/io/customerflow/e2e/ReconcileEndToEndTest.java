@@ -85,7 +85,10 @@ class ReconcileEndToEndTest {
                         Map.entry("INGEST_RECONCILE_SETTLE", "0s"),
                         Map.entry("INGEST_RECONCILE_PAGE_SIZE", "10"),
                         Map.entry("INGEST_RECONCILE_LINE_ITEMS", "5"),
-                        Map.entry("INGEST_RECONCILE_TAKEOVER_AFTER", "6s")));
+                        Map.entry("INGEST_RECONCILE_TAKEOVER_AFTER", "6s"),
+                        Map.entry("INGEST_RECONCILE_BULK_POLL_INTERVAL", "500ms"),
+                        Map.entry("INGEST_RECONCILE_BULK_BATCH_SIZE", "20"),
+                        Map.entry("INGEST_RECONCILE_BULK_RESULT_URL_PREFIXES", shopify.baseUrl() + "/bulk-results/")));
         klaviyo = stack.start(ports);
         credentials = LocalCredentials.of(data);
         sinks = new SinkCounts(klaviyo, ports.service("customer-store-service"), stack.broker().bootstrapServers(),
@@ -161,7 +164,8 @@ class ReconcileEndToEndTest {
 
     @Test
     @Order(3)
-    void aBackfillWithLiveTaggingBesideItNeverOverdrawsTheBucketAndIsMarkedHistorical() throws Exception {
+    void aBackfillKilledMidReadWithLiveTaggingBesideItLosesAndDoublesNothingAndIsMarkedHistorical()
+            throws Exception {
         List<Long> past = LongStream.range(7_200_001, 7_200_151).boxed().toList();
         OffsetDateTime first = now().minusDays(200);
         List<ObjectNode> nodes = new ArrayList<>();
@@ -177,7 +181,10 @@ class ReconcileEndToEndTest {
         Thread traffic = new Thread(() -> {
             for (long id : live) {
                 try {
-                    webhook(restOrder(id, now()));
+                    // Retried until accepted, as Shopify retries: ingest is killed and restarted meanwhile.
+                    while (webhookOrNot(restOrder(id, now())) != 200) {
+                        Thread.sleep(500);
+                    }
                     Thread.sleep(150);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -186,14 +193,29 @@ class ReconcileEndToEndTest {
             done.set(true);
         });
         traffic.start();
+        // The backfill reads one bulk operation's result, 40 orders a second; ingest is killed with kill -9 mid-read.
+        shopify.bulk().ordersPerSecond(40);
+        long linesBefore = shopify.bulk().linesServed();
+        int operationsBefore = shopify.bulk().started();
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        int code = io.customerflow.infra.Backfill.run("http://127.0.0.1:" + ports.service("ingest-service"),
-                credentials.apiKey(), SHOP, first.minusDays(1).toLocalDate().toString(), null,
-                new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        java.util.concurrent.CompletableFuture<Integer> cliRun = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> io.customerflow.infra.Backfill.run("http://127.0.0.1:" + ports.service("ingest-service"),
+                        credentials.apiKey(), SHOP, first.minusDays(1).toLocalDate().toString(), null,
+                        new java.io.PrintStream(printed, true, StandardCharsets.UTF_8)));
+        EndToEndTest.awaitTrue(Duration.ofSeconds(60), () -> shopify.bulk().linesServed() >= linesBefore + 240);
+        stack.service("ingest-service").kill();
+        long linesAtKill = shopify.bulk().linesServed() - linesBefore;
+        stack.service("ingest-service").start(Duration.ofMinutes(2));
+        int code = cliRun.get(3, java.util.concurrent.TimeUnit.MINUTES);
+        shopify.bulk().ordersPerSecond(0);
         String cli = printed.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, cli);
-        assertTrue(cli.contains("] 380/380 orders  150 bookings"), "the CLI's last progress line: " + cli);
-        assertTrue(cli.contains("done: 150 bookings in 380 orders"), cli);
+        assertTrue(linesAtKill < 700, "the kill came mid-read (" + linesAtKill + " of 760 lines)");
+        assertTrue(cli.contains("] 380/380 orders  "), "the CLI's last progress line: " + cli);
+        assertTrue(cli.contains(" in 380 orders"), cli);
+        assertEquals(1, shopify.bulk().started() - operationsBefore, "the same operation's result, read on");
+        assertTrue(shopify.bulk().rangeRequests() >= 1, "read on from the checkpoint");
+        assertEquals(0, shopify.bulk().tokenLeaks());
         EndToEndTest.awaitTrue(Duration.ofSeconds(60), done::get);
 
         Set<Long> customers = LongStream.concat(past.stream().mapToLong(Long::longValue),
@@ -307,6 +329,15 @@ class ReconcileEndToEndTest {
         props.addObject().put("name", "Duration").put("value", "60 Minutes");
         props.addObject().put("name", "_reservation_token").put("value", "rsv_" + id);
         return EventJson.toBytes(o);
+    }
+
+    /** The webhook's status, or -1 when ingest does not answer (it is being restarted). */
+    static int webhookOrNot(byte[] body) throws Exception {
+        try {
+            return webhook(body);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     static int webhook(byte[] body) throws Exception {

@@ -38,6 +38,9 @@ public class ReconcileProfile implements QuarkusTestProfile {
                 Map.entry("ingest.shopify.give-up-after", "6s"),
                 Map.entry("ingest.booking.product-tags", "sesami-service"),
                 Map.entry("ingest.booking.lookup-pause-after-giving-up", "1s"),
+                Map.entry("ingest.reconcile.bulk.poll-interval", "200ms"),
+                Map.entry("ingest.reconcile.bulk.batch-size", "10"),
+                Map.entry("ingest.reconcile.bulk.read-timeout", "2s"),
                 Map.entry("ingest.shops.main.domain", RECONCILED),
                 Map.entry("ingest.shops.main.access-token", "shpat_main"),
                 Map.entry("ingest.shops.tokyo.domain", BACKFILL_ONLY),
@@ -67,7 +70,8 @@ public class ReconcileProfile implements QuarkusTestProfile {
                 throw new UncheckedIOException(e);
             }
             shopify.revoke(REVOKED);
-            return Map.of("ingest.shopify.url-template", shopify.urlTemplate());
+            return Map.of("ingest.shopify.url-template", shopify.urlTemplate(),
+                    "ingest.reconcile.bulk.result-url-prefixes", shopify.baseUrl() + "/bulk-results/");
         }
 
         @Override

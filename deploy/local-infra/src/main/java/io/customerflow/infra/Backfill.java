@@ -41,6 +41,9 @@ public final class Backfill {
         System.exit(run(url, key, shop, since, options.get("until"), System.out));
     }
 
+    /** How long the progress is asked for while ingest does not answer (a restart, a rolling update). */
+    private static final java.time.Duration UNREACHABLE = java.time.Duration.ofMinutes(2);
+
     /** Requests the backfill and prints its progress until it ends; returns the exit code. */
     public static int run(String url, String key, String shop, String since, String until, PrintStream out)
             throws Exception {
@@ -63,10 +66,26 @@ public final class Backfill {
                 + " requested");
         boolean tty = System.console() != null;
         JsonNode last = null;
+        long unreachableSince = 0;
         while (true) {
             Thread.sleep(1000);
-            HttpResponse<String> polled = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/backfills/" + shop))
-                    .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> polled;
+            try {
+                polled = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/backfills/" + shop))
+                        .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+                unreachableSince = 0;
+            } catch (java.io.IOException e) {
+                // ingest restarting (the backfill goes on from its checkpoint where it stopped): keep asking a while
+                if (unreachableSince == 0) {
+                    unreachableSince = System.nanoTime();
+                    out.println((tty ? "\n" : "") + "ingest does not answer: still asking for "
+                            + UNREACHABLE.toSeconds() + " s");
+                } else if (System.nanoTime() - unreachableSince > UNREACHABLE.toNanos()) {
+                    out.println("ingest did not answer for " + UNREACHABLE.toSeconds() + " s: " + e.getMessage());
+                    return 1;
+                }
+                continue;
+            }
             if (polled.statusCode() != 200) {
                 out.println("\nprogress unavailable: HTTP " + polled.statusCode() + " " + detail(polled.body()));
                 return 1;

@@ -94,7 +94,9 @@ public final class LocalDemo {
         if (settings.userValue("ingest.shopify.url-template").isEmpty()
                 && settings.userValue("tagging.shopify.url-template").isEmpty()) {
             ingest.append("ingest.shopify.url-template=").append(standIn)
-                    .append("/shopify/{shop}/admin/api/{version}/graphql.json\n");
+                    .append("/shopify/{shop}/admin/api/{version}/graphql.json\n")
+                    .append("ingest.reconcile.bulk.result-url-prefixes=").append(standIn).append(SaasStandIn.RESULTS)
+                    .append('\n');
             if (settings.userValue("ingest.booking.product-ids").isEmpty()) {
                 ingest.append("ingest.booking.product-ids=").append(SaasStandIn.BOOKING_PRODUCT_ID).append('\n');
             }

@@ -14,6 +14,25 @@ final class PastOrders {
     private PastOrders() {
     }
 
+    /** The same as a bulk operation's JSONL result: each order's line, then its line items' lines. */
+    static String jsonl() {
+        StringBuilder lines = new StringBuilder();
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode order : new ObjectMapper().readTree(json())) {
+                com.fasterxml.jackson.databind.node.ObjectNode root = order.deepCopy();
+                com.fasterxml.jackson.databind.JsonNode items = root.remove("lineItems");
+                lines.append(root).append('\n');
+                for (com.fasterxml.jackson.databind.JsonNode item : items.path("nodes")) {
+                    lines.append(((com.fasterxml.jackson.databind.node.ObjectNode) item.deepCopy())
+                            .put("__parentId", order.path("id").asText())).append('\n');
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return lines.toString();
+    }
+
     static String json() {
         ObjectMapper json = new ObjectMapper();
         ArrayNode nodes = json.createArrayNode();

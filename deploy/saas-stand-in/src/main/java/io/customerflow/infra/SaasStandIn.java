@@ -31,6 +31,9 @@ public final class SaasStandIn implements StandIn {
     private static final Pattern CUSTOMER_GID = Pattern.compile("gid://shopify/Customer/\\d+");
     private static final Pattern UNIQUE_ID = Pattern.compile("\"unique_id\":\"([^\"]+)\"");
 
+    /** Where the stand-in serves bulk operations' results ({@code ingest.reconcile.bulk.result-url-prefixes}). */
+    public static final String RESULTS = "/shopify-results/";
+
     private final WireMockServer server;
     /** Shopify's OAuth with its rules (single-use codes, expiring pairs, refresh grace), behind WireMock's proxy. */
     private ShopifyAdminStandIn oauth;
@@ -71,6 +74,18 @@ public final class SaasStandIn implements StandIn {
                 .withRequestBody(containing("gid://shopify/Product/" + BOOKABLE_PRODUCT_ID))
                 .willReturn(json("{\"data\": {\"nodes\": [{\"id\": \"gid://shopify/Product/" + BOOKABLE_PRODUCT_ID
                         + "\", \"tags\": [\"sesami-service\"]}]}, " + COST + "}")));
+        // A backfill's bulk operation completes at once; its result lists the demo's past bookings.
+        server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("bulkOperationRunQuery("))
+                .willReturn(json("{\"data\": {\"bulkOperationRunQuery\": {\"bulkOperation\": {\"id\": "
+                        + "\"gid://shopify/BulkOperation/1\", \"status\": \"CREATED\"}, \"userErrors\": []}}, "
+                        + COST + "}")));
+        server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("node(id:"))
+                .willReturn(json("{\"data\": {\"node\": {\"id\": \"gid://shopify/BulkOperation/1\", "
+                        + "\"status\": \"COMPLETED\", \"errorCode\": null, \"rootObjectCount\": " + PastOrders.COUNT
+                        + ", \"url\": \"" + server.baseUrl() + RESULTS + "past-orders.jsonl\"}}, " + COST + "}")));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(RESULTS + "past-orders.jsonl")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/jsonl")
+                        .withBody(PastOrders.jsonl())));
         // Reconciliation finds nothing the webhooks missed; a backfill (orders by creation) finds the demo's past
         // bookings, the same on every page asked for (one page).
         server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("query orders("))

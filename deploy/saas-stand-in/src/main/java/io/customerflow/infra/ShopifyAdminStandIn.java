@@ -28,13 +28,13 @@ import com.sun.net.httpserver.HttpServer;
  * requested cost exceeds what is available is answered THROTTLED (HTTP 200, {@code errors[].extensions.code}) and
  * counted; otherwise its cost is spent and the bucket restores at its rate, as Shopify documents. Serves the
  * {@code orders} connection (search {@code field:>='…' AND field:<='…'}, {@code sortKey}, cursors),
- * {@code ordersCount}, and answers {@code tagsAdd}/{@code tagsRemove}/{@code productTags}; holds customers too
+ * {@code ordersCount}, bulk operations of orders ({@link ShopifyBulkStandIn}), and answers {@code tagsAdd}/{@code tagsRemove}/{@code productTags}; holds customers too
  * ({@code customerByIdentifier} by email, {@code customerCreate} with Shopify's "Email has already been taken", tags
  * applied to the stored customer). Endpoint:
  * {@code {baseUrl}/{shop}/admin/api/{version}/graphql.json}; each shop's token is checked (401 otherwise).
  *
  * <p>Requested cost, like Shopify's calculation for a connection: {@code first × (line items + 2) + 1} for a page of
- * orders, 10 for a mutation, 1 for a count, a look-up or a Flow trigger ({@link ShopifyFlowStandIn}).
+ * orders, 10 for a mutation (a bulk operation's start too), 1 for a count, a bulk operation's status, a look-up or a Flow trigger ({@link ShopifyFlowStandIn}).
  */
 public final class ShopifyAdminStandIn implements AutoCloseable {
 
@@ -104,6 +104,9 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
 
     /** Null: every call is recorded ({@link #calls}); else carried-out calls go to it and nothing is kept. */
     private final java.util.function.BiConsumer<String, String> observer;
+    /** Where this stand-in's paths begin on its server ("" on its own server). */
+    private final String mount;
+    private final ShopifyBulkStandIn bulk = new ShopifyBulkStandIn(() -> baseUrl() + mount());
 
     /** On the given port; 0 takes a free one ({@link #baseUrl} tells which). */
     public ShopifyAdminStandIn(int port) throws IOException {
@@ -111,6 +114,7 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         observer = null;
+        mount = "";
     }
 
     /** Mounted under {@code context} on a server of someone else's; calls not throttled go to {@code observer}. */
@@ -118,6 +122,16 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
         server = shared;
         server.createContext(context, this::handle);
         this.observer = observer;
+        this.mount = context.endsWith("/") ? context.substring(0, context.length() - 1) : context;
+    }
+
+    private String mount() {
+        return mount;
+    }
+
+    /** Bulk operations of this stand-in: their pace, failures, expiry and what their results served. */
+    public ShopifyBulkStandIn bulk() {
+        return bulk;
     }
 
     public ShopifyAdminStandIn start() {
@@ -338,6 +352,11 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
                 }
                 return;
             }
+            Matcher result = ShopifyBulkStandIn.RESULT.matcher(exchange.getRequestURI().getPath());
+            if (result.find() && "GET".equals(exchange.getRequestMethod())) {
+                bulk.serve(exchange, result.group(1));
+                return;
+            }
             Matcher m = SHOP.matcher(exchange.getRequestURI().getPath());
             Shop shop = m.find() ? shops.get(m.group(1)) : null;
             if (shop == null || !"POST".equals(exchange.getRequestMethod())) {
@@ -409,6 +428,12 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     }
 
     private static String operation(String query) {
+        if (query.contains("bulkOperationRunQuery(")) {
+            return "bulkOperationRunQuery";
+        }
+        if (query.contains("node(id:")) {
+            return "bulkOperation";
+        }
         for (String op : new String[] { "webhookSubscriptionCreate", "webhookSubscriptionUpdate",
                 "webhookSubscriptions", "ordersCount", "orders", "tagsAdd", "tagsRemove", "productTags",
                 "customerByIdentifier", "customerCreate", "flowTriggerReceive" }) {
@@ -422,7 +447,8 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
     private static int cost(String operation, JsonNode variables) {
         return switch (operation) {
             case "orders" -> variables.path("first").asInt(50) * (variables.path("lineItems").asInt(50) + 2) + 1;
-            case "tagsAdd", "tagsRemove", "customerCreate", "webhookSubscriptionCreate", "webhookSubscriptionUpdate" -> 10;
+            case "tagsAdd", "tagsRemove", "customerCreate", "webhookSubscriptionCreate", "webhookSubscriptionUpdate",
+                    "bulkOperationRunQuery" -> 10;
             default -> 1;
         };
     }
@@ -431,6 +457,11 @@ public final class ShopifyAdminStandIn implements AutoCloseable {
         ObjectNode data = JSON.createObjectNode();
         switch (operation) {
             case "orders" -> data.set("orders", page(shop, query, variables));
+            case "bulkOperationRunQuery" -> {
+                String inner = variables.path("query").asText();
+                data.set(operation, bulk.run(domain, window(shop, inner, inner), query));
+            }
+            case "bulkOperation" -> data.set("node", bulk.status(domain, variables.path("id").asText()));
             case "ordersCount" -> data.putObject("ordersCount").put("count", window(shop, query,
                     variables.path("query").asText()).size()).put("precision", "EXACT");
             case "tagsAdd", "tagsRemove" -> {

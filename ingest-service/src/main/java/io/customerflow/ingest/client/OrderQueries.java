@@ -19,7 +19,32 @@ public final class OrderQueries {
     public static final String ORDERS_COUNT = "query ordersCount($query: String!) "
             + "{ ordersCount(query: $query, limit: null) { count precision } }";
 
+    /**
+     * Variables: {@code query} ({@link #bulkOrders}). Starts a bulk export; {@code groupObjects: true} puts each
+     * order's line items right after it, so an order is whole when the next one begins (Shopify's default since
+     * 2026-01 is ungrouped).
+     */
+    public static final String BULK_RUN = "mutation bulkOrders($query: String!) "
+            + "{ bulkOperationRunQuery(query: $query, groupObjects: true) { bulkOperation { id status } "
+            + "userErrors { field message code } } }";
+
+    /** Variables: {@code id}. Where a bulk operation stands, and its result's address once it completed. */
+    public static final String BULK_STATUS = "query bulkOperation($id: ID!) { node(id: $id) { ... on BulkOperation "
+            + "{ id status errorCode objectCount rootObjectCount url } } }";
+
     private OrderQueries() {
+    }
+
+    /**
+     * The query a bulk operation runs: the same fields as a page, every line item (a bulk query takes no page
+     * sizes), orders whose creation lies in the search's window.
+     */
+    public static String bulkOrders(String search) {
+        return "{ orders(query: \"" + search + "\", sortKey: CREATED_AT) { edges { node { id name email createdAt "
+                + "updatedAt cancelledAt tags customerLocale currencyCode customer { id firstName lastName locale "
+                + "defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } } "
+                + "lineItems { edges { node { id quantity sku title variantTitle product { id tags } variant { id } "
+                + "customAttributes { key value } originalUnitPriceSet { shopMoney { amount } } } } } } } } }";
     }
 
     private static String orders(String sortKey) {

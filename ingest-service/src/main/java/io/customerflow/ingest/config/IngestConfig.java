@@ -199,6 +199,46 @@ public interface IngestConfig {
         /** How quickly another replica takes over the passes when the owner dies without leaving the group. */
         @WithDefault("10s")
         Duration takeoverAfter();
+
+        /** How a backfill reads its orders: one bulk operation rather than pages. */
+        Bulk bulk();
+    }
+
+    /**
+     * A backfill's bulk read ({@code bulkOperationRunQuery}): Shopify exports the window's orders to a JSONL file
+     * while the shop's cost bucket stays free for live work; ingest streams the file and publishes as it reads.
+     */
+    interface Bulk {
+        /** Backfills read through a bulk operation; false: they page through orders like reconciliation does. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often a running operation's status is asked (one point of the shop's bucket each time). */
+        @WithDefault("5s")
+        Duration pollInterval();
+
+        /** Operations started for one backfill (a failed or expired one is started again) before it falls back to paging. */
+        @WithDefault("3")
+        int attempts();
+
+        /** Orders published per Kafka acknowledgement; the checkpoint moves after each such batch. */
+        @WithDefault("500")
+        int batchSize();
+
+        /**
+         * Where a result may be downloaded from: a result URL that starts with none of these is refused, so a
+         * tampered answer can't send ingest to another address. Shopify's results are on Google Cloud Storage.
+         */
+        @WithDefault("https://storage.googleapis.com/")
+        java.util.List<String> resultUrlPrefixes();
+
+        /** How long a result download may stall (no byte arriving) before it is opened again from its checkpoint. */
+        @WithDefault("60s")
+        Duration readTimeout();
+
+        /** The longest JSONL line read (an order, a line item); a longer one ends the read as malformed. */
+        @WithDefault("1048576")
+        int maxLineBytes();
     }
 
     interface Shopify extends AdminApiSettings {

@@ -3,19 +3,13 @@ package io.customerflow.ingest.reconcile;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.customerflow.events.EventRecord;
-import io.customerflow.events.BookingEvent;
 import io.customerflow.ingest.client.ShopifyOrdersClient;
-import io.customerflow.ingest.service.ShopifyPayloads;
 import io.customerflow.ingest.service.WebhookEvents;
 import io.customerflow.shopify.AdminApiFailure;
 import io.quarkus.logging.Log;
@@ -102,55 +96,16 @@ final class OrderPass {
     }
 
     private void handle(ShopifyOrdersClient.Page page, ShopifyOrdersClient.Field field, boolean backfill) {
-        String shop = state.shop();
-        List<EventRecord<?>> records = new ArrayList<>();
-        Map<Long, OrdersSeen.Seen> published = new LinkedHashMap<>();
-        OffsetDateTime checkpoint = state.checkpoint();
-        long bookings = 0;
-        for (ShopifyOrdersClient.Entry entry : page.orders()) {
-            if (entry.order() == null) {
-                // The order's gid only: never a name or an email in the log.
-                Log.warnf("reconcile %s: order %s skipped: %s", shop, entry.gid(), entry.problem());
-                ctx.metrics().problem(state.kind(), "malformed_order");
-                continue;
-            }
-            ShopifyPayloads.Order order = entry.order();
-            OffsetDateTime at = field == ShopifyOrdersClient.Field.CREATED_AT && order.createdAt() != null
-                    ? order.createdAt() : order.updatedAt();
-            if (at.isAfter(checkpoint)) {
-                checkpoint = at;
-            }
-            if (entry.truncatedLineItems()) {
-                ctx.metrics().problem(state.kind(), "truncated_line_items");
-            }
-            Optional<OrdersSeen.Seen> seen = ctx.seen().get(shop, order.id());
-            if (seen.isPresent() && !seen.get().updatedAt().isBefore(order.updatedAt())) {
-                ctx.metrics().order(state.kind(), "already_seen");
-                continue;
-            }
-            try {
-                List<EventRecord<?>> events = OrderEventsFor.order(ctx.events(), shop, order, seen.orElse(null),
-                        backfill);
-                records.addAll(events);
-                bookings += events.stream().filter(r -> r.data() instanceof BookingEvent)
-                        .map(r -> r.cloudEvent().subject()).distinct().count();
-                published.put(order.id(), new OrdersSeen.Seen(order.updatedAt(), order.cancelledAt() != null));
-                ctx.metrics().order(state.kind(), "emitted");
-            } catch (RuntimeException e) {
-                Log.warnf("reconcile %s: order %d skipped: %s", shop, order.id(), e.getMessage());
-                ctx.metrics().problem(state.kind(), "malformed_order");
-            }
-        }
-        ctx.publisher().publish(records);
-        try {
-            ctx.seen().record(shop, published).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new PublishException("orders seen not acknowledged: " + e);
-        }
-        save(state.advanced(checkpoint, page.orders().size(), bookings, records.size(), now()));
+        // After a bulk read whose result broke its shape, orders it published may lack line items: read them again.
+        boolean republish = state.bulk() != null && "ungrouped_result".equals(state.bulk().fallback());
+        OrderBatch.Published done = OrderBatch.publish(ctx, state, page.orders(),
+                field == ShopifyOrdersClient.Field.CREATED_AT, republish);
+        OffsetDateTime checkpoint = done.latest() != null && done.latest().isAfter(state.checkpoint()) ? done.latest()
+                : state.checkpoint();
+        save(state.advanced(checkpoint, page.orders().size(), done.bookings(), done.events(), now()));
     }
 
-    private PassState fail(String reason, String message) {
+    PassState fail(String reason, String message) {
         Log.warnf("reconcile %s (%s) stopped: %s [%s]", state.shop(), state.kind().word(), message, reason);
         ctx.metrics().problem(state.kind(), reason);
         ctx.metrics().pass(state.kind(), "failed");

@@ -35,6 +35,15 @@ final class ReconcileMetrics {
         registry.counter("ingest.reconcile.passes", "kind", kind.word(), "outcome", outcome).increment();
     }
 
+    /**
+     * A backfill's bulk operations: {@code started}, {@code completed}, how one ended without a result
+     * ({@code failed}, {@code canceled}, {@code expired}, {@code gone}, {@code result_gone}, {@code no_result}),
+     * {@code busy} (another bulk query ran in the shop) and {@code fallback} (the backfill pages instead).
+     */
+    void bulk(String outcome) {
+        registry.counter("ingest.backfill.bulk.operations", "outcome", outcome).increment();
+    }
+
     /** Mirrors a backfill's saved state in its gauges. */
     void progress(PassState state) {
         if (state.kind() != PassState.Kind.BACKFILL) {

@@ -20,6 +20,7 @@ import io.customerflow.consumer.KafkaClients;
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.EventType;
 import io.customerflow.events.OrderEvent;
+import io.customerflow.ingest.client.BulkOrdersClient;
 import io.customerflow.ingest.client.ShopifyOrdersClient;
 import io.customerflow.ingest.config.IngestConfig;
 import io.customerflow.ingest.messaging.EventPublisher;
@@ -57,7 +58,12 @@ public class Reconciler {
     /** Where webhook-side notes (seen orders, uninstalls) are written: never on the request's event loop. */
     private final ExecutorService notes;
 
-    public Reconciler(IngestConfig config, ShopifyOrdersClient shopify, WebhookEvents events,
+    private final BulkPass.Context bulk;
+    /** When a backfill waiting for its bulk operation asks again (the pass's thread is free meanwhile). */
+    private final Map<String, Long> pollAfter = new ConcurrentHashMap<>();
+
+    public Reconciler(IngestConfig config, ShopifyOrdersClient shopify, BulkOrdersClient bulkOrders,
+            WebhookEvents events,
             EventPublisher publisher, MeterRegistry registry, RegisteredShops shops, ShopInstalls installs,
             io.customerflow.registry.RefreshRequests refreshRequests,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
@@ -75,6 +81,7 @@ public class Reconciler {
         Duration publishBound = config.delivery().publishTimeout().multipliedBy(4);
         this.context = new OrderPass.Context(shopify, events,
                 records -> publish(publisher, records, publishBound), seen, states, metrics, reconcile.settle());
+        this.bulk = new BulkPass.Context(context, bulkOrders, reconcile.bulk(), reconcile.keepForLive());
         states.start();
         this.passes = Executors.newFixedThreadPool(reconcile.concurrency(), r -> daemon(r, "reconcile-pass"));
         this.notes = Executors.newSingleThreadExecutor(r -> daemon(r, "reconcile-notes"));
@@ -154,7 +161,9 @@ public class Reconciler {
     public java.util.concurrent.CompletableFuture<PassState> requestBackfill(String shop, OffsetDateTime since,
             OffsetDateTime until) {
         OffsetDateTime now = now();
-        PassState request = PassState.requested(PassState.Kind.BACKFILL, shop, since, until, now);
+        PassState asked = PassState.requested(PassState.Kind.BACKFILL, shop, since, until, now);
+        PassState request = config.reconcile().bulk().enabled() ? asked.reading(PassState.BulkRead.none(), now)
+                : asked;
         var reconcileKey = PassState.key(PassState.Kind.RECONCILE, shop);
         var cleared = states.readFromTopic(reconcileKey).filter(s -> s.status() == PassState.Status.UNINSTALLED)
                 .map(s -> states.write(s.finished(PassState.Status.DONE, null,
@@ -254,22 +263,34 @@ public class Reconciler {
 
     private void start(PassState from) {
         String key = from.key();
-        if (!running.add(key)) {
+        Long after = pollAfter.get(key);
+        if (after != null && after > System.nanoTime() || !running.add(key)) {
             return;
         }
+        pollAfter.remove(key);
         PassState begin = from.kind() == PassState.Kind.RECONCILE && from.status() != PassState.Status.RUNNING
                 && from.status() != PassState.Status.REQUESTED ? from.nextPass(now()) : from;
         passes.submit(() -> {
             try {
                 java.util.concurrent.atomic.AtomicLong used = new java.util.concurrent.atomic.AtomicLong();
-                PassState end = new OrderPass(context, begin, () -> {
+                java.util.function.Supplier<String> tokens = () -> {
                     RegisteredShops.AccessToken token = token(from.shop());
                     used.set(token == null ? 0 : token.version());
                     return token == null ? null : token.token();
-                }, () -> goOn(key, from.shop()), state -> {
+                };
+                java.util.function.Consumer<PassState> saved = state -> {
                     written.put(key, state);
                     metrics.progress(state);
-                }).run();
+                };
+                PassState end;
+                if (from.kind() == PassState.Kind.BACKFILL && config.reconcile().bulk().enabled()) {
+                    end = new BulkPass(bulk, begin, tokens, () -> goOn(key, from.shop()), saved).run();
+                    if (end != null && end.status() == PassState.Status.RUNNING) {
+                        pollAfter.put(key, System.nanoTime() + config.reconcile().bulk().pollInterval().toNanos());
+                    }
+                } else {
+                    end = new OrderPass(context, begin, tokens, () -> goOn(key, from.shop()), saved).run();
+                }
                 if (end != null && end.status() == PassState.Status.FAILED && "unauthorized".equals(end.problem())
                         && used.get() > 0) {
                     // Shopify refused the token: its owner refreshes it now, and the next pass resumes with the new one.

@@ -50,10 +50,13 @@ public class BackfillResource {
     public record Request(@NotBlank String shop, @NotNull String since, String until) {
     }
 
-    /** What a backfill has done so far, and how long the rest should take at its rate. */
+    /**
+     * What a backfill has done so far, and how long the rest should take at its rate. {@code readBy}: {@code bulk}
+     * (one bulk operation), or {@code pages} (bulk reads off, or fallen back for {@code fallback}'s reason).
+     */
     public record Progress(String shop, String status, OffsetDateTime since, OffsetDateTime until, long ordersTotal,
             long ordersScanned, long bookingsFound, long eventsPublished, Double ordersPerSecond, Long etaSeconds,
-            OffsetDateTime startedAt, OffsetDateTime finishedAt, String problem) {
+            OffsetDateTime startedAt, OffsetDateTime finishedAt, String problem, String readBy, String fallback) {
 
         static Progress of(PassState s) {
             Double rate = null;
@@ -67,7 +70,8 @@ public class BackfillResource {
             }
             return new Progress(s.shop(), s.status().name().toLowerCase(), s.since(), s.until(), s.ordersTotal(),
                     s.ordersScanned(), s.bookingsFound(), s.eventsPublished(), rate, eta, s.startedAt(),
-                    s.finishedAt(), s.problem());
+                    s.finishedAt(), s.problem(), s.bulk() == null || s.bulk().paging() ? "pages" : "bulk",
+                    s.bulk() == null ? null : s.bulk().fallback());
         }
     }
 
