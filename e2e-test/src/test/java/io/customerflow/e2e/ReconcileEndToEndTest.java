@@ -199,9 +199,15 @@ class ReconcileEndToEndTest {
         int operationsBefore = shopify.bulk().started();
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
         java.util.concurrent.CompletableFuture<Integer> cliRun = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> io.customerflow.infra.Backfill.run("http://127.0.0.1:" + ports.service("ingest-service"),
-                        credentials.apiKey(), SHOP, first.minusDays(1).toLocalDate().toString(), null,
-                        new java.io.PrintStream(printed, true, StandardCharsets.UTF_8)));
+                () -> {
+                    try {
+                        return io.customerflow.infra.Backfill.run("http://127.0.0.1:" + ports.service("ingest-service"),
+                                credentials.apiKey(), SHOP, first.minusDays(1).toLocalDate().toString(), null,
+                                new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
         EndToEndTest.awaitTrue(Duration.ofSeconds(60), () -> shopify.bulk().linesServed() >= linesBefore + 240);
         stack.service("ingest-service").kill();
         long linesAtKill = shopify.bulk().linesServed() - linesBefore;

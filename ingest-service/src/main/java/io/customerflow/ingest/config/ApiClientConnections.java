@@ -79,6 +79,22 @@ public class ApiClientConnections {
         if (config.reconcile().lineItems() < 1 || config.reconcile().lineItems() > 250) {
             problems.add("ingest.reconcile.line-items must be 1..250");
         }
+        IngestConfig.Bulk bulk = config.reconcile().bulk();
+        if (bulk.attempts() < 1) {
+            problems.add("ingest.reconcile.bulk.attempts must be at least 1");
+        }
+        if (bulk.batchSize() < 1 || bulk.batchSize() > 10_000) {
+            problems.add("ingest.reconcile.bulk.batch-size must be 1..10000");
+        }
+        if (bulk.pollInterval().toMillis() < 100) {
+            problems.add("ingest.reconcile.bulk.poll-interval must be at least 100ms (each status costs a point)");
+        }
+        for (String prefix : bulk.resultUrlPrefixes()) {
+            if (!prefix.matches("https?://[^/@?#]+/.*")) {
+                problems.add("ingest.reconcile.bulk.result-url-prefixes: " + prefix + " is not an http(s) address "
+                        + "with a path (end the host with /)");
+            }
+        }
         if (config.delivery().maxConcurrentRequests() < MIN_CONCURRENT_REQUESTS) {
             problems.add("ingest.delivery.max-concurrent-requests must be at least " + MIN_CONCURRENT_REQUESTS);
         }
