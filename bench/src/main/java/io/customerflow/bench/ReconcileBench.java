@@ -120,7 +120,8 @@ public final class ReconcileBench {
         System.out.println("backfill of " + plan.orders() + " orders, " + plan.name() + (plan.bulk() ? ", bulk"
                 : ", pages"));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        // Live work beside it, as tagging-service's: a 10-point write every 100 ms, on the shop's bucket too.
+        // Live work beside it, as tagging-service's: a 10-point write every 500 ms (a fifth of a Standard shop's restore
+        // rate), on the shop's bucket too.
         LiveWrites live = new LiveWrites(shopify, plan.shop());
         long start = System.nanoTime();
         int code;
@@ -163,7 +164,7 @@ public final class ReconcileBench {
                 steadySeconds, live.sent(), live.throttled());
     }
 
-    /** A live caller of the shop's Admin API beside the backfill: tagsAdd every 100 ms; counts THROTTLED answers. */
+    /** A live caller of the shop's Admin API beside the backfill: tagsAdd every 500 ms; counts THROTTLED answers. */
     private static final class LiveWrites implements AutoCloseable {
         private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(
                 true);
@@ -188,7 +189,7 @@ public final class ReconcileBench {
                         if (body.contains("THROTTLED")) {
                             throttled.incrementAndGet();
                         }
-                        Thread.sleep(100);
+                        Thread.sleep(500);
                     } catch (InterruptedException e) {
                         return;
                     } catch (Exception e) {
@@ -222,7 +223,7 @@ public final class ReconcileBench {
                 .append(" cores): do not edit, run it again.\n\n")
                 .append("The packaged ingest-service backfills every order of a shop (each order its own customer, one ")
                 .append("booking line item) from a Shopify stand-in that enforces the shop's cost bucket, while a live ")
-                .append("caller spends 10 points every 100 ms on the same bucket (as tagging-service does). **Bulk**: one ")
+                .append("caller spends 10 points every 500 ms on the same bucket (as tagging-service does). **Bulk**: one ")
                 .append("`bulkOperationRunQuery` (10 points), its status asked every second (1 point), the JSONL result ")
                 .append("streamed and published in batches of 500; the stand-in prepares the export in 1 s (Shopify takes ")
                 .append("seconds to minutes, which adds to *took*). **Pages** (the same run's baseline, and how ")

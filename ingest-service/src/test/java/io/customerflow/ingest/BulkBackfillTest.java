@@ -150,18 +150,21 @@ class BulkBackfillTest extends IngestTestBase {
         ShopifyBulkStandIn bulk = ReconcileProfile.shopify.bulk();
         double busy = metric("ingest_backfill_bulk_operations_total", "outcome=\"busy\"");
         List<Long> ids = addOrders(7_500_000, 5, NOW.minusDays(500));
-        // Another operation of the app in this shop (one a crashed replica started), still running for 3 s.
-        bulk.preparation(Duration.ofSeconds(3));
-        try {
-            bulk.startOther(SHOP);
-        } finally {
-            bulk.preparation(Duration.ofMillis(300));
+        // Another operation of the app in this shop (one a crashed replica started), running until the test ends it.
+        String other = bulk.startOther(SHOP);
+        given().auth().oauth2(API_KEY).contentType("application/json").body(Map.of("shop", SHOP, "since",
+                NOW.minusDays(501).toString(), "until", NOW.minusDays(499).toString())).post("/v1/backfills").then()
+                .statusCode(202);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (metric("ingest_backfill_bulk_operations_total", "outcome=\"busy\"") <= busy) {
+            assertTrue(System.nanoTime() < deadline, "Shopify's refusal is seen");
+            sleep(100);
         }
-        JsonPath progress = backfill(NOW.minusDays(501), NOW.minusDays(499));
+        bulk.complete(other);
 
+        JsonPath progress = awaitEnd();
         assertEquals("done", progress.getString("status"), progress.prettify());
         assertEquals("bulk", progress.getString("readBy"));
-        assertTrue(metric("ingest_backfill_bulk_operations_total", "outcome=\"busy\"") > busy);
         assertEquals(5, bookings(ids, 5).size());
     }
 
@@ -195,6 +198,10 @@ class BulkBackfillTest extends IngestTestBase {
     private static JsonPath backfill(OffsetDateTime since, OffsetDateTime until) {
         given().auth().oauth2(API_KEY).contentType("application/json").body(Map.of("shop", SHOP, "since",
                 since.toString(), "until", until.toString())).post("/v1/backfills").then().statusCode(202);
+        return awaitEnd();
+    }
+
+    private static JsonPath awaitEnd() {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             JsonPath progress = given().auth().oauth2(API_KEY).get("/v1/backfills/" + SHOP).then().statusCode(200)

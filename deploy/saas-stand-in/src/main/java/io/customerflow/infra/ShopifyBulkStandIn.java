@@ -42,7 +42,7 @@ public final class ShopifyBulkStandIn {
         final String shop;
         final List<ObjectNode> orders;
         final boolean grouped;
-        final long readyAt;
+        volatile long readyAt;
         final String key = UUID.randomUUID().toString();
         final String endsAs;
         volatile boolean expired;
@@ -137,9 +137,23 @@ public final class ShopifyBulkStandIn {
         return tokenLeaks.get();
     }
 
-    /** Starts an operation of the app in the shop as another process would (selecting no orders); its gid. */
+    /**
+     * Starts an operation of the app in the shop as another process would (selecting no orders), running until
+     * {@link #complete}; its gid.
+     */
     public String startOther(String shop) {
-        return run(shop, List.of(), "").path("bulkOperation").path("id").asText();
+        Duration before = preparation;
+        preparation = Duration.ofDays(1);
+        try {
+            return run(shop, List.of(), "").path("bulkOperation").path("id").asText();
+        } finally {
+            preparation = before;
+        }
+    }
+
+    /** The operation completes now. */
+    public void complete(String id) {
+        ops.get(id).readyAt = System.nanoTime();
     }
 
     /** {@code bulkOperationRunQuery}: the payload Shopify answers. */

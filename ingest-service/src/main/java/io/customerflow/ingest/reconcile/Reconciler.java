@@ -188,10 +188,12 @@ public class Reconciler {
     }
 
     /**
-     * Every second (Quarkus Scheduler, skipped while the last tick still runs): starts each installed shop's due
-     * reconciliation and any requested backfill on the pass pool.
+     * Every second ({@code ingest.reconcile.tick}; Quarkus Scheduler, skipped while the last tick still runs): starts
+     * each installed shop's due reconciliation, any requested backfill, and the next step of a backfill waiting for its
+     * bulk operation, on the pass pool.
      */
-    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${ingest.reconcile.tick}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         try {
             if (!states.leads()) {
