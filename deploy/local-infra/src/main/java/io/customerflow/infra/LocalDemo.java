@@ -96,7 +96,8 @@ public final class LocalDemo {
             ingest.append("ingest.shopify.url-template=").append(standIn)
                     .append("/shopify/{shop}/admin/api/{version}/graphql.json\n")
                     .append("ingest.reconcile.bulk.result-url-prefixes=").append(standIn).append(SaasStandIn.RESULTS)
-                    .append('\n');
+                    // The stand-in's export is ready at once: no need to wait Shopify's 5 s between status checks.
+                    .append("\ningest.reconcile.bulk.poll-interval=1s\n");
             if (settings.userValue("ingest.booking.product-ids").isEmpty()) {
                 ingest.append("ingest.booking.product-ids=").append(SaasStandIn.BOOKING_PRODUCT_ID).append('\n');
             }
