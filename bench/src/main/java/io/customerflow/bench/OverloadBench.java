@@ -73,10 +73,33 @@ final class OverloadBench {
             before = curve("unbounded (before)", capacity, context);
         } finally {
             unbounded.close();
-            ingest.start(Duration.ofMinutes(2));
         }
+        ingest.start(Duration.ofMinutes(2));
         warmUp(context);
         List<Row> rows = new ArrayList<>(curve("as configured (admission + publish bound)", capacity, context));
+        // BENCH_INGEST_SETTINGS (NAME=value,...): the bounded curve again with other settings, same run, to try them
+        // before changing the defaults.
+        String settings = System.getenv().getOrDefault("BENCH_INGEST_SETTINGS", "");
+        if (!settings.isBlank()) {
+            Map<String, String> env = new java.util.TreeMap<>();
+            for (String pair : settings.split(",")) {
+                env.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
+            }
+            context.drain();
+            ingest.close();
+            ServiceProcess tried = new ServiceProcess("ingest-service",
+                    root.resolve("ingest-service/target/quarkus-app/quarkus-run.jar"), context.ingestPort(),
+                    List.of(config.resolve("ingest-service.properties"), config.resolve("connect.properties")),
+                    data.resolve("logs/ingest-service-tried.log"), env);
+            try {
+                tried.start(Duration.ofMinutes(2));
+                warmUp(context);
+                rows.addAll(curve("bounded, " + settings.replace(",", ", "), capacity, context));
+            } finally {
+                tried.close();
+                ingest.start(Duration.ofMinutes(2));
+            }
+        }
         rows.addAll(before);
         String md = report(capacity, rows, search);
         Files.writeString(root.resolve("bench/OVERLOAD.md"), md);
