@@ -69,7 +69,7 @@ public final class ShopifyBulkStandIn {
     private final AtomicLong tokenLeaks = new AtomicLong();
     private final AtomicLong linesServed = new AtomicLong();
     private final AtomicInteger started = new AtomicInteger();
-    private volatile Duration preparation = Duration.ofMillis(300);
+    private volatile Duration preparation = Duration.ofMillis(100);
     private volatile long nanosPerOrder;
     private final Map<String, AtomicInteger> expireNext = new ConcurrentHashMap<>();
     private final AtomicInteger cutAfter = new AtomicInteger();

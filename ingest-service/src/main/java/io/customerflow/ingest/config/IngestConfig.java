@@ -200,13 +200,6 @@ public interface IngestConfig {
         @WithDefault("10s")
         Duration takeoverAfter();
 
-        /**
-         * How often the leading replica looks for due passes, requested backfills and bulk operations to ask about
-         * again (each look reads only memory).
-         */
-        @WithDefault("1s")
-        Duration tick();
-
         /** How a backfill reads its orders: one bulk operation rather than pages. */
         Bulk bulk();
     }

@@ -1,6 +1,7 @@
 package io.customerflow.ingest.reconcile;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -47,8 +48,34 @@ final class BulkPass {
         this.saved = saved;
     }
 
-    /** @return the state; still {@code RUNNING} when the operation is being prepared (call again later) */
+    /**
+     * @return the state; still {@code RUNNING} when the operation is being prepared (call again after
+     *         {@code poll-interval}; one shorter than the reconciler's tick is waited out here)
+     */
     PassState run() {
+        while (true) {
+            waiting = false;
+            PassState s = step();
+            Duration poll = ctx.config().pollInterval();
+            if (!waiting || poll.compareTo(TICK) >= 0 || !goOn.getAsBoolean()) {
+                return s;
+            }
+            try {
+                Thread.sleep(poll.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return s;
+            }
+        }
+    }
+
+    /** The reconciler's look for due work ({@code Reconciler#tick}). */
+    private static final Duration TICK = Duration.ofSeconds(1);
+
+    /** Set by a step that left the operation being prepared. */
+    private boolean waiting;
+
+    private PassState step() {
         PassState.BulkRead read = state.bulk() == null ? PassState.BulkRead.none() : state.bulk();
         if (read.paging()) {
             return paged().run();
@@ -71,13 +98,17 @@ final class BulkPass {
                         .await().indefinitely();
                 bulk("started");
                 save(state.reading(read.started(id), now()));
+                waiting = true;
                 return state;
             }
             BulkOrdersClient.Operation op = ctx.bulk().status(shop, token.get(), read.operation(), ctx.keepForLive())
                     .await().indefinitely();
             String status = op == null ? "GONE" : op.status();
             return switch (status) {
-                case "CREATED", "RUNNING", "CANCELING" -> state;
+                case "CREATED", "RUNNING", "CANCELING" -> {
+                    waiting = true;
+                    yield state;
+                }
                 case "COMPLETED" -> stream(op, read);
                 default -> {
                     // FAILED, CANCELED, EXPIRED, or an operation Shopify no longer knows: start it again.
@@ -86,11 +117,12 @@ final class BulkPass {
                     Log.warnf("backfill %s: bulk operation %s ended %s (%s)", shop, read.operation(), word,
                             op == null ? "-" : op.errorCode());
                     save(state.reading(read.dropped(), now()));
-                    yield run(); // the next operation at once, or paging after the last
+                    yield step(); // the next operation at once, or paging after the last
                 }
             };
         } catch (BulkOrdersClient.Busy e) {
             bulk("busy"); // one bulk query per shop at a time: the other one ends first
+            waiting = true;
             return state;
         } catch (BulkOrdersClient.UntrustedAddress e) {
             return fallBack("untrusted_result_url", e.getMessage());
@@ -116,7 +148,7 @@ final class BulkPass {
             }
             bulk("no_result");
             save(state.reading(read.dropped(), now()));
-            return run();
+            return step();
         }
         for (int attempt = 1;; attempt++) {
             try {
@@ -130,7 +162,7 @@ final class BulkPass {
                 Log.warnf("backfill %s: the result of %s can't be read (%s): a new operation", state.shop(),
                         read.operation(), e.getMessage());
                 save(state.reading(state.bulk().dropped(), now()));
-                return run();
+                return step();
             } catch (BulkResultReader.MalformedResult e) {
                 ctx.pass().metrics().problem(state.kind(), e.reason());
                 if (e.reason().equals("ungrouped_result")) {
@@ -139,7 +171,7 @@ final class BulkPass {
                 Log.warnf("backfill %s: the result of %s is malformed (%s): a new operation", state.shop(),
                         read.operation(), e.getMessage());
                 save(state.reading(state.bulk().dropped(), now()));
-                return run();
+                return step();
             } catch (IOException e) {
                 if (attempt >= 3) {
                     return paged().fail("unavailable", "the result could not be downloaded: " + e.getMessage());

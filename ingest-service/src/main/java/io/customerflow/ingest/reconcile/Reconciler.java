@@ -188,11 +188,11 @@ public class Reconciler {
     }
 
     /**
-     * Every second ({@code ingest.reconcile.tick}; Quarkus Scheduler, skipped while the last tick still runs): starts
+     * Every second (Quarkus Scheduler, skipped while the last tick still runs): starts
      * each installed shop's due reconciliation, any requested backfill, and the next step of a backfill waiting for its
      * bulk operation, on the pass pool.
      */
-    @Scheduled(every = "${ingest.reconcile.tick}", delayed = "1s",
+    @Scheduled(every = "1s", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         try {
