@@ -72,6 +72,9 @@ final class BulkPass {
     /** The reconciler's look for due work ({@code Reconciler#tick}). */
     private static final Duration TICK = Duration.ofSeconds(1);
 
+    /** How Shopify reports an operation that ended without a result (and GONE: one it no longer knows). */
+    private static final java.util.Set<String> ENDED = java.util.Set.of("FAILED", "CANCELED", "EXPIRED", "GONE");
+
     /** Set by a step that left the operation being prepared. */
     private boolean waiting;
 
@@ -112,7 +115,8 @@ final class BulkPass {
                 case "COMPLETED" -> stream(op, read);
                 default -> {
                     // FAILED, CANCELED, EXPIRED, or an operation Shopify no longer knows: start it again.
-                    String word = status.toLowerCase(Locale.ROOT);
+                    // A fixed word: a status ingest does not know must not become a metric tag value.
+                    String word = ENDED.contains(status) ? status.toLowerCase(Locale.ROOT) : "unknown_status";
                     bulk(word);
                     Log.warnf("backfill %s: bulk operation %s ended %s (%s)", shop, read.operation(), word,
                             op == null ? "-" : op.errorCode());

@@ -37,7 +37,8 @@ final class ReconcileMetrics {
 
     /**
      * A backfill's bulk operations: {@code started}, {@code completed}, how one ended without a result
-     * ({@code failed}, {@code canceled}, {@code expired}, {@code gone}, {@code result_gone}, {@code no_result}),
+     * ({@code failed}, {@code canceled}, {@code expired}, {@code gone}, {@code unknown_status}, {@code result_gone},
+     * {@code no_result}),
      * {@code busy} (another bulk query ran in the shop) and {@code fallback} (the backfill pages instead).
      */
     void bulk(String outcome) {
