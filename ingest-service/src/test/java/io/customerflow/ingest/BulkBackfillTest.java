@@ -3,6 +3,7 @@ package io.customerflow.ingest;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -145,11 +146,8 @@ class BulkBackfillTest extends IngestTestBase {
         given().auth().oauth2(API_KEY).contentType("application/json").body(Map.of("shop", SHOP, "since",
                 NOW.minusDays(501).toString(), "until", NOW.minusDays(499).toString())).post("/v1/backfills").then()
                 .statusCode(202);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (metric("ingest_backfill_bulk_operations_total", "outcome=\"busy\"") <= busy) {
-            assertTrue(System.nanoTime() < deadline, "Shopify's refusal is seen");
-            sleep(100);
-        }
+        await("Shopify's refusal is seen").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> metric("ingest_backfill_bulk_operations_total", "outcome=\"busy\"") > busy);
         bulk.complete(other);
 
         JsonPath progress = awaitEnd();
@@ -192,18 +190,14 @@ class BulkBackfillTest extends IngestTestBase {
     }
 
     private static JsonPath awaitEnd() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            JsonPath progress = given().auth().oauth2(API_KEY).get("/v1/backfills/" + SHOP).then().statusCode(200)
-                    .extract().jsonPath();
-            if (!List.of("running", "requested").contains(progress.getString("status"))) {
-                return progress;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the backfill did not end: " + progress.prettify());
-            }
-            sleep(200);
-        }
+        // One read per look: two reads could see "requested" and then "running" and pass for an ended backfill.
+        java.util.concurrent.atomic.AtomicReference<JsonPath> last = new java.util.concurrent.atomic.AtomicReference<>();
+        await("the backfill ends").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            last.set(given().auth().oauth2(API_KEY).get("/v1/backfills/" + SHOP).then().statusCode(200).extract()
+                    .jsonPath());
+            return !List.of("running", "requested").contains(last.get().getString("status"));
+        });
+        return last.get();
     }
 
     /**
@@ -215,13 +209,5 @@ class BulkBackfillTest extends IngestTestBase {
                 .equals(EventType.BOOKING_CONFIRMED.ceType()) && orders.stream()
                         .anyMatch(id -> header(r, "ce_id").contains("/" + id + "/"));
         return tail.toEnd().stream().filter(ofThese).collect(Collectors.toList());
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

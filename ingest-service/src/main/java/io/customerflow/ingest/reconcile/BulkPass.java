@@ -7,7 +7,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -250,11 +249,7 @@ final class BulkPass {
     }
 
     private PassState save(PassState next) {
-        try {
-            ctx.pass().states().write(next).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new OrderPass.PublishException("state not acknowledged: " + e);
-        }
+        OrderPass.write(ctx.pass(), next);
         state = next;
         saved.accept(next);
         return next;

@@ -117,11 +117,7 @@ final class OrderPass {
     }
 
     private PassState save(PassState next) {
-        try {
-            ctx.states().write(next).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new PublishException("state not acknowledged: " + e);
-        }
+        write(ctx, next);
         state = next;
         saved.accept(next);
         return next;
@@ -129,6 +125,15 @@ final class OrderPass {
 
     private static OffsetDateTime now() {
         return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    /** Writes a pass's state and waits for Kafka's acknowledgement: a checkpoint moves only once Kafka holds it. */
+    static void write(Context ctx, PassState next) {
+        try {
+            ctx.states().write(next).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new PublishException("state not acknowledged: " + e);
+        }
     }
 
     /** Kafka did not acknowledge: the page is read again by the next run. */
