@@ -218,7 +218,7 @@ class ReconcileEndToEndTest {
         assertEquals(0, code, cli);
         assertTrue(linesAtKill < 700, "the kill came mid-read (" + linesAtKill + " of 760 lines)");
         assertTrue(cli.contains("] 380/380 orders  "), "the CLI's last progress line: " + cli);
-        assertTrue(cli.contains(" in 380 orders"), cli);
+        assertTrue(cli.contains(" in 380 orders, published as historical events (read by one bulk operation)"), cli);
         assertEquals(1, shopify.bulk().started() - operationsBefore, "the same operation's result, read on");
         assertTrue(shopify.bulk().rangeRequests() >= 1, "read on from the checkpoint");
         assertEquals(0, shopify.bulk().tokenLeaks());

@@ -99,7 +99,7 @@ public final class Backfill {
             last = p;
             if (status.equals("done")) {
                 out.println((tty ? "\n" : "") + "done: " + p.path("bookingsFound").asLong() + " bookings in "
-                        + p.path("ordersScanned").asLong() + " orders, published as historical events");
+                        + p.path("ordersScanned").asLong() + " orders, published as historical events" + readBy(p));
                 return 0;
             }
             if (status.equals("failed")) {
@@ -119,6 +119,15 @@ public final class Backfill {
         return "[" + "#".repeat(filled) + ".".repeat(BAR - filled) + "] " + scanned + "/" + total + " orders  "
                 + p.path("bookingsFound").asLong() + " bookings  " + rate + " orders/s  ETA " + eta + "  "
                 + p.path("status").asText() + "   ";
+    }
+
+    /** How the orders were read: one bulk operation, or pages (and why, when a bulk read fell back). */
+    static String readBy(JsonNode p) {
+        if (p.path("readBy").asText().equals("bulk")) {
+            return " (read by one bulk operation)";
+        }
+        return p.hasNonNull("fallback") ? " (read by pages: the bulk read fell back, " + p.get("fallback").asText() + ")"
+                : " (read by pages)";
     }
 
     private static String detail(String body) {

@@ -82,7 +82,7 @@ public final class SaasStandIn implements StandIn {
         server.stubFor(post(urlPathMatching(graphql)).withRequestBody(containing("node(id:"))
                 .willReturn(json("{\"data\": {\"node\": {\"id\": \"gid://shopify/BulkOperation/1\", "
                         + "\"status\": \"COMPLETED\", \"errorCode\": null, \"rootObjectCount\": " + PastOrders.COUNT
-                        + ", \"url\": \"" + server.baseUrl() + RESULTS + "past-orders.jsonl\"}}, " + COST + "}")));
+                        + ", \"url\": \"" + baseUrl() + RESULTS + "past-orders.jsonl\"}}, " + COST + "}")));
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(RESULTS + "past-orders.jsonl")
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/jsonl")
                         .withBody(PastOrders.jsonl())));
