@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 
 import io.customerflow.consumer.KafkaClients;
 import io.customerflow.consumer.SupervisedLoop;
@@ -38,6 +39,9 @@ final class OrdersSeen implements AutoCloseable {
     record Seen(OffsetDateTime updatedAt, boolean cancelled) {
     }
 
+    /** The header naming the lead session that wrote a note ({@link #session}). */
+    static final String WRITER = "cf-seen-writer";
+
     private final String topic;
     private final KafkaClients kafka;
     private final KafkaProducer<String, byte[]> producer;
@@ -46,6 +50,11 @@ final class OrdersSeen implements AutoCloseable {
     private final SeenTable seen = new SeenTable();
     private volatile CountDownLatch loaded = new CountDownLatch(1);
     private volatile SupervisedLoop reader;
+    /**
+     * Marks what this replica wrote while holding the table since it last started leading (header
+     * {@value #WRITER}): its reader skips those, merged when written, instead of parsing every webhook's note twice.
+     */
+    private volatile byte[] session = new byte[0];
 
     OrdersSeen(KafkaClients kafka, String topic, Duration retention, MeterRegistry registry) {
         this.topic = topic;
@@ -61,6 +70,7 @@ final class OrdersSeen implements AutoCloseable {
         if (reader == null) {
             seen.clear();
             loaded = new CountDownLatch(1);
+            session = java.util.UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             reader = new SupervisedLoop("orders-seen-reader", registry, this::read).start();
         }
     }
@@ -86,8 +96,12 @@ final class OrdersSeen implements AutoCloseable {
     CompletableFuture<Integer> expire(OffsetDateTime now) {
         OffsetDateTime before = now.minus(retention);
         List<CompletableFuture<Void>> acks = new ArrayList<>();
+        byte[] writer = session;
         for (String key : seen.removeUpdatedBefore(before)) {
-            acks.add(KafkaClients.send(producer, new ProducerRecord<>(topic, key, null)));
+            // Marked like a note: removed here already, and a note this session writes next must not be undone by it.
+            ProducerRecord<String, byte[]> tombstone = new ProducerRecord<>(topic, key, null);
+            tombstone.headers().add(WRITER, writer);
+            acks.add(KafkaClients.send(producer, tombstone));
         }
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply(v -> acks.size());
     }
@@ -103,12 +117,15 @@ final class OrdersSeen implements AutoCloseable {
     CompletableFuture<Void> record(String shop, Map<Long, Seen> orders) {
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         boolean holding = reader != null;
+        byte[] writer = session;
         orders.forEach((orderId, s) -> {
             String key = key(shop, orderId);
+            ProducerRecord<String, byte[]> note = new ProducerRecord<>(topic, key, EventJson.toBytes(s));
             if (holding) {
                 seen.merge(shop, orderId, s);
+                note.headers().add(WRITER, writer);
             }
-            acks.add(KafkaClients.send(producer, new ProducerRecord<>(topic, key, EventJson.toBytes(s))));
+            acks.add(KafkaClients.send(producer, note));
         });
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
@@ -123,6 +140,10 @@ final class OrdersSeen implements AutoCloseable {
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {
+        Header writer = r.headers().lastHeader(WRITER);
+        if (writer != null && java.util.Arrays.equals(writer.value(), session)) {
+            return; // merged when this lead session wrote it
+        }
         if (r.value() == null) {
             parse(r.key(), (shop, orderId) -> seen.remove(shop, orderId));
             return;

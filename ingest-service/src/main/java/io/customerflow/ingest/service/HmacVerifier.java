@@ -1,17 +1,12 @@
 package io.customerflow.ingest.service;
 
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,9 +33,9 @@ import io.customerflow.registry.ShopRecord;
 @ApplicationScoped
 public class HmacVerifier {
 
-    private final List<SecretKeySpec> unattached;
+    private final List<HmacKey> unattached;
     private final String appId;
-    private final List<SecretKeySpec> app;
+    private final List<HmacKey> app;
     private final Function<String, Optional<ShopRecord>> registry;
 
     @Inject
@@ -80,15 +75,15 @@ public class HmacVerifier {
             return false;
         }
         boolean valid = false;
-        for (SecretKeySpec key : keysFor(shop)) {
+        for (HmacKey key : keysFor(shop)) {
             // No early exit: every secret is tried, so timing tells nothing about which one matched.
-            valid |= MessageDigest.isEqual(sign(key, body), given);
+            valid |= MessageDigest.isEqual(key.sign(body), given);
         }
         return valid;
     }
 
     /** The secrets that may sign a webhook of this shop (see the class comment). */
-    List<SecretKeySpec> keysFor(String shop) {
+    List<HmacKey> keysFor(String shop) {
         ShopRecord record = shop == null || shop.isBlank() ? null : registry.apply(shop.trim()).orElse(null);
         if (record == null) {
             return appId != null ? app : unattached;
@@ -101,22 +96,11 @@ public class HmacVerifier {
 
     /** The header value Shopify would send for this body and secret (used by tests and the demo). */
     public static String signature(String secret, byte[] body) {
-        return Base64.getEncoder().encodeToString(
-                sign(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"), body));
+        return Base64.getEncoder().encodeToString(new HmacKey(secret).sign(body));
     }
 
-    private static List<SecretKeySpec> keys(List<String> secrets) {
+    private static List<HmacKey> keys(List<String> secrets) {
         return secrets.stream().filter(s -> s != null && !s.isBlank())
-                .map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256")).toList();
-    }
-
-    private static byte[] sign(SecretKeySpec key, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(body);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+                .map(HmacKey::new).toList();
     }
 }
