@@ -125,7 +125,8 @@ public final class Bench {
                                     Bench.this.drain();
                                 }
                             });
-                    case "ingest" -> new IngestBench().run(root, new IngestBench.Context() {
+                    case "ingest" -> new IngestBench().run(root, data, stack.service("ingest-service"),
+                            new IngestBench.Context() {
                         @Override
                         public int ingestPort() {
                             return ports.service("ingest-service");
@@ -156,6 +157,11 @@ public final class Bench {
                         @Override
                         public void drain() throws Exception {
                             Bench.this.drain();
+                        }
+
+                        @Override
+                        public void warmUp() throws Exception {
+                            Bench.this.warmUp();
                         }
                     });
                     default -> throw new IllegalArgumentException("--only store|throughput|burst|overload|ingest");

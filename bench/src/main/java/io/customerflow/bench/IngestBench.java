@@ -17,6 +17,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.customerflow.infra.LocalDemo;
+import io.customerflow.infra.ServiceProcess;
 
 /**
  * {@code ./customer-flow bench --only ingest}: ingest on its own (the three consumers stopped), measured by clients
@@ -55,35 +56,96 @@ final class IngestBench {
         double rawProducer(int concurrency, Duration duration) throws Exception;
 
         void drain() throws Exception;
+
+        /** The warm-up every phase starts with (webhooks with the consumers running), for a restarted ingest. */
+        void warmUp() throws Exception;
     }
 
-    void run(Path root, Context context) throws Exception {
+    void run(Path root, Path data, ServiceProcess ingest, Context context) throws Exception {
         int port = context.ingestPort();
         List<Row> rows = new ArrayList<>();
+        Map<Integer, double[]> baselines = new java.util.HashMap<>();
         for (int concurrency : CONCURRENCY) {
             byte[][] bare = { LeanClient.get(port, "/q/health/live") };
             double bareRate = LeanClient.closedLoop(port, concurrency, STEP, bare, 200).perSecond();
             double raw = context.rawProducer(concurrency, STEP);
+            baselines.put(concurrency, new double[] { bareRate, raw });
 
             byte[][] webhooks = prepare(port, context.base(), PREPARED);
-            rows.add(alone(context, concurrency, "lean, pre-signed", bareRate, raw,
+            rows.add(alone(context, context.servicePids(), concurrency, LEAN, bareRate, raw,
                     () -> profiled(context, "ingest-" + concurrency,
                             () -> LeanClient.closedLoop(port, concurrency, STEP, webhooks, 200))));
             long base = context.base();
-            rows.add(alone(context, concurrency, "JDK HttpClient, signing on the clock", bareRate, raw,
+            rows.add(alone(context, context.servicePids(), concurrency, "JDK HttpClient, signing on the clock", bareRate, raw,
                     () -> new LoadClient().closedLoop(concurrency, STEP, n -> Traffic.webhook(
                             LoadClient.uri(port, "/webhooks/shopify"), base, n), 200)));
-            rows.forEach(r -> {
-                if (r.concurrency() == concurrency) {
-                    System.out.printf(Locale.ROOT, "[ingest] %d senders, %s: %.0f webhooks/s (%.0f records/s), p99 %.1f"
-                            + " ms; bare %.0f/s, raw producer %.0f records/s%n", concurrency, r.client(), r.webhooks(),
-                            r.ingestRecords(), r.p99(), bareRate, raw);
-                }
-            });
+            print(rows, concurrency);
         }
+        rows.addAll(tried(root, data, ingest, context, baselines));
         String md = report(rows);
         Files.writeString(root.resolve("bench/INGEST.md"), md);
         System.out.println(md);
+    }
+
+    private static final String LEAN = "lean, pre-signed";
+
+    private static void print(List<Row> rows, int concurrency) {
+        rows.forEach(r -> {
+            if (r.concurrency() == concurrency) {
+                System.out.printf(Locale.ROOT, "[ingest] %d senders, %s: %.0f webhooks/s (%.0f records/s), p99 %.1f"
+                        + " ms; bare %.0f/s, raw producer %.0f records/s%n", concurrency, r.client(), r.webhooks(),
+                        r.ingestRecords(), r.p99(), r.bare(), r.rawRecords());
+            }
+        });
+    }
+
+    /**
+     * {@code BENCH_INGEST_SETTINGS=NAME=value,...} and/or {@code BENCH_INGEST_JAR=<another build's quarkus-run.jar>}:
+     * the lean steps again against an ingest started with those settings (environment variables) or from that build,
+     * after the configured one's and against the same run's baselines, to try a value or a change before adopting it.
+     * Each ingest had the same warm-up before its first step; the stack's own has had its earlier steps besides. The
+     * stack's own ingest is started again afterwards.
+     */
+    private List<Row> tried(Path root, Path data, ServiceProcess ingest, Context context,
+            Map<Integer, double[]> baselines) throws Exception {
+        String settings = System.getenv().getOrDefault("BENCH_INGEST_SETTINGS", "");
+        String jar = System.getenv().getOrDefault("BENCH_INGEST_JAR", "");
+        if (settings.isBlank() && jar.isBlank()) {
+            return List.of();
+        }
+        Map<String, String> env = new java.util.TreeMap<>();
+        for (String pair : settings.isBlank() ? new String[0] : settings.split(",")) {
+            env.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
+        }
+        String label = LEAN + (settings.isBlank() ? "" : ", " + settings.replace(",", ", "))
+                + (jar.isBlank() ? "" : ", build " + jar);
+        context.drain();
+        ingest.close();
+        Path config = data.resolve("config");
+        ServiceProcess other = new ServiceProcess("ingest-service",
+                jar.isBlank() ? root.resolve("ingest-service/target/quarkus-app/quarkus-run.jar") : Path.of(jar),
+                context.ingestPort(),
+                List.of(config.resolve("ingest-service.properties"), config.resolve("connect.properties")),
+                data.resolve("logs/ingest-service-tried.log"), env);
+        List<Row> rows = new ArrayList<>();
+        try {
+            other.start(Duration.ofMinutes(2));
+            context.warmUp();
+            context.drain();
+            Map<String, Long> pids = new java.util.HashMap<>(context.servicePids());
+            pids.put("ingest-service", other.pid());
+            for (int concurrency : CONCURRENCY) {
+                byte[][] webhooks = prepare(context.ingestPort(), context.base(), PREPARED);
+                double[] baseline = baselines.get(concurrency);
+                rows.add(alone(context, pids, concurrency, label, baseline[0],
+                        baseline[1], () -> LeanClient.closedLoop(context.ingestPort(), concurrency, STEP, webhooks, 200)));
+                print(rows, concurrency);
+            }
+        } finally {
+            other.close();
+            ingest.start(Duration.ofMinutes(2));
+        }
+        return rows;
     }
 
     interface Step {
@@ -91,9 +153,8 @@ final class IngestBench {
     }
 
     /** One step with the consumers stopped; they resume and work the backlog off before the next. */
-    private Row alone(Context context, int concurrency, String client, double bare, double raw, Step step)
-            throws Exception {
-        Map<String, Long> pids = context.servicePids();
+    private Row alone(Context context, Map<String, Long> pids, int concurrency, String client, double bare,
+            double raw, Step step) throws Exception {
         context.consumers(false);
         LoadClient.Result result;
         Map<String, Double> before = Cpu.now(pids);
@@ -165,7 +226,9 @@ final class IngestBench {
                 Ingest answers 200 once Kafka acknowledged both records a webhook makes (the order and its booking),
                 so its records/s are twice its webhooks/s. Baselines of the same run: the bare HTTP stack
                 (`/q/health/live`, same server, same client) and a raw producer (acks=all, the same senders, one
-                record each). CPU in seconds per second of the step (2.0 is both cores).
+                record each). CPU in seconds per second of the step (2.0 is both cores). A client naming settings or a
+                build ran after the others against an ingest restarted with them (`BENCH_INGEST_SETTINGS`,
+                `BENCH_INGEST_JAR`), same baselines and warm-up.
 
                 | senders | client | webhooks/s | ingest records/s | raw producer records/s | ingest / raw | p50 ms | p99 ms | errors | bare HTTP req/s | load client CPU | ingest CPU |
                 |---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|

@@ -92,7 +92,14 @@ public final class KafkaClients {
     public void readAndFollow(String clientId, String topic, SupervisedLoop loop,
             Consumer<ConsumerRecord<String, byte[]>> apply, Runnable loaded,
             Consumer<Map<TopicPartition, Long>> positions) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer(clientId, null, Map.of())) {
+        readAndFollow(clientId, topic, Map.of(), loop, apply, loaded, positions);
+    }
+
+    /** As above, with consumer properties of its own ({@code extra}: a reader that may fetch less often, say). */
+    public void readAndFollow(String clientId, String topic, Map<String, Object> extra, SupervisedLoop loop,
+            Consumer<ConsumerRecord<String, byte[]>> apply, Runnable loaded,
+            Consumer<Map<TopicPartition, Long>> positions) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(clientId, null, extra)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
