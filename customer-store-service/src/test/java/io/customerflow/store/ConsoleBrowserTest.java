@@ -366,7 +366,9 @@ class ConsoleBrowserTest extends StoreTestBase {
         kafka.send("test.store.reconcile-state.v1", "backfill/fleet-00001.myshopify.com", null, ("{\"shop\":"
                 + " \"fleet-00001.myshopify.com\", \"kind\": \"BACKFILL\", \"status\": \"RUNNING\", \"since\": \""
                 + now.minusDays(30) + "\", \"ordersTotal\": 200, \"ordersScanned\": 50, \"bookingsFound\": 7,"
-                + " \"startedAt\": \"" + now + "\", \"savedAt\": \"" + now + "\"}").getBytes(StandardCharsets.UTF_8));
+                + " \"startedAt\": \"" + now + "\", \"savedAt\": \"" + now + "\", \"bulk\": {\"operation\": null,"
+                + " \"offset\": 0, \"attempts\": 3, \"paging\": true, \"fallback\": \"bulk_failed\"}}")
+                .getBytes(StandardCharsets.UTF_8));
 
         signIn("test-store-token");
         browser.get(url("/console/shops"));
@@ -434,6 +436,9 @@ class ConsoleBrowserTest extends StoreTestBase {
         browser.get(url("/console/shops/fleet-00001.myshopify.com?lang=en"));
         assertEquals("running", browser.findElement(By.id("backfill")).getAttribute("data-status"));
         assertTrue(text(By.id("backfill")).contains("50 of 200 orders read, 7 bookings found"));
+        // Three bulk operations failed, so it pages: the operator sees why it is slower than one bulk read.
+        assertEquals("pages", browser.findElement(By.id("backfill-read-by")).getAttribute("data-read-by"));
+        assertEquals("read page by page (bulk_failed)", text(By.id("backfill-read-by")));
 
         // A backfill and a subscription check, asked with the form's CSRF token: on the topic, then on the audit page.
         try (var commands = kafka.tail("test.store.shops.commands.v1")) {

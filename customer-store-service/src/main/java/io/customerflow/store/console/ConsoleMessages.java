@@ -465,6 +465,12 @@ public interface ConsoleMessages {
     @Message("{scanned} of {total} orders read, {bookings} bookings found")
     String backfillProgress(long scanned, long total, long bookings);
 
+    @Message("read by one Shopify bulk operation")
+    String backfillReadByBulk();
+
+    @Message("read page by page")
+    String backfillReadByPages();
+
     @Message("No backfill yet.")
     String backfillNone();
 

@@ -278,10 +278,19 @@ public class ShopDirectory {
             throw new IllegalArgumentException("not a pass status");
         }
         String problem = text(v, "problem");
+        // A pass without a bulk read (reconciliation, bulk reads off) pages; a code not of ingest's shape is not shown.
+        JsonNode bulk = v.path("bulk");
+        String readBy = bulk.isObject() && !bulk.path("paging").asBoolean() ? "bulk" : "pages";
+        String fallback = bulk.isObject() ? text(bulk, "fallback") : null;
         into.put(shop, new ShopView.Pass(status, time(v, "since"), time(v, "until"), v.path("ordersTotal").asLong(),
                 v.path("ordersScanned").asLong(), v.path("bookingsFound").asLong(),
                 v.path("eventsPublished").asLong(), time(v, "startedAt"), time(v, "savedAt"), time(v, "finishedAt"),
-                problem != null && problem.matches("[a-z0-9_]{1,40}") ? problem : null));
+                code(problem), readBy, code(fallback)));
+    }
+
+    /** A code of ingest's (snake case, short), or null: the page shows it as it is. */
+    private static String code(String value) {
+        return value != null && value.matches("[a-z0-9_]{1,40}") ? value : null;
     }
 
     private static String text(JsonNode node, String field) {

@@ -63,10 +63,13 @@ public record ShopView(Registered registered, Map<ShopHealthReport.Aspect, ShopH
             OffsetDateTime installedAt, OffsetDateTime updatedAt) {
     }
 
-    /** A reconciliation pass or a backfill, as ingest saved it. */
+    /**
+     * A reconciliation pass or a backfill, as ingest saved it. {@code readBy}: {@code bulk} (one Shopify bulk
+     * operation) or {@code pages}; {@code fallback}: why a backfill that would read a bulk operation pages instead.
+     */
     public record Pass(String status, OffsetDateTime since, OffsetDateTime until, long ordersTotal, long ordersScanned,
             long bookingsFound, long eventsPublished, OffsetDateTime startedAt, OffsetDateTime savedAt,
-            OffsetDateTime finishedAt, String problem) {
+            OffsetDateTime finishedAt, String problem, String readBy, String fallback) {
 
         /** Percent of the orders scanned, 0 when the total is not known yet. */
         public long percent() {
