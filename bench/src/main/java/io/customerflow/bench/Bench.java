@@ -124,6 +124,11 @@ public final class Bench {
                                 public void drain() throws Exception {
                                     Bench.this.drain();
                                 }
+
+                                @Override
+                                public byte[][] signed(int count) throws Exception {
+                                    return IngestBench.prepare(ingestPort(), Bench.this.base(), count);
+                                }
                             });
                     case "ingest" -> new IngestBench().run(root, data, stack.service("ingest-service"),
                             new IngestBench.Context() {

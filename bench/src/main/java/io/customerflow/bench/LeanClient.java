@@ -104,6 +104,70 @@ final class LeanClient {
         return new LoadClient.Result(concurrency, seconds, ok.get(), errors.get(), latency, answers);
     }
 
+    /**
+     * Open loop: request {@code i} of {@code requests} is due at {@code start + i / perSecond}, whatever the answers,
+     * for {@code duration}. {@code connections} senders, each on its own HTTP/1.1 connection, take the next request
+     * due; its latency counts from when it was due, so a request that waited for a free connection, the server's
+     * accept or the kernel counts that wait too. Enough connections never let the client be what limits the rate.
+     */
+    static LoadClient.Result openLoop(int port, int connections, int perSecond, Duration duration, byte[][] requests,
+            int okStatus) throws Exception {
+        Stats latency = new Stats();
+        Stats answers = new Stats();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+        long total = Math.min(requests.length, perSecond * duration.toSeconds());
+        long intervalNanos = 1_000_000_000L / perSecond;
+        ExecutorService workers = Executors.newFixedThreadPool(connections);
+        long start = System.nanoTime() + 50_000_000L; // every sender started before the first is due
+        for (int w = 0; w < connections; w++) {
+            workers.submit(() -> {
+                Socket socket = null;
+                InputStream in = null;
+                byte[] buffer = new byte[8192];
+                for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                    long due = start + i * intervalNanos;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    try {
+                        if (socket == null) {
+                            socket = new Socket("127.0.0.1", port);
+                            socket.setTcpNoDelay(true);
+                            in = new BufferedInputStream(socket.getInputStream(), 16384);
+                        }
+                        OutputStream out = socket.getOutputStream();
+                        out.write(requests[(int) i]);
+                        out.flush();
+                        int status = readResponse(in, buffer);
+                        long took = (System.nanoTime() - due) / 1000;
+                        answers.add(took);
+                        if (status == okStatus) {
+                            latency.add(took);
+                            ok.incrementAndGet();
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        answers.add((System.nanoTime() - due) / 1000);
+                        errors.incrementAndGet();
+                        close(socket);
+                        socket = null;
+                    }
+                }
+                close(socket);
+                return null;
+            });
+        }
+        workers.shutdown();
+        if (!workers.awaitTermination(duration.toSeconds() + 120, TimeUnit.SECONDS)) {
+            workers.shutdownNow();
+        }
+        return new LoadClient.Result(connections, duration.toSeconds(), ok.get(), errors.get(), latency, answers);
+    }
+
     /** Reads one response (status line, headers, a Content-Length or chunked body); answers its status. */
     private static int readResponse(InputStream in, byte[] buffer) throws IOException {
         String head = readUntilBlankLine(in);
