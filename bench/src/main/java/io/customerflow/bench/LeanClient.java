@@ -106,66 +106,77 @@ final class LeanClient {
 
     /**
      * Open loop: request {@code i} of {@code requests} is due at {@code start + i / perSecond}, whatever the answers,
-     * for {@code duration}. {@code connections} senders, each on its own HTTP/1.1 connection, take the next request
-     * due; its latency counts from when it was due, so a request that waited for a free connection, the server's
-     * accept or the kernel counts that wait too. Enough connections never let the client be what limits the rate.
+     * for {@code duration}. One thread keeps the schedule and hands each request, when due, to a sender; a sender
+     * takes the connection used last that is free, or opens one (so there are as many HTTP/1.1 connections as
+     * requests in flight, as with a pooling client). A latency counts from when its request was due: a late hand-over,
+     * a new connection and the server's queue all count. Nothing is built or signed on the clock.
      */
-    static LoadClient.Result openLoop(int port, int connections, int perSecond, Duration duration, byte[][] requests,
-            int okStatus) throws Exception {
+    static LoadClient.Result openLoop(int port, int perSecond, Duration duration, byte[][] requests, int okStatus)
+            throws Exception {
         Stats latency = new Stats();
         Stats answers = new Stats();
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.ConcurrentLinkedDeque<Connection> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
         long total = Math.min(requests.length, perSecond * duration.toSeconds());
         long intervalNanos = 1_000_000_000L / perSecond;
-        ExecutorService workers = Executors.newFixedThreadPool(connections);
-        long start = System.nanoTime() + 50_000_000L; // every sender started before the first is due
-        for (int w = 0; w < connections; w++) {
-            workers.submit(() -> {
-                Socket socket = null;
-                InputStream in = null;
-                byte[] buffer = new byte[8192];
-                for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-                    long due = start + i * intervalNanos;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
+        ExecutorService senders = Executors.newCachedThreadPool();
+        long start = System.nanoTime();
+        for (long i = 0; i < total; i++) {
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            byte[] request = requests[(int) i];
+            senders.execute(() -> {
+                Connection connection = idle.pollFirst();
+                try {
+                    if (connection == null) {
+                        connection = Connection.open(port);
                     }
-                    try {
-                        if (socket == null) {
-                            socket = new Socket("127.0.0.1", port);
-                            socket.setTcpNoDelay(true);
-                            in = new BufferedInputStream(socket.getInputStream(), 16384);
-                        }
-                        OutputStream out = socket.getOutputStream();
-                        out.write(requests[(int) i]);
-                        out.flush();
-                        int status = readResponse(in, buffer);
-                        long took = (System.nanoTime() - due) / 1000;
-                        answers.add(took);
-                        if (status == okStatus) {
-                            latency.add(took);
-                            ok.incrementAndGet();
-                        } else {
-                            errors.incrementAndGet();
-                        }
-                    } catch (IOException e) {
-                        answers.add((System.nanoTime() - due) / 1000);
+                    int status = connection.exchange(request);
+                    long took = (System.nanoTime() - due) / 1000;
+                    answers.add(took);
+                    if (status == okStatus) {
+                        latency.add(took);
+                        ok.incrementAndGet();
+                    } else {
                         errors.incrementAndGet();
-                        close(socket);
-                        socket = null;
+                    }
+                    idle.offerFirst(connection);
+                } catch (IOException e) {
+                    answers.add((System.nanoTime() - due) / 1000);
+                    errors.incrementAndGet();
+                    if (connection != null) {
+                        close(connection.socket());
                     }
                 }
-                close(socket);
-                return null;
             });
         }
-        workers.shutdown();
-        if (!workers.awaitTermination(duration.toSeconds() + 120, TimeUnit.SECONDS)) {
-            workers.shutdownNow();
+        senders.shutdown();
+        if (!senders.awaitTermination(duration.toSeconds() + 120, TimeUnit.SECONDS)) {
+            senders.shutdownNow();
         }
-        return new LoadClient.Result(connections, duration.toSeconds(), ok.get(), errors.get(), latency, answers);
+        idle.forEach(c -> close(c.socket()));
+        return new LoadClient.Result(0, duration.toSeconds(), ok.get(), errors.get(), latency, answers);
+    }
+
+    /** One HTTP/1.1 connection of {@link #openLoop}, used by one sender at a time. */
+    private record Connection(Socket socket, InputStream in, byte[] buffer) {
+
+        static Connection open(int port) throws IOException {
+            Socket socket = new Socket("127.0.0.1", port);
+            socket.setTcpNoDelay(true);
+            return new Connection(socket, new BufferedInputStream(socket.getInputStream(), 16384), new byte[8192]);
+        }
+
+        int exchange(byte[] request) throws IOException {
+            OutputStream out = socket.getOutputStream();
+            out.write(request);
+            out.flush();
+            return readResponse(in, buffer);
+        }
     }
 
     /** Reads one response (status line, headers, a Content-Length or chunked body); answers its status. */
