@@ -374,7 +374,7 @@ public interface IngestConfig {
         /**
          * The answer time ingest holds webhooks to, counted from their arrival: a webhook slower than this (queueing
          * for a core or for Kafka, or a slow upload) shrinks the admission limit by a quarter, faster ones while it is
-         * in use grow it by one.
+         * in use grow it by one per limit's worth of them.
          */
         @WithDefault("500ms")
         Duration latencyTarget();

@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Why adaptive: the right number is capacity × acceptable latency, and capacity is what the pod's cores, the broker
  * and its neighbours allow at that moment. A request slower than the target means work is queueing (for a core or
  * for Kafka): the limit shrinks by a quarter, at most once per target period, so a single burst of slow answers
- * counts once. A request within the target while at least half the limit is in use lets it grow by one, up to the
- * configured maximum; an idle service keeps its limit where it was.
+ * counts once. Requests within the target while at least half the limit is in use let it grow by one per limit's
+ * worth of them (one place per round trip, as TCP's congestion avoidance grows by one segment per window), up to the
+ * configured maximum; an idle service keeps its limit where it was. Growing by one per fast answer instead, the limit
+ * was back at its maximum a fraction of a second after each cut, and past capacity it never held.
  */
 final class AdmissionLimit {
 
@@ -25,6 +27,8 @@ final class AdmissionLimit {
     private final AtomicInteger inProgress = new AtomicInteger();
     private volatile int limit;
     private long lastDecrease = Long.MIN_VALUE / 2;
+    /** Fast answers counted towards the next place. */
+    private int fastSinceGrowth;
 
     AdmissionLimit(int max, long targetNanos) {
         this.max = max;
@@ -56,9 +60,11 @@ final class AdmissionLimit {
             if (now - lastDecrease >= targetNanos) {
                 limit = Math.max(MIN, (int) (limit * 0.75));
                 lastDecrease = now;
+                fastSinceGrowth = 0;
             }
-        } else if (busy * 2 >= limit && limit < max) {
+        } else if (busy * 2 >= limit && limit < max && ++fastSinceGrowth >= limit) {
             limit++;
+            fastSinceGrowth = 0;
         }
     }
 

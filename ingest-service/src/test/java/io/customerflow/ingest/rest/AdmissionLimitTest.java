@@ -54,11 +54,11 @@ class AdmissionLimitTest {
     }
 
     @Test
-    void fastAnswersGrowTheLimitByOneOnlyWhileItIsInUseUpToTheMaximum() {
+    void fastAnswersGrowTheLimitByOnePerLimitsWorthOnlyWhileItIsInUseUpToTheMaximum() {
         AdmissionLimit limit = new AdmissionLimit(64, TARGET);
         shrink(limit);
         int shrunk = limit.limit();
-        assertTrue(shrunk < 64);
+        assertEquals(48, shrunk);
 
         // One request at a time: the limit is not in use, so it stays.
         for (int i = 0; i < 100; i++) {
@@ -67,21 +67,49 @@ class AdmissionLimitTest {
         }
         assertEquals(shrunk, limit.limit());
 
-        // Busy (at least half the limit in progress) and fast: one more place per answer, up to the maximum.
-        int held = 0;
-        while (limit.tryAcquire()) {
-            held++;
+        // Busy (at least half the limit in progress) and fast: one more place per limit's worth of answers (a round
+        // trip), not per answer, up to the maximum.
+        fill(limit);
+        for (int i = 1; i < shrunk; i++) {
+            limit.release(FAST, 0);
+            fill(limit);
         }
+        assertEquals(shrunk, limit.limit(), "one answer short of a round trip");
         limit.release(FAST, 0);
         assertEquals(shrunk + 1, limit.limit());
-        for (int i = 0; i < 200; i++) {
-            while (limit.tryAcquire()) {
-                held++;
-            }
+        int answers = 0;
+        while (limit.limit() < 64) {
+            fill(limit);
             limit.release(FAST, 0);
+            answers++;
         }
-        assertEquals(64, limit.limit());
-        assertTrue(held > 64);
+        // 49 + 50 + ... + 63 answers for the remaining 15 places.
+        assertEquals((49 + 63) * 15 / 2, answers);
+        fill(limit);
+        limit.release(FAST, 0);
+        assertEquals(64, limit.limit(), "never past the maximum");
+    }
+
+    @Test
+    void aCutStartsTheCountTowardsTheNextPlaceAgain() {
+        AdmissionLimit limit = new AdmissionLimit(64, TARGET);
+        shrink(limit);
+        fill(limit);
+        for (int i = 1; i < 48; i++) {
+            limit.release(FAST, 0);
+            fill(limit);
+        }
+        limit.release(SLOW, TARGET);
+        assertEquals(36, limit.limit());
+        fill(limit);
+        limit.release(FAST, TARGET);
+        assertEquals(36, limit.limit(), "the answers before the cut no longer count");
+    }
+
+    private static void fill(AdmissionLimit limit) {
+        while (limit.tryAcquire()) {
+            // hold every free place: the limit is in use
+        }
     }
 
     private static void shrink(AdmissionLimit limit) {
