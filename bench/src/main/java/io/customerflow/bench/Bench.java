@@ -61,6 +61,8 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        // The broker as a cluster runs it (C2 too), not C1 only as in tests: it shares the cores with what is measured.
+        System.setProperty("customer-flow.broker-jit", System.getProperty("customer-flow.broker-jit", "full"));
         List<String> a = List.of(args);
         if (a.contains("--reconcile")) {
             ReconcileBench.main(args);

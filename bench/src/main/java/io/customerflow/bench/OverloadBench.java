@@ -29,7 +29,7 @@ final class OverloadBench {
     static final Duration STEP = Duration.ofSeconds(10);
 
     record Row(String ingest, double multiple, int offered, double accepted, double refused, double acceptedP50,
-            double acceptedP99, double allP99, double allMax) {
+            double acceptedP99, double allP99, double allMax, IngestShedding.During shedding) {
     }
 
     /** What the phase needs of the running bench. */
@@ -60,14 +60,21 @@ final class OverloadBench {
                 root.resolve("ingest-service/target/quarkus-app/quarkus-run.jar"), context.ingestPort(),
                 List.of(config.resolve("ingest-service.properties"), config.resolve("connect.properties")),
                 data.resolve("logs/ingest-service-unbounded.log"),
+                // A latency target no answer reaches: else the adaptive limit shrinks from its lifted maximum at the
+                // first slow answers and the "unbounded" ingest refuses at admission after all.
                 Map.of("INGEST_DELIVERY_MAX_IN_FLIGHT", "100000000",
-                        "INGEST_DELIVERY_MAX_CONCURRENT_REQUESTS", "100000000"));
+                        "INGEST_DELIVERY_MAX_CONCURRENT_REQUESTS", "100000000",
+                        "INGEST_DELIVERY_LATENCY_TARGET", "1h"));
         double capacity;
         List<Row> before;
         List<Row> search = new ArrayList<>();
         try {
             unbounded.start(Duration.ofMinutes(2));
             warmUp(context);
+            // The whole system's JIT before its capacity is searched: in the first runs the search's first step,
+            // 25 s after warm-up, read p99 3 s at a rate the same ingest later took within 0.6 s.
+            new LoadClient(true).closedLoop(64, SYSTEM_WARM_UP, context.webhooks(), 200);
+            context.drain();
             double closed = new LoadClient(true).closedLoop(64, Duration.ofSeconds(10), context.webhooks(), 200)
                     .perSecond();
             System.out.printf(Locale.ROOT, "[overload] closed loop at 64, bounds lifted: %.0f/s%n", closed);
@@ -84,33 +91,48 @@ final class OverloadBench {
         // The same ingest offered the same rates by the JDK client, signing each webhook as it sends: how much of the
         // latency past capacity is the load client's, on the same cores.
         rows.addAll(curve(JDK_CLIENT + "as configured (admission + publish bound)", capacity, context));
-        // BENCH_INGEST_SETTINGS (NAME=value,...): the bounded curve again with other settings, same run, to try them
-        // before changing the defaults.
-        String settings = System.getenv().getOrDefault("BENCH_INGEST_SETTINGS", "");
-        if (!settings.isBlank()) {
-            Map<String, String> env = new java.util.TreeMap<>();
-            for (String pair : settings.split(",")) {
-                env.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
-            }
-            context.drain();
-            ingest.close();
-            ServiceProcess tried = new ServiceProcess("ingest-service",
-                    root.resolve("ingest-service/target/quarkus-app/quarkus-run.jar"), context.ingestPort(),
-                    List.of(config.resolve("ingest-service.properties"), config.resolve("connect.properties")),
-                    data.resolve("logs/ingest-service-tried.log"), env);
-            try {
-                tried.start(Duration.ofMinutes(2));
-                warmUp(context);
-                rows.addAll(curve("bounded, " + settings.replace(",", ", "), capacity, context));
-            } finally {
-                tried.close();
-                ingest.start(Duration.ofMinutes(2));
-            }
-        }
+        rows.addAll(tried(root, data, ingest, capacity, context));
         rows.addAll(before);
         String md = report(capacity, rows, search);
         Files.writeString(root.resolve("bench/OVERLOAD.md"), md);
         System.out.println(md);
+    }
+
+    /**
+     * {@code BENCH_INGEST_SETTINGS=NAME=value,...} and/or {@code BENCH_INGEST_JAR=<another build's quarkus-run.jar>}:
+     * the bounded curve again from an ingest started with those settings (environment variables) or from that build,
+     * same run and capacity, warmed up the same way, to try a value or a change before adopting it. The stack's own
+     * ingest is started again afterwards.
+     */
+    private List<Row> tried(Path root, Path data, ServiceProcess ingest, double capacity, Context context)
+            throws Exception {
+        String settings = System.getenv().getOrDefault("BENCH_INGEST_SETTINGS", "");
+        String jar = System.getenv().getOrDefault("BENCH_INGEST_JAR", "");
+        if (settings.isBlank() && jar.isBlank()) {
+            return List.of();
+        }
+        Map<String, String> env = new java.util.TreeMap<>();
+        for (String pair : settings.isBlank() ? new String[0] : settings.split(",")) {
+            env.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
+        }
+        String label = "bounded" + (settings.isBlank() ? "" : ", " + settings.replace(",", ", "))
+                + (jar.isBlank() ? "" : ", build " + jar);
+        context.drain();
+        ingest.close();
+        Path config = data.resolve("config");
+        ServiceProcess tried = new ServiceProcess("ingest-service",
+                jar.isBlank() ? root.resolve("ingest-service/target/quarkus-app/quarkus-run.jar") : Path.of(jar),
+                context.ingestPort(),
+                List.of(config.resolve("ingest-service.properties"), config.resolve("connect.properties")),
+                data.resolve("logs/ingest-service-tried.log"), env);
+        try {
+            tried.start(Duration.ofMinutes(2));
+            warmUp(context);
+            return curve(label, capacity, context);
+        } finally {
+            tried.close();
+            ingest.start(Duration.ofMinutes(2));
+        }
     }
 
     /**
@@ -161,6 +183,9 @@ final class OverloadBench {
         context.drain();
     }
 
+    /** Load on every service and the broker, before anything is measured. */
+    static final Duration SYSTEM_WARM_UP = Duration.ofSeconds(40);
+
     /** Below what this box sustains in any run so far. */
     static final int WARM_UP_RATE = 200;
 
@@ -185,13 +210,18 @@ final class OverloadBench {
      * (signed before the clock, pooled connections), or the JDK one where the row's name says so.
      */
     private Row step(String ingest, double multiple, int rate, Context context) throws Exception {
-        LoadClient.Result r = ingest.startsWith(JDK_CLIENT)
-                ? new LoadClient().openLoop(rate, STEP, context.webhooks(), 200, (n, sentAtMs) -> { })
-                : LeanClient.openLoop(context.ingestPort(), rate, STEP,
-                        context.signed((int) (rate * STEP.toSeconds())), 200);
+        LoadClient.Result r;
+        IngestShedding.During shedding;
+        try (IngestShedding watch = IngestShedding.watch(context.ingestPort())) {
+            r = ingest.startsWith(JDK_CLIENT)
+                    ? new LoadClient().openLoop(rate, STEP, context.webhooks(), 200, (n, sentAtMs) -> { })
+                    : LeanClient.openLoop(context.ingestPort(), rate, STEP,
+                            context.signed((int) (rate * STEP.toSeconds())), 200);
+            shedding = watch.during();
+        }
         double seconds = STEP.toSeconds();
         return new Row(ingest, multiple, rate, r.ok() / seconds, r.errors() / seconds, r.latency().percentileMs(0.5),
-                r.latency().percentileMs(0.99), r.answers().percentileMs(0.99), r.answers().maxMs());
+                r.latency().percentileMs(0.99), r.answers().percentileMs(0.99), r.answers().maxMs(), shedding);
     }
 
     private static String report(double capacity, List<Row> rows, List<Row> search) {
@@ -205,22 +235,30 @@ final class OverloadBench {
                 .append("rows named \"JDK client\" by the JDK client the other phases use, signing as it sends), the ")
                 .append("consumers catching up between ")
                 .append("steps, each ingest warmed up first: a replacement ingest whose ")
-                .append("`ingest.delivery.max-concurrent-requests` and `max-in-flight` are lifted, as before the bounds ")
-                .append("existed, then ingest as configured. Accepted: answered 200 ")
+                .append("`ingest.delivery.max-concurrent-requests` and `max-in-flight` are lifted and whose ")
+                .append("`latency-target` no answer reaches (its admission limit never shrinks), as before the bounds ")
+                .append("existed, then ingest as configured; before the capacity search, ")
+                .append(SYSTEM_WARM_UP.toSeconds()).append(" s at 64 senders warm the whole system, the broker run ")
+                .append("with its full JIT as a cluster runs it. Accepted: answered 200 ")
                 .append("(stored in Kafka); refused: 503 with Retry-After (or no answer). Capacity: the highest rate the ")
                 .append("whole system sustained with the bounds lifted, every request accepted with p99 within ")
                 .append(String.format(Locale.ROOT, "%.0f ms", SUSTAINED_P99_MS))
                 .append(" (searched open loop from the closed-loop figure of 64 senders, a quarter per step; the ")
                 .append("search is the last table), ").append(String.format(Locale.ROOT, "%.0f", capacity))
-                .append(" webhooks/s; goodput = accepted ÷ capacity.\n\n")
-                .append("| ingest | × capacity | offered/s | accepted/s | goodput | refused/s | accepted p50 ms | ")
+                .append(" webhooks/s; goodput = accepted ÷ capacity. Refused by: ingest's own counts during the step, ")
+                .append("at admission (`ingest_requests_shed_total`) / at the publish bound (`ingest_publish_shed_total`); ")
+                .append("admission limit: the lowest and the last of `ingest_admission_limit`, read every ")
+                .append(IngestShedding.EVERY.toMillis()).append(" ms.\n\n")
+                .append("| ingest | × capacity | offered/s | accepted/s | goodput | refused/s | refused/s by: admission / ")
+                .append("publish bound | admission limit: lowest, last | accepted p50 ms | ")
                 .append("accepted p99 ms | every answer p99 ms | every answer max ms |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             md.append(String.format(Locale.ROOT,
-                    "| %s | %.1f | %d | %.0f | %.2f | %.0f | %.1f | %.1f | %.1f | %.1f |%n", r.ingest(), r.multiple(),
-                    r.offered(), r.accepted(), r.accepted() / capacity, r.refused(), r.acceptedP50(),
-                    r.acceptedP99(), r.allP99(), r.allMax()));
+                    "| %s | %.1f | %d | %.0f | %.2f | %.0f | %s | %s | %.1f | %.1f | %.1f | %.1f |%n", r.ingest(),
+                    r.multiple(), r.offered(), r.accepted(), r.accepted() / capacity, r.refused(),
+                    r.shedding().refusedBy(), r.shedding().limits(), r.acceptedP50(), r.acceptedP99(), r.allP99(),
+                    r.allMax()));
         }
         md.append("\nThe capacity search (bounds lifted):\n\n| offered/s | accepted/s | accepted p50 ms | accepted p99 ms |\n")
                 .append("|---:|---:|---:|---:|\n");

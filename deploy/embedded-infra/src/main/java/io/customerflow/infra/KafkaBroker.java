@@ -28,6 +28,14 @@ public final class KafkaBroker implements AutoCloseable {
     private static final String CLASSPATH_RESOURCE = "/customer-flow/kafka-broker.classpath";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
+    /**
+     * The broker's JIT: C1 only by default, which starts it on less CPU for tests and the local run; the bench sets
+     * {@code -Dcustomer-flow.broker-jit=full} to measure the broker as a cluster runs it (C2 as well). Without it,
+     * the broker spends more CPU per record for as long as it runs, on the cores it shares with what is measured.
+     */
+    static final List<String> JIT = "full".equals(System.getProperty("customer-flow.broker-jit"))
+            ? List.of() : List.of("-XX:TieredStopAtLevel=1");
+
     private final Path workDir;
     private final int port;
     private int scramPort;
@@ -103,7 +111,9 @@ public final class KafkaBroker implements AutoCloseable {
             Files.createDirectories(workDir);
             Path properties = writeServerProperties(FreePorts.find());
             List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xms128m", "-Xmx512m",
-                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC"));
+            command.addAll(JIT);
+            command.addAll(List.of(
                     "-Dlog4j2.configurationFile=customer-flow/kafka-log4j2.properties",
                     "-cp", classpath(), BrokerMain.class.getName(),
                     Long.toString(ProcessHandle.current().pid()), properties.toString(), clusterId()));
