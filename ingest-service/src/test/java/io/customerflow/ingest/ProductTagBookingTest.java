@@ -105,6 +105,24 @@ class ProductTagBookingTest extends IngestTestBase {
     }
 
     @Test
+    void anOrderWhoseLineItemsAllSayWhatTheyAreIsSettledWithoutALookUp() throws IOException {
+        // The sample's booking line item carries the booking app's marks (its other, unmarked item is dropped); its
+        // product is tagged here, so a look-up would show. The reader settles such an order where it reads it.
+        long orderId = 6_200_031;
+        ObjectNode order = (ObjectNode) EventJson.mapper().readTree(bookingOrder(orderId));
+        ((com.fasterxml.jackson.databind.node.ArrayNode) order.get("line_items")).remove(1);
+        long productId = order.path("line_items").path(0).path("product_id").asLong();
+        ReconcileProfile.shopify.tagProduct(productId, "sesami-service");
+        double notNeeded = metric("ingest_booking_lookups_total", "outcome=\"not_needed\"");
+        webhook("orders/create", EventJson.mapper().writeValueAsBytes(order)).statusCode(200);
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> metric("ingest_booking_lookups_total", "outcome=\"not_needed\"") > notNeeded);
+        assertTrue(!lookedUp(productId), "no look-up for an order its own line items decide");
+        assertTrue(published().stream().anyMatch(id(SHOP + "/" + orderId + "/" + order.path("line_items").path(0)
+                .path("id").asLong())), "its booking came with the order");
+    }
+
+    @Test
     void throughA5xxStormAndThrottlingEveryBookingIsPublishedOnce() throws IOException {
         ReconcileProfile.shopify.tagProduct(62_021, "sesami-service");
         ReconcileProfile.shopify.tagProduct(62_022, "sesami-service");

@@ -52,6 +52,11 @@ public class BookingLookupConsumer {
                 return message.ack(); // uninstalls
             }
             shop = order.shop();
+            if (!bookings.needsLookup(event)) {
+                // Most orders: no worker, no lane. Acked out of order like the rest (the commit waits for earlier ones).
+                bookings.notNeeded();
+                return message.ack();
+            }
         } catch (RuntimeException e) {
             // Any failure, a bug included, is this record's: the stream goes on with the next one.
             return deadLetter(message, e);

@@ -83,15 +83,28 @@ public class ProductTagBookings {
         this.pauseAfterGivingUp = config.booking().lookupPauseAfterGivingUp();
     }
 
+    /**
+     * Whether the order needs a look-up at all: a webhook's order with a line item that only its product's tags can
+     * decide. Most don't; the reader settles those where it reads them ({@link #notNeeded}), without a worker.
+     */
+    public boolean needsLookup(EventRecord<?> record) {
+        // Reconciliation and backfill read the tags with the order.
+        return record.data() instanceof OrderEvent order && !order.markedHistorical()
+                && WebhookEvents.webhookSource(order.shop()).equals(record.cloudEvent().source())
+                && order.lineItems().stream().anyMatch(detector::needsProductTags);
+    }
+
+    /** Counts an order {@link #needsLookup} declined. */
+    public void notNeeded() {
+        metrics.counter("ingest.booking.lookups", "outcome", "not_needed").increment();
+    }
+
     public Uni<Outcome> handle(EventRecord<?> record) {
-        if (!(record.data() instanceof OrderEvent order) || order.markedHistorical()
-                || !WebhookEvents.webhookSource(order.shop()).equals(record.cloudEvent().source())) {
-            return count(Outcome.NOT_NEEDED); // reconciliation and backfill read the tags with the order
-        }
-        List<OrderLineItem> undecided = order.lineItems().stream().filter(detector::needsProductTags).toList();
-        if (undecided.isEmpty()) {
+        if (!needsLookup(record)) {
             return count(Outcome.NOT_NEEDED);
         }
+        OrderEvent order = (OrderEvent) record.data();
+        List<OrderLineItem> undecided = order.lineItems().stream().filter(detector::needsProductTags).toList();
         if (!shopify.canRead(order.shop())) {
             Log.warnf("order %d of %s: its products' tags can't be read (no Admin API token for the shop)",
                     order.orderId(), order.shop());
