@@ -91,6 +91,9 @@ public final class Bench {
         Path data = Files.createTempDirectory("customer-flow-bench-");
         ports = LocalDemo.Ports.free();
         stack = LocalStack.in(root, data);
+        // Stopped (SIGSTOP) for a step, a consumer can't end when the bench is stopped mid-step: resume them first.
+        Thread resume = new Thread(() -> stack.servicePids().values().forEach(pid -> signal("CONT", pid)));
+        Runtime.getRuntime().addShutdownHook(resume);
         try {
             sinks = new SinkWatch(ports);
             standIn = stack.start(ports, port -> {
@@ -190,6 +193,11 @@ public final class Bench {
             report.write(root);
         } finally {
             stack.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(resume);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs, harmlessly
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -65,6 +66,7 @@ final class IngestBench {
         int port = context.ingestPort();
         List<Row> rows = new ArrayList<>();
         Map<Integer, double[]> baselines = new java.util.HashMap<>();
+        compiled(context);
         for (int concurrency : CONCURRENCY) {
             byte[][] bare = { LeanClient.get(port, "/q/health/live") };
             double bareRate = LeanClient.closedLoop(port, concurrency, STEP, bare, 200).perSecond();
@@ -89,6 +91,19 @@ final class IngestBench {
 
     private static final String LEAN = "lean, pre-signed";
 
+    /**
+     * Ingest under the steps' load for {@link #COMPILED} before the first, then the consumers catch up. The phases'
+     * common warm-up (15 s at 8 senders) left it compiling: JFR showed the C2 compiler threads as ingest's busiest
+     * during the 64-sender step, so every step measured the JIT's work besides ingest's.
+     */
+    private static void compiled(Context context) throws Exception {
+        LeanClient.closedLoop(context.ingestPort(), 64, COMPILED, prepare(context.ingestPort(), context.base(),
+                PREPARED), 200);
+        context.drain();
+    }
+
+    static final Duration COMPILED = Duration.ofSeconds(30);
+
     private static void print(List<Row> rows, int concurrency) {
         rows.forEach(r -> {
             if (r.concurrency() == concurrency) {
@@ -100,38 +115,26 @@ final class IngestBench {
     }
 
     /**
-     * {@code BENCH_INGEST_SETTINGS=NAME=value,...} and/or {@code BENCH_INGEST_JAR=<another build's quarkus-run.jar>}:
-     * the lean steps again against an ingest started with those settings (environment variables) or from that build,
+     * {@link TriedIngest}: the lean steps again against an ingest started with other settings or from another build,
      * after the configured one's and against the same run's baselines, to try a value or a change before adopting it.
      * Each ingest had the same warm-up before its first step; the stack's own has had its earlier steps besides. The
      * stack's own ingest is started again afterwards.
      */
     private List<Row> tried(Path root, Path data, ServiceProcess ingest, Context context,
             Map<Integer, double[]> baselines) throws Exception {
-        String settings = System.getenv().getOrDefault("BENCH_INGEST_SETTINGS", "");
-        String jar = System.getenv().getOrDefault("BENCH_INGEST_JAR", "");
-        if (settings.isBlank() && jar.isBlank()) {
+        Optional<TriedIngest> tried = TriedIngest.fromEnvironment();
+        if (tried.isEmpty()) {
             return List.of();
         }
-        Map<String, String> env = new java.util.TreeMap<>();
-        for (String pair : settings.isBlank() ? new String[0] : settings.split(",")) {
-            env.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
-        }
-        String label = LEAN + (settings.isBlank() ? "" : ", " + settings.replace(",", ", "))
-                + (jar.isBlank() ? "" : ", build " + jar);
+        String label = tried.get().label(LEAN);
         context.drain();
         ingest.close();
-        Path config = data.resolve("config");
-        ServiceProcess other = new ServiceProcess("ingest-service",
-                jar.isBlank() ? root.resolve("ingest-service/target/quarkus-app/quarkus-run.jar") : Path.of(jar),
-                context.ingestPort(),
-                List.of(config.resolve("ingest-service.properties"), config.resolve("connect.properties")),
-                data.resolve("logs/ingest-service-tried.log"), env);
+        ServiceProcess other = tried.get().process(root, data, context.ingestPort());
         List<Row> rows = new ArrayList<>();
         try {
             other.start(Duration.ofMinutes(2));
             context.warmUp();
-            context.drain();
+            compiled(context);
             Map<String, Long> pids = new java.util.HashMap<>(context.servicePids());
             pids.put("ingest-service", other.pid());
             for (int concurrency : CONCURRENCY) {
@@ -228,12 +231,13 @@ final class IngestBench {
                 (`/q/health/live`, same server, same client) and a raw producer (acks=all, the same senders, one
                 record each). CPU in seconds per second of the step (2.0 is both cores). A client naming settings or a
                 build ran after the others against an ingest restarted with them (`BENCH_INGEST_SETTINGS`,
-                `BENCH_INGEST_JAR`), same baselines and warm-up.
+                `BENCH_INGEST_JAR`), same baselines and warm-up. Each ingest first takes %d s of them at 64 senders (its
+                JIT compiles), the broker runs with its full JIT as a cluster runs it.
 
                 | senders | client | webhooks/s | ingest records/s | raw producer records/s | ingest / raw | p50 ms | p99 ms | errors | bare HTTP req/s | load client CPU | ingest CPU |
                 |---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
                 """.formatted(OffsetDateTime.now(ZoneOffset.UTC).withNano(0), Runtime.getRuntime().availableProcessors(),
-                STEP.toSeconds()));
+                STEP.toSeconds(), COMPILED.toSeconds()));
         for (Row r : rows) {
             md.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %.0f | %.0f | %.2f | %.1f | %.1f | %d | %.0f | %.2f | %.2f |%n",
                     r.concurrency(), r.client(), r.webhooks(), r.ingestRecords(), r.rawRecords(),

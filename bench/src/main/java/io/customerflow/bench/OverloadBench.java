@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongFunction;
 
 import io.customerflow.infra.ServiceProcess;
@@ -95,36 +96,23 @@ final class OverloadBench {
     }
 
     /**
-     * {@code BENCH_INGEST_SETTINGS=NAME=value,...} and/or {@code BENCH_INGEST_JAR=<another build's quarkus-run.jar>}:
-     * the bounded curve again from an ingest started with those settings (environment variables) or from that build,
+     * {@link TriedIngest}: the bounded curve again from an ingest started with other settings or from another build,
      * same run and capacity, warmed up the same way, to try a value or a change before adopting it. The stack's own
      * ingest is started again afterwards.
      */
     private List<Row> tried(Path root, Path data, ServiceProcess ingest, double capacity, Context context)
             throws Exception {
-        String settings = System.getenv().getOrDefault("BENCH_INGEST_SETTINGS", "");
-        String jar = System.getenv().getOrDefault("BENCH_INGEST_JAR", "");
-        if (settings.isBlank() && jar.isBlank()) {
+        Optional<TriedIngest> other = TriedIngest.fromEnvironment();
+        if (other.isEmpty()) {
             return List.of();
         }
-        Map<String, String> env = new java.util.TreeMap<>();
-        for (String pair : settings.isBlank() ? new String[0] : settings.split(",")) {
-            env.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
-        }
-        String label = "bounded" + (settings.isBlank() ? "" : ", " + settings.replace(",", ", "))
-                + (jar.isBlank() ? "" : ", build " + jar);
         context.drain();
         ingest.close();
-        Path config = data.resolve("config");
-        ServiceProcess tried = new ServiceProcess("ingest-service",
-                jar.isBlank() ? root.resolve("ingest-service/target/quarkus-app/quarkus-run.jar") : Path.of(jar),
-                context.ingestPort(),
-                List.of(config.resolve("ingest-service.properties"), config.resolve("connect.properties")),
-                data.resolve("logs/ingest-service-tried.log"), env);
+        ServiceProcess tried = other.get().process(root, data, context.ingestPort());
         try {
             tried.start(Duration.ofMinutes(2));
             warmUp(context);
-            return curve(label, capacity, context);
+            return curve(other.get().label("bounded"), capacity, context);
         } finally {
             tried.close();
             ingest.start(Duration.ofMinutes(2));
