@@ -338,34 +338,42 @@ public final class Bench {
         int n = quick ? 20_000 : 100_000;
         long base = base();
         Map<String, Long> pids = stack.servicePids();
-        List<String> consumers = List.of("customer-store-service", "tagging-service", "klaviyo-service");
-        consumers.forEach(name -> signal("STOP", pids.get(name)));
-        long start;
-        long end;
-        int applied;
-        Map<String, Double> cpuBefore;
-        Map<String, Double> cpu;
-        try {
-            produceBookings(base, n);
-            signal("CONT", pids.get("customer-store-service"));
-            cpuBefore = Cpu.now(pids);
-            start = System.nanoTime();
-            long deadline = start + Duration.ofMinutes(5).toNanos();
-            while ((applied = sinks.storeCount(base, base + n)) < n && System.nanoTime() < deadline) {
-                Thread.sleep(200); // each look counts the rows so far: not too often, it costs PostgreSQL
-            }
-            end = System.nanoTime();
-            cpu = Cpu.since(cpuBefore, Cpu.now(pids));
-        } finally {
-            consumers.forEach(name -> signal("CONT", pids.get(name)));
-        }
+        long storePid = pids.get("customer-store-service");
+        // Recorded from before the stop (BENCH_JFR): a stopped JVM can't be attached to. Stopped, it takes no samples.
+        Drain drain = FlightRecording.around(storePid, "store-drain", () -> drainAlone(pids, storePid, base, n));
+        int applied = drain.applied();
+        Map<String, Double> cpu = drain.cpu();
         System.out.printf("[bench] store drain CPU s per 1,000 events: %s%n", perThousand(cpu, applied));
-        double consumer = applied / ((end - start) / 1e9);
+        double consumer = applied / drain.seconds();
         double baseline = batchedInsert(n);
         report.store = new Report.StoreRow(n, applied, consumer, baseline);
         System.out.printf("[bench] store drained %d events at %.0f events/s, batched insert %.0f rows/s%n", applied,
                 consumer, baseline);
         drain();
+    }
+
+    private record Drain(int applied, double seconds, Map<String, Double> cpu) {
+    }
+
+    /** Stops the consumers, produces n bookings, then times the store alone applying them. */
+    private Drain drainAlone(Map<String, Long> pids, long storePid, long base, int n) throws Exception {
+        List<String> consumers = List.of("customer-store-service", "tagging-service", "klaviyo-service");
+        consumers.forEach(name -> signal("STOP", pids.get(name)));
+        try {
+            produceBookings(base, n);
+            signal("CONT", storePid);
+            Map<String, Double> cpuBefore = Cpu.now(pids);
+            long start = System.nanoTime();
+            long deadline = start + Duration.ofMinutes(5).toNanos();
+            int applied;
+            while ((applied = sinks.storeCount(base, base + n)) < n && System.nanoTime() < deadline) {
+                Thread.sleep(200); // each look counts the rows so far: not too often, it costs PostgreSQL
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Drain(applied, seconds, Cpu.since(cpuBefore, Cpu.now(pids)));
+        } finally {
+            consumers.forEach(name -> signal("CONT", pids.get(name)));
+        }
     }
 
     /** n booking confirmations, each of a different customer and order, as ingest would publish them. */

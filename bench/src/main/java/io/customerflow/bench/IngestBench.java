@@ -75,7 +75,7 @@ final class IngestBench {
 
             byte[][] webhooks = prepare(port, context.base(), PREPARED);
             rows.add(alone(context, context.servicePids(), concurrency, LEAN, bareRate, raw,
-                    () -> profiled(context, "ingest-" + concurrency,
+                    () -> FlightRecording.around(context.servicePids().get("ingest-service"), "ingest-" + concurrency,
                             () -> LeanClient.closedLoop(port, concurrency, STEP, webhooks, 200))));
             long base = context.base();
             rows.add(alone(context, context.servicePids(), concurrency, "JDK HttpClient, signing on the clock", bareRate, raw,
@@ -172,35 +172,6 @@ final class IngestBench {
                 result.latency().percentileMs(0.99), result.errors(), bare, raw,
                 used.get("bench (load client + SaaS stand-in)") / result.seconds(),
                 used.get("ingest-service") / result.seconds());
-    }
-
-    /**
-     * With {@code BENCH_JFR} set (a directory), ingest is recorded by Java Flight Recorder during the step
-     * ({@code jcmd JFR.start settings=profile}), written there as {@code <name>.jfr}: where its CPU goes.
-     */
-    private static LoadClient.Result profiled(Context context, String name, Step step) throws Exception {
-        String dir = System.getenv("BENCH_JFR");
-        if (dir == null || dir.isBlank()) {
-            return step.run();
-        }
-        String pid = Long.toString(context.servicePids().get("ingest-service"));
-        jcmd(pid, "JFR.start", "name=" + name, "settings=profile");
-        try {
-            return step.run();
-        } finally {
-            Path file = Path.of(dir).toAbsolutePath().resolve(name + ".jfr");
-            jcmd(pid, "JFR.dump", "name=" + name, "filename=" + file);
-            jcmd(pid, "JFR.stop", "name=" + name);
-            System.out.println("[ingest] flight recording: " + file);
-        }
-    }
-
-    private static void jcmd(String pid, String... command) throws Exception {
-        List<String> args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                pid));
-        args.addAll(List.of(command));
-        new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
-                .waitFor();
     }
 
     /** Distinct signed orders/create webhooks as bytes on the wire, made before the clock starts. */

@@ -27,6 +27,7 @@ import io.smallrye.reactive.messaging.ChannelRegistry;
 /**
  * A backlog arrives as one poll (the channel is paused while it is produced): distinct customers' bookings apply in
  * one transaction, and a record that can never apply is dead-lettered alone, its neighbours applied exactly once.
+ * Polls of different customers apply side by side.
  */
 @QuarkusTest
 class BatchApplyTest extends StoreTestBase {
@@ -130,7 +131,7 @@ class BatchApplyTest extends StoreTestBase {
                     }
                 }
             });
-            // Polls apply in order: a later poll waits for this one. Within it, all but the locked event apply.
+            // Within the poll, all but the locked event apply.
             awaitCustomers(shop, p -> total(p) > 21);
             assertEquals(1, api().get("/v1/customers?shop=" + shop + "&email=batch0@example.com").then().extract()
                     .jsonPath().getInt("items[0].instantBookings"), "the locked customer waits");
@@ -139,6 +140,42 @@ class BatchApplyTest extends StoreTestBase {
         awaitCustomers(shop, p -> total(p) == 41);
         await().atMost(Duration.ofSeconds(60)).until(() -> api().get("/v1/customers?shop=" + shop
                 + "&email=batch0@example.com").then().extract().jsonPath().getInt("items[0].instantBookings") == 2);
+    }
+
+    /**
+     * The poll after one held up by a lock applies beside it when it holds other customers (before, polls applied
+     * strictly one after the other). At most two polls are held, so the one after that waits.
+     */
+    @Test
+    void aPollOfAnotherCustomerAppliesWhileThePollBeforeItWaitsForALock() throws Exception {
+        String shop = "batch-beside.myshopify.com";
+        confirm(booking(shop, 0));
+        awaitCustomers(shop, p -> total(p) == 1);
+        var db = io.customerflow.infra.TestInfrastructure.database();
+        try (var lock = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password())) {
+            lock.setAutoCommit(false);
+            try (var st = lock.prepareStatement("select id from customer where shop = ? for update")) {
+                st.setString(1, shop);
+                st.executeQuery().close();
+            }
+            confirm(booking(shop, "ib_batch-beside_again", BookingChannel.INSTANT, "batch0@example.com", "First0",
+                    "Last", null, null, T0.plusHours(1)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingForALock(lock));
+            confirm(booking(shop, 1));
+            awaitCustomers(shop, p -> total(p) == 2);
+            assertEquals(1, customers(shop, "email=batch0@example.com").getInt("items[0].instantBookings"),
+                    "the locked customer's poll still waits");
+            lock.commit();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> customers(shop, "email=batch0@example.com")
+                .getInt("items[0].instantBookings") == 2);
+    }
+
+    private static boolean waitingForALock(java.sql.Connection c) throws java.sql.SQLException {
+        try (var st = c.prepareStatement("select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                + " and datname = current_database()"); var rs = st.executeQuery()) {
+            return rs.next() && rs.getInt(1) > 0;
+        }
     }
 
     private void whilePaused(Runnable produce) {

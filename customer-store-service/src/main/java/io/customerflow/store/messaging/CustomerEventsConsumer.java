@@ -2,9 +2,13 @@ package io.customerflow.store.messaging;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,13 +21,17 @@ import io.customerflow.consumer.DeadLetters;
 import io.customerflow.events.EventRecord;
 import io.customerflow.events.InvalidEventException;
 import io.customerflow.store.service.EventApplier;
+import io.customerflow.store.service.EventRuns;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -44,52 +52,87 @@ public class CustomerEventsConsumer {
         this.deadLetters = new DeadLetters(metrics, "customer-store");
     }
 
-    /** The poll being applied (polls apply one after the other, in order). */
-    private CompletableFuture<Void> applying = CompletableFuture.completedFuture(null);
+    /** The last poll handed over: the rows it may touch once read, and when it is done. */
+    private Applying last = new Applying(CompletableFuture.completedFuture(Optional.of(Set.of())),
+            CompletableFuture.completedFuture(null));
+
+    private record Applying(CompletableFuture<Optional<Set<String>>> rows, CompletableFuture<Void> done) {
+    }
 
     /**
-     * Reads the poll now and applies it after the previous one: while PostgreSQL works on one poll, the next is read
-     * (the two share the box's cores). Answers the previous poll's completion, so at most two are held.
+     * Reads the poll on a worker thread, then applies it on the event loop it arrived on (where Hibernate Reactive
+     * keeps its sessions): at once when it touches none of the rows of the poll still applying, in a transaction of
+     * its own, else after that poll, so a customer's events keep their order. A privacy request touches any row of its
+     * shop, so its poll waits and is waited for. Answers the previous poll's completion, so at most two are held.
+     * <p>
+     * Why: one event loop does all of a poll's statement work, and reading (JSON, schema check, binding) took a third
+     * of it; and a lone poll left that loop idle while PostgreSQL worked (bench/FINDINGS.md). Acks may now come out of
+     * order: offsets are committed only up to the oldest poll not yet done.
      */
     @Incoming(Channels.CUSTOMER_EVENTS_IN)
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public synchronized CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
-        List<KafkaRecord<String, byte[]>> records = batch.getRecords();
-        List<KafkaRecord<String, byte[]>> readable = new ArrayList<>(records.size());
-        List<EventRecord<?>> events = new ArrayList<>(records.size());
-        List<KafkaRecord<String, byte[]>> unreadable = new ArrayList<>();
-        List<Throwable> why = new ArrayList<>();
-        for (KafkaRecord<String, byte[]> record : records) {
-            try {
-                events.add(EventRecord.read(consumerRecord(record)));
-                readable.add(record);
-            } catch (RuntimeException e) {
-                unreadable.add(record);
-                why.add(e);
-            }
-        }
-        CompletableFuture<Void> previous = applying;
-        applying = previous.thenCompose(v -> applyAndAck(batch, readable, events, unreadable, why)
-                .subscribeAsCompletionStage())
+        Context loop = Vertx.currentContext();
+        Applying previous = last;
+        CompletableFuture<Poll> read = CompletableFuture.supplyAsync(() -> Poll.read(batch.getRecords()),
+                Infrastructure.getDefaultWorkerPool());
+        CompletableFuture<Void> done = read.thenCombine(previous.rows(), (poll, before) -> {
+            boolean apart = poll.rows().isPresent() && before.isPresent()
+                    && Collections.disjoint(poll.rows().get(), before.get());
+            return (apart ? CompletableFuture.<Void>completedFuture(null) : previous.done())
+                    .thenCompose(v -> onLoop(loop, () -> applyAndAck(batch, poll)));
+        }).thenCompose(applied -> applied)
                 .exceptionally(f -> {
                     // Only a dead letter Kafka didn't take gets here: the poll stays unacked (its offsets are not
                     // committed past it, so a restart applies it again, exactly once) and the next polls go on.
-                    Log.errorf("a poll of %d records was not acked: %s", records.size(), f.getMessage());
+                    Log.errorf("a poll of %d records was not acked: %s", batch.getRecords().size(), f.getMessage());
                     return null;
                 });
-        return previous;
+        last = new Applying(read.thenApply(Poll::rows), done);
+        return previous.done();
     }
 
-    private Uni<Void> applyAndAck(KafkaRecordBatch<String, byte[]> batch, List<KafkaRecord<String, byte[]>> readable,
-            List<EventRecord<?>> events, List<KafkaRecord<String, byte[]>> unreadable, List<Throwable> why) {
-        return applier.applyAll(events).chain(failures -> {
+    /** A poll's records read as events (and the rows they may touch), and those unreadable with the reason. */
+    private record Poll(List<KafkaRecord<String, byte[]>> readable, List<EventRecord<?>> events,
+            List<KafkaRecord<String, byte[]>> unreadable, List<Throwable> why, Optional<Set<String>> rows) {
+
+        static Poll read(List<KafkaRecord<String, byte[]>> records) {
+            List<KafkaRecord<String, byte[]>> readable = new ArrayList<>(records.size());
+            List<EventRecord<?>> events = new ArrayList<>(records.size());
+            List<KafkaRecord<String, byte[]>> unreadable = new ArrayList<>();
+            List<Throwable> why = new ArrayList<>();
+            for (KafkaRecord<String, byte[]> record : records) {
+                try {
+                    events.add(EventRecord.read(consumerRecord(record)));
+                    readable.add(record);
+                } catch (RuntimeException e) {
+                    unreadable.add(record);
+                    why.add(e);
+                }
+            }
+            return new Poll(readable, events, unreadable, why, EventRuns.rowsTouched(events));
+        }
+    }
+
+    /** Runs the work on the event loop the poll arrived on (directly when there is none, as in a plain call). */
+    private static CompletionStage<Void> onLoop(Context loop, Supplier<Uni<Void>> work) {
+        if (loop == null) {
+            return work.get().subscribeAsCompletionStage();
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.runOnContext(x -> work.get().subscribe().with(done::complete, done::completeExceptionally));
+        return done;
+    }
+
+    private Uni<Void> applyAndAck(KafkaRecordBatch<String, byte[]> batch, Poll poll) {
+        return applier.applyAll(poll.events()).chain(failures -> {
             List<Uni<Void>> deadLettered = new ArrayList<>();
-            for (int i = 0; i < unreadable.size(); i++) {
-                deadLettered.add(deadLetter(unreadable.get(i), why.get(i)));
+            for (int i = 0; i < poll.unreadable().size(); i++) {
+                deadLettered.add(deadLetter(poll.unreadable().get(i), poll.why().get(i)));
             }
             for (int i = 0; i < failures.size(); i++) {
                 if (failures.get(i) != null) {
-                    deadLettered.add(deadLetter(readable.get(i), failures.get(i)));
+                    deadLettered.add(deadLetter(poll.readable().get(i), failures.get(i)));
                 }
             }
             // The dead letters first: the poll's offsets are committed only once Kafka holds them.

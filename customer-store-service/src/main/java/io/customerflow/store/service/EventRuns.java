@@ -3,6 +3,7 @@ package io.customerflow.store.service;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import io.customerflow.events.BookingEvent;
@@ -42,6 +43,21 @@ public final class EventRuns {
         }
         close(runs, current, held);
         return runs;
+    }
+
+    /**
+     * The rows the events may touch, to tell whether two polls can apply at the same time; empty when one of them is
+     * a privacy request, which may erase any row of its shop.
+     */
+    public static Optional<Set<String>> rowsTouched(List<EventRecord<?>> events) {
+        Set<String> rows = new HashSet<>();
+        for (EventRecord<?> event : events) {
+            if (!BookingBatch.handles(event.type())) {
+                return Optional.empty();
+            }
+            rows.addAll(keys(event));
+        }
+        return Optional.of(rows);
     }
 
     private static void close(List<Run> runs, List<EventRecord<?>> current, Set<String> held) {
