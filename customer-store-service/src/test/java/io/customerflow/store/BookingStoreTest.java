@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -55,12 +56,20 @@ class BookingStoreTest extends StoreTestBase {
                 "Ørsted-Łukasiewicz", null, null, T0));
 
         JsonPath page = awaitCustomers(shop, p -> total(p) == 4);
-        assertEquals(List.of("Jane", "小明", "太郎", "Zoë"), page.getList("items.firstName"));
-        assertEquals(List.of("Doe", "王", "山田", "Ørsted-Łukasiewicz"), page.getList("items.lastName"));
-        assertEquals(List.of(1, 0, 0, 0), page.getList("items.checkoutBookings"));
-        assertEquals(List.of(0, 1, 1, 1), page.getList("items.instantBookings"));
+        // Listed by id: the four are different customers, whose polls may apply side by side, so in any order.
+        Map<String, List<Object>> byEmail = new TreeMap<>();
+        for (int i = 0; i < 4; i++) {
+            String item = "items[" + i + "].";
+            byEmail.put(page.getString(item + "email"), List.of(page.getString(item + "firstName"),
+                    page.getString(item + "lastName"), page.getInt(item + "checkoutBookings"),
+                    page.getInt(item + "instantBookings")));
+        }
+        assertEquals(Map.of("jane.doe@example.com", List.of("Jane", "Doe", 1, 0),
+                "wang@example.cn", List.of("小明", "王", 0, 1),
+                "taro@example.jp", List.of("太郎", "山田", 0, 1),
+                "zoe@example.fr", List.of("Zoë", "Ørsted-Łukasiewicz", 0, 1)), byEmail);
 
-        long janeId = page.getLong("items[0].id");
+        long janeId = customers(shop, "email=jane.doe@example.com").getLong("items[0].id");
         JsonPath jane = api().get("/v1/customers/" + janeId + "?shop=" + shop).then().statusCode(200).extract().jsonPath();
         assertEquals("jane.doe@example.com", jane.getString("email"));
         assertEquals(7212345678901L, jane.getLong("shopifyCustomerId"));
@@ -217,6 +226,43 @@ class BookingStoreTest extends StoreTestBase {
         JsonPath detail = detail(shop);
         assertEquals("RESCHEDULED", detail.getString("bookings[0].status"));
         assertEquals("2026-11-20T13:00:00Z", detail.getString("bookings[0].updatedAt"));
+    }
+
+    /**
+     * A new customer's row counts its booking as it is inserted: a booking that turns out confirmed before, or kept
+     * for another customer, must not count on the new one (the customer's email changed on the order, say).
+     */
+    @Test
+    void aBookingConfirmedUnderANewCustomerCountsOnlyWhereItsRowBelongs() {
+        String shop = "moved-customer.myshopify.com";
+        BookingEvent first = booking(shop, "ib_moved_00000000000001", BookingChannel.INSTANT, "old@example.com",
+                "Mo", "Ved", null, null, T0);
+        apply(EventType.BOOKING_CONFIRMED, first.bookingId(), first);
+        BookingEvent again = booking(shop, first.bookingId(), BookingChannel.INSTANT, "new@example.com", "Mo", "Ved",
+                null, null, T0.plusHours(1));
+        assertEquals(EventApplier.Outcome.APPLIED, apply(EventType.BOOKING_CONFIRMED, "orders-updated-new-email",
+                again));
+        assertBookings(shop, "old@example.com", 1);
+        assertBookings(shop, "new@example.com", 0);
+
+        // A cancel kept the booking for one customer before its confirmation came with a new one.
+        BookingEvent kept = booking(shop, "ib_moved_00000000000002", BookingChannel.INSTANT, "first@example.com",
+                "Ke", "Pt", null, null, T0);
+        apply(EventType.BOOKING_CANCELLED, kept.bookingId() + "/cancelled", at(kept, T0.plusMinutes(5)));
+        BookingEvent confirmed = booking(shop, kept.bookingId(), BookingChannel.INSTANT, "second@example.com", "Ke",
+                "Pt", null, null, T0);
+        apply(EventType.BOOKING_CONFIRMED, confirmed.bookingId(), confirmed);
+        assertBookings(shop, "first@example.com", 1);
+        assertBookings(shop, "second@example.com", 0);
+    }
+
+    private static void assertBookings(String shop, String email, int count) {
+        JsonPath page = customers(shop, "email=" + email);
+        assertEquals(1, total(page), page.prettify());
+        assertEquals(count, page.getInt("items[0].instantBookings"), email + ": " + page.prettify());
+        if (count == 0) {
+            assertNull(page.get("items[0].lastBookedAt"), page.prettify());
+        }
     }
 
     private EventApplier.Outcome apply(EventType type, String ceId, BookingEvent b) {

@@ -45,9 +45,7 @@ class PrivacyTest extends StoreTestBase {
                 "Doe", null, null, T0.plusHours(1));
         BookingEvent bob = booking(shop, shop + "/2/1", BookingChannel.CHECKOUT, "bob@example.com", "Bob", "Roe", 72L,
                 2L, T0);
-        confirm(jane);
-        confirm(janeInstant);
-        confirm(bob);
+        confirmInTurn(jane, janeInstant, bob);
         awaitCustomers(shop, p -> total(p) == 2 && p.getInt("items[0].instantBookings") == 1);
         JsonPath before = report(shop);
         assertEquals(Map.of("CHECKOUT", 2, "INSTANT", 1), before.getMap("totals"));
@@ -86,15 +84,14 @@ class PrivacyTest extends StoreTestBase {
     @Test
     void redactAlsoErasesTheOrdersToRedactWhoeverTheyAreFiledUnder() {
         String shop = "orders-redact.myshopify.com";
-        confirm(booking(shop, shop + "/6/1", BookingChannel.CHECKOUT, "ana@example.com", "Ana", "A", 80L, 6L, T0));
         BookingEvent guestOnly = booking(shop, shop + "/7/1", BookingChannel.CHECKOUT, "guest1@example.com", "Gus",
                 "One", null, 7L, T0);
-        confirm(guestOnly);
-        confirm(booking(shop, shop + "/9/1", BookingChannel.CHECKOUT, "guest2@example.com", "Gil", "Two", null, 9L,
-                T0));
-        confirm(booking(shop, shop + "/10/1", BookingChannel.CHECKOUT, "guest2@example.com", "Gil", "Two", null, 10L,
-                T0.plusDays(1)));
-        confirm(booking(shop, shop + "/11/1", BookingChannel.CHECKOUT, "carl@example.com", "Carl", "C", 81L, 11L, T0));
+        confirmInTurn(booking(shop, shop + "/6/1", BookingChannel.CHECKOUT, "ana@example.com", "Ana", "A", 80L, 6L, T0),
+                guestOnly,
+                booking(shop, shop + "/9/1", BookingChannel.CHECKOUT, "guest2@example.com", "Gil", "Two", null, 9L, T0),
+                booking(shop, shop + "/10/1", BookingChannel.CHECKOUT, "guest2@example.com", "Gil", "Two", null, 10L,
+                        T0.plusDays(1)),
+                booking(shop, shop + "/11/1", BookingChannel.CHECKOUT, "carl@example.com", "Carl", "C", 81L, 11L, T0));
         awaitCustomers(shop, p -> total(p) == 4 && p.getInt("items[2].checkoutBookings") == 2);
 
         send(EventType.CUSTOMER_REDACT_REQUESTED, "orders-redact-1", EventKeys.customerKey(shop, "ana@example.com", 80L,

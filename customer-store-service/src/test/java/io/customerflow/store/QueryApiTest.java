@@ -35,13 +35,13 @@ class QueryApiTest extends StoreTestBase {
         }
         OffsetDateTime d1 = OffsetDateTime.parse("2026-11-01T10:00:00Z");
         OffsetDateTime d2 = OffsetDateTime.parse("2026-11-02T23:30:00Z");
-        confirm(booking(SHOP, SHOP + "/1/1", BookingChannel.CHECKOUT, "ann@example.com", "Ann", "Lee", 1L, 1L, d1));
-        confirm(booking(SHOP, SHOP + "/2/1", BookingChannel.CHECKOUT, "ben@example.com", "Ben", "O'Neil, \"Jr\"", 2L,
-                2L, d1));
-        confirm(booking(SHOP, "ib_q3", BookingChannel.INSTANT, "cai@example.cn", "蔡", "文", null, null, d2));
-        confirm(booking(SHOP, "ib_q4", BookingChannel.INSTANT, "ann@example.com", "Ann", "Lee", null, null, d2));
-        confirm(booking(SHOP, "ib_q5", BookingChannel.INSTANT, "dan@example.com", "=HYPERLINK(\"x\")", "Dee", null, null,
-                d2.plusDays(5)));
+        confirmInTurn(booking(SHOP, SHOP + "/1/1", BookingChannel.CHECKOUT, "ann@example.com", "Ann", "Lee", 1L, 1L, d1),
+                booking(SHOP, SHOP + "/2/1", BookingChannel.CHECKOUT, "ben@example.com", "Ben", "O'Neil, \"Jr\"", 2L,
+                        2L, d1),
+                booking(SHOP, "ib_q3", BookingChannel.INSTANT, "cai@example.cn", "蔡", "文", null, null, d2),
+                booking(SHOP, "ib_q4", BookingChannel.INSTANT, "ann@example.com", "Ann", "Lee", null, null, d2),
+                booking(SHOP, "ib_q5", BookingChannel.INSTANT, "dan@example.com", "=HYPERLINK(\"x\")", "Dee", null,
+                        null, d2.plusDays(5)));
         awaitCustomers(SHOP, p -> total(p) == 4 && p.getInt("items[0].instantBookings") == 1);
         seeded = true;
     }

@@ -62,6 +62,18 @@ abstract class StoreTestBase {
         send(EventType.BOOKING_CONFIRMED, b.bookingId(), EventKeys.bookingKey(b), b);
     }
 
+    /**
+     * Confirms the bookings one after the other, each once its customer is listed, so customers are listed (by id)
+     * in this order: polls of different customers may apply side by side, so their rows may be made in any order.
+     */
+    static void confirmInTurn(BookingEvent... bookings) {
+        for (BookingEvent b : bookings) {
+            confirm(b);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> total(customers(b.shop(), "email=" + b.customer().email())) == 1);
+        }
+    }
+
     static JsonPath customers(String shop, String query) {
         return api().get("/v1/customers?shop=" + shop + (query.isEmpty() ? "" : "&" + query))
                 .then().statusCode(200).extract().jsonPath();

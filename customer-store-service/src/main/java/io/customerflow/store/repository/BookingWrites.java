@@ -29,6 +29,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class BookingWrites {
 
+    private static final String INSTANT = "INSTANT";
+
     private final Mutiny.SessionFactory sessions;
     private final ProcessedEvents processed;
     private final String statementTimeout;
@@ -77,8 +79,15 @@ public class BookingWrites {
                 rows -> set(rows, r -> ((Number) r[0]).intValue()), (set, i) -> set.contains(i));
     }
 
-    /** Inserts or refreshes each customer (names and email only overwrite when the event carries them); their ids. */
-    public Uni<List<Long>> upsertCustomers(Mutiny.Session s, List<CustomerRow> customers) {
+    /**
+     * Inserts or refreshes each customer (names and email only overwrite when the event carries them); their ids,
+     * and whether the row is new. A new customer's row already counts the booking its event confirms (per item, or
+     * null): a new customer has no bookings yet, so the booking is its first unless {@link #confirmBookings} finds
+     * it confirmed before or kept for another customer, and then {@link #uncount} takes the count back. That saves
+     * a second write of every new customer's row ({@link #countBookings} counts for the customers that existed).
+     */
+    public Uni<List<Upserted>> upsertCustomers(Mutiny.Session s, List<CustomerRow> customers,
+            List<BookingRow> confirming) {
         List<Object> arrays = List.of(
                 customers.stream().map(CustomerRow::shop).toArray(String[]::new),
                 customers.stream().map(CustomerRow::customerKey).toArray(String[]::new),
@@ -86,13 +95,21 @@ public class BookingWrites {
                 customers.stream().map(CustomerRow::emailNormalized).toArray(String[]::new),
                 customers.stream().map(CustomerRow::firstName).toArray(String[]::new),
                 customers.stream().map(CustomerRow::lastName).toArray(String[]::new),
-                customers.stream().map(CustomerRow::shopifyCustomerId).toArray(Long[]::new));
+                customers.stream().map(CustomerRow::shopifyCustomerId).toArray(Long[]::new),
+                confirming.stream().map(b -> b != null && !INSTANT.equals(b.channel()) ? 1 : 0).toArray(Integer[]::new),
+                confirming.stream().map(b -> b != null && INSTANT.equals(b.channel()) ? 1 : 0).toArray(Integer[]::new),
+                text(confirming.stream().map(b -> b == null ? null : b.at()).toList()));
         return query(s, """
                 insert into customer (shop, customer_key, email, email_normalized, first_name, last_name,
-                                      shopify_customer_id)
-                select * from unnest(cast(?1 as varchar[]), cast(?2 as varchar[]), cast(?3 as varchar[]),
-                                     cast(?4 as varchar[]), cast(?5 as varchar[]), cast(?6 as varchar[]),
-                                     cast(?7 as bigint[]))
+                                      shopify_customer_id, checkout_bookings, instant_bookings, first_booked_at,
+                                      last_booked_at)
+                select v.shop, v.customer_key, v.email, v.email_normalized, v.first_name, v.last_name, v.shopify_id,
+                       v.checkout, v.instant, cast(v.at as timestamptz), cast(v.at as timestamptz)
+                from unnest(cast(?1 as varchar[]), cast(?2 as varchar[]), cast(?3 as varchar[]),
+                            cast(?4 as varchar[]), cast(?5 as varchar[]), cast(?6 as varchar[]),
+                            cast(?7 as bigint[]), cast(?8 as int[]), cast(?9 as int[]), cast(?10 as text[]))
+                    as v(shop, customer_key, email, email_normalized, first_name, last_name, shopify_id, checkout,
+                         instant, at)
                 on conflict (shop, customer_key) do update set
                     email = coalesce(excluded.email, customer.email),
                     email_normalized = coalesce(excluded.email_normalized, customer.email_normalized),
@@ -100,16 +117,31 @@ public class BookingWrites {
                     last_name = coalesce(excluded.last_name, customer.last_name),
                     shopify_customer_id = coalesce(excluded.shopify_customer_id, customer.shopify_customer_id),
                     updated_at = now()
-                returning shop, customer_key, id""", arrays, customers,
-                rows -> map(rows, r -> r[0] + "\n" + r[1], r -> ((Number) r[2]).longValue()),
+                returning shop, customer_key, id, xmax = 0""", arrays, customers,
+                rows -> map(rows, r -> r[0] + "\n" + r[1], r -> new Upserted(((Number) r[2]).longValue(),
+                        (Boolean) r[3])),
                 (ids, row) -> ids.get(row.shop() + "\n" + row.customerKey()));
+    }
+
+    /**
+     * Takes back the booking a new customer's row counted when {@link #confirmBookings} did not count it there (the
+     * booking was confirmed before, or kept for another customer): the row is new in this transaction, so it has no
+     * other booking and nobody else can have counted on it.
+     */
+    public Uni<Void> uncount(Mutiny.Session s, List<Long> newCustomerIds) {
+        if (newCustomerIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return update(s, "update customer set checkout_bookings = 0, instant_bookings = 0, first_booked_at = null,"
+                + " last_booked_at = null from unnest(cast(?1 as bigint[])) as v(id) where customer.id = v.id",
+                List.of((Object) newCustomerIds.toArray(Long[]::new)));
     }
 
     /**
      * Adds each booking from its confirmation, or completes the row an earlier-arriving cancel/reschedule left
      * (booked_at still null). Per item the customer the booking is now counted on (the one the earlier status event
      * attached it to, if any), or null when the booking was confirmed before. The status moves to CONFIRMED only if
-     * no newer status event was applied (see {@link #NEWER}). Counting is {@link #countBookings}.
+     * no newer status event was applied (see {@link #NEWER}). Counting is {@link #upsertCustomers} and {@link #countBookings}.
      */
     public Uni<List<Long>> confirmBookings(Mutiny.Session s, List<Long> customerIds, List<BookingRow> bookings) {
         List<Object> arrays = List.of(customerIds.toArray(Long[]::new), shops(bookings), bookingIds(bookings),
@@ -137,15 +169,16 @@ public class BookingWrites {
     }
 
     /**
-     * Counts newly confirmed bookings on their customers (per channel, with first and last booking times). Two
-     * bookings may land on one customer, so they are summed per customer first: an update touches a row once.
+     * Counts newly confirmed bookings on customers whose rows did not count them when inserted (per channel, with
+     * first and last booking times). Two bookings may land on one customer, so they are summed per customer first: an
+     * update touches a row once.
      */
     public Uni<Void> countBookings(Mutiny.Session s, List<Long> customerIds, List<BookingRow> bookings) {
         Map<Long, long[]> counts = new LinkedHashMap<>(); // checkout, instant
         Map<Long, OffsetDateTime[]> range = new HashMap<>(); // first, last
         for (int i = 0; i < bookings.size(); i++) {
             BookingRow b = bookings.get(i);
-            counts.computeIfAbsent(customerIds.get(i), k -> new long[2])["INSTANT".equals(b.channel()) ? 1 : 0]++;
+            counts.computeIfAbsent(customerIds.get(i), k -> new long[2])[INSTANT.equals(b.channel()) ? 1 : 0]++;
             range.merge(customerIds.get(i), new OffsetDateTime[] { b.at(), b.at() }, (x, y) -> new OffsetDateTime[] {
                     x[0].isBefore(y[0]) ? x[0] : y[0], x[1].isAfter(y[1]) ? x[1] : y[1] });
         }
@@ -283,6 +316,10 @@ public class BookingWrites {
 
     private static String[] times(List<BookingRow> bookings) {
         return text(bookings.stream().map(BookingRow::at).toList());
+    }
+
+    /** A customer's row id, and whether the upsert inserted it. */
+    public record Upserted(long id, boolean inserted) {
     }
 
     /** A customer as an event presents it. */

@@ -17,6 +17,7 @@ import io.customerflow.events.EventType;
 import io.customerflow.store.repository.BookingWrites;
 import io.customerflow.store.repository.BookingWrites.BookingRow;
 import io.customerflow.store.repository.BookingWrites.CustomerRow;
+import io.customerflow.store.repository.BookingWrites.Upserted;
 import io.customerflow.store.service.EventApplier.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -153,14 +154,15 @@ public class BookingBatch {
                         kept.add(candidates.get(k));
                     }
                 }
-                return writes.upsertCustomers(c, kept.stream().map(i -> customerRow(booking(i))).toList())
-                        .chain(ids -> bookings(kept, ids));
+                return writes.upsertCustomers(c, kept.stream().map(i -> customerRow(booking(i))).toList(),
+                        kept.stream().map(i -> isConfirmation(i) ? row(booking(i)) : null).toList())
+                        .chain(customers -> bookings(kept, customers));
             });
         }
 
-        private Uni<Void> bookings(List<Integer> kept, List<Long> customerIds) {
+        private Uni<Void> bookings(List<Integer> kept, List<Upserted> customers) {
             List<Integer> confirmed = new ArrayList<>();
-            List<Long> confirmedCustomers = new ArrayList<>();
+            List<Upserted> confirmedCustomers = new ArrayList<>();
             List<Integer> early = new ArrayList<>();
             List<Long> earlyCustomers = new ArrayList<>();
             for (int k = 0; k < kept.size(); k++) {
@@ -168,25 +170,34 @@ public class BookingBatch {
                 outcomes[i] = Outcome.APPLIED;
                 if (isConfirmation(i)) {
                     confirmed.add(i);
-                    confirmedCustomers.add(customerIds.get(k));
+                    confirmedCustomers.add(customers.get(k));
                 } else {
                     early.add(i);
-                    earlyCustomers.add(customerIds.get(k));
+                    earlyCustomers.add(customers.get(k).id());
                 }
             }
             return writes.statusesBeforeConfirmation(c, earlyCustomers, rows(early), statusNames(early))
-                    .chain(() -> writes.confirmBookings(c, confirmedCustomers, rows(confirmed)))
+                    .chain(() -> writes.confirmBookings(c, confirmedCustomers.stream().map(Upserted::id).toList(),
+                            rows(confirmed)))
                     .chain(owners -> {
-                        // Only bookings confirmed now are counted, on the customer their row belongs to.
+                        // Only bookings confirmed now are counted, on the customer their row belongs to. A new
+                        // customer's row counted its booking when inserted: right unless the booking went elsewhere.
                         List<Long> counted = new ArrayList<>();
                         List<BookingRow> countedRows = new ArrayList<>();
+                        List<Long> uncounted = new ArrayList<>();
                         for (int k = 0; k < confirmed.size(); k++) {
-                            if (owners.get(k) != null) {
-                                counted.add(owners.get(k));
+                            Upserted customer = confirmedCustomers.get(k);
+                            Long owner = owners.get(k);
+                            boolean countedAlready = customer.inserted() && owner != null && owner == customer.id();
+                            if (customer.inserted() && !countedAlready) {
+                                uncounted.add(customer.id());
+                            }
+                            if (owner != null && !countedAlready) {
+                                counted.add(owner);
                                 countedRows.add(row(booking(confirmed.get(k))));
                             }
                         }
-                        return writes.countBookings(c, counted, countedRows);
+                        return writes.uncount(c, uncounted).chain(() -> writes.countBookings(c, counted, countedRows));
                     });
         }
 
