@@ -88,7 +88,7 @@ public final class Bench {
     }
 
     private void run(Path root) throws Exception {
-        Path data = Files.createTempDirectory("customer-flow-bench-");
+        Path data = WorkDirs.temporary("customer-flow-bench-");
         ports = LocalDemo.Ports.free();
         stack = LocalStack.in(root, data);
         // Stopped (SIGSTOP) for a step, a consumer can't end when the bench is stopped mid-step: resume them first.

@@ -56,7 +56,7 @@ public final class FlowBench {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        Path work = Files.createTempDirectory("customer-flow-flow-bench-");
+        Path work = WorkDirs.temporary("customer-flow-flow-bench-");
         List<Plan> plans = List.of(new Plan("Standard (100 points/s, bucket 2,000)", "standard-flow.myshopify.com",
                 2_000, 100, 2_000), new Plan("Shopify Plus (1,000 points/s, bucket 20,000)", "plus-flow.myshopify.com",
                 20_000, 1_000, 8_000));

@@ -47,7 +47,7 @@ public final class ReconcileBench {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        Path work = Files.createTempDirectory("customer-flow-reconcile-bench-");
+        Path work = WorkDirs.temporary("customer-flow-reconcile-bench-");
         // Paging (the same run's baseline, and reconciliation's way) at sizes a run can wait for; bulk at 10,000 and
         // 100,000 orders. Every order its own customer; each shop's orders apart from the others'.
         List<Plan> plans = List.of(new Plan(PLUS, "plus-pages.myshopify.com", 20_000, 1_000, 6_000, false),

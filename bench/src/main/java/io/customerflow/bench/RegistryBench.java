@@ -62,7 +62,7 @@ public final class RegistryBench {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        Path work = Files.createTempDirectory("customer-flow-registry-bench-");
+        Path work = WorkDirs.temporary("customer-flow-registry-bench-");
         ShopifyAdminStandIn shopify = new ShopifyAdminStandIn(FreePorts.find()).start();
         ShopifyOAuthStandIn oauth = shopify.oauth().app(CLIENT_ID, SECRET);
         SecretBox box = new SecretBox(Map.of("bench", DATA_KEY), null);

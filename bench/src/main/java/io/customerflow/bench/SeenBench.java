@@ -40,7 +40,7 @@ public final class SeenBench {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        Path work = Files.createTempDirectory("customer-flow-seen-bench-");
+        Path work = WorkDirs.temporary("customer-flow-seen-bench-");
         List<Run> runs = new ArrayList<>();
         try (KafkaBroker kafka = new KafkaBroker(work.resolve("kafka"), FreePorts.find()).start()) {
             kafka.createTopics("bench.seen.empty", "bench.seen.full");

@@ -65,7 +65,7 @@ public class CustomerEventsConsumer {
      * its own, else after that poll, so a customer's events keep their order. A privacy request touches any row of its
      * shop, so its poll waits and is waited for. Answers the previous poll's completion, so at most two are held.
      * <p>
-     * Why: one event loop does all of a poll's statement work, and reading (JSON, schema check, binding) took a third
+     * Why: one event loop does all of a poll's statement work, and reading (JSON, schema check, binding) took a quarter
      * of it; and a lone poll left that loop idle while PostgreSQL worked (bench/FINDINGS.md). Acks may now come out of
      * order: offsets are committed only up to the oldest poll not yet done.
      */
