@@ -76,9 +76,11 @@ public class CustomerEventsConsumer {
         Applying previous = last;
         CompletableFuture<Poll> read = CompletableFuture.supplyAsync(() -> Poll.read(batch.getRecords()),
                 Infrastructure.getDefaultWorkerPool());
-        CompletableFuture<Void> done = read.thenCombine(previous.rows(), (poll, before) -> {
-            boolean apart = poll.rows().isPresent() && before.isPresent()
-                    && Collections.disjoint(poll.rows().get(), before.get());
+        // A previous poll that could not even be read touches who knows what: wait for it.
+        CompletableFuture<Optional<Set<String>>> before = previous.rows().exceptionally(f -> Optional.empty());
+        CompletableFuture<Void> done = read.thenCombine(before, (poll, rowsBefore) -> {
+            boolean apart = poll.rows().isPresent() && rowsBefore.isPresent()
+                    && Collections.disjoint(poll.rows().get(), rowsBefore.get());
             return (apart ? CompletableFuture.<Void>completedFuture(null) : previous.done())
                     .thenCompose(v -> onLoop(loop, () -> applyAndAck(batch, poll)));
         }).thenCompose(applied -> applied)
