@@ -113,15 +113,7 @@ class BatchApplyTest extends StoreTestBase {
     @Test
     void aRunThatTimesOutIsSplitSoOnlyTheSlowEventWaits() throws Exception {
         String shop = "batch-slow.myshopify.com";
-        confirm(booking(shop, 0));
-        awaitCustomers(shop, p -> total(p) == 1);
-        var db = io.customerflow.infra.TestInfrastructure.database();
-        try (var lock = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password())) {
-            lock.setAutoCommit(false);
-            try (var st = lock.prepareStatement("select id from customer where shop = ? for update")) {
-                st.setString(1, shop);
-                st.executeQuery().close();
-            }
+        try (var lock = aCustomerLocked(shop)) {
             whilePaused(() -> {
                 for (int i = 1; i <= 40; i++) {
                     confirm(booking(shop, i));
@@ -149,15 +141,7 @@ class BatchApplyTest extends StoreTestBase {
     @Test
     void aPollOfAnotherCustomerAppliesWhileThePollBeforeItWaitsForALock() throws Exception {
         String shop = "batch-beside.myshopify.com";
-        confirm(booking(shop, 0));
-        awaitCustomers(shop, p -> total(p) == 1);
-        var db = io.customerflow.infra.TestInfrastructure.database();
-        try (var lock = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password())) {
-            lock.setAutoCommit(false);
-            try (var st = lock.prepareStatement("select id from customer where shop = ? for update")) {
-                st.setString(1, shop);
-                st.executeQuery().close();
-            }
+        try (var lock = aCustomerLocked(shop)) {
             confirm(booking(shop, "ib_batch-beside_again", BookingChannel.INSTANT, "batch0@example.com", "First0",
                     "Last", null, null, T0.plusHours(1)));
             await().atMost(Duration.ofSeconds(30)).until(() -> waitingForALock(lock));
@@ -169,6 +153,20 @@ class BatchApplyTest extends StoreTestBase {
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> customers(shop, "email=batch0@example.com")
                 .getInt("items[0].instantBookings") == 2);
+    }
+
+    /** The shop's first customer, stored, then its row locked by a transaction of the test's own (committed by it). */
+    private java.sql.Connection aCustomerLocked(String shop) throws java.sql.SQLException {
+        confirm(booking(shop, 0));
+        awaitCustomers(shop, p -> total(p) == 1);
+        var db = io.customerflow.infra.TestInfrastructure.database();
+        var lock = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+        lock.setAutoCommit(false);
+        try (var st = lock.prepareStatement("select id from customer where shop = ? for update")) {
+            st.setString(1, shop);
+            st.executeQuery().close();
+        }
+        return lock;
     }
 
     private static boolean waitingForALock(java.sql.Connection c) throws java.sql.SQLException {
